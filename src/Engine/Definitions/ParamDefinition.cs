@@ -1,0 +1,14 @@
+using System.Text.Json;
+
+namespace BitsoWorkflows.Engine.Definitions;
+
+/// <summary>A workflow parameter: a named, typed value with a default that a run may override.</summary>
+public sealed record ParamDefinition
+{
+    /// <summary>One of <see cref="ValueKinds.Names"/>.</summary>
+    public string Type { get; init; } = "string";
+
+    public JsonElement? Default { get; init; }
+
+    public string Description { get; init; } = "";
+}

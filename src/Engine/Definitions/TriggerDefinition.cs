@@ -1,0 +1,26 @@
+namespace BitsoWorkflows.Engine.Definitions;
+
+/// <summary>
+/// When a workflow runs. Exactly one of <see cref="Cron"/> (Quartz syntax with a seconds field, UTC) and
+/// <see cref="Interval"/> is set. Each occurrence starts a data interval that ends at the next occurrence.
+/// </summary>
+public sealed record TriggerDefinition
+{
+    /// <summary>Quartz cron with seconds, e.g. <c>* * * * * ?</c> (every second) or <c>0 0/10 * * * ?</c>.</summary>
+    public string? Cron { get; init; }
+
+    /// <summary>A fixed interval (<c>hh:mm:ss</c>), aligned to the Unix epoch.</summary>
+    public string? Interval { get; init; }
+
+    /// <summary><c>intervalEnd</c> (default, Airflow's rule: a run fires once its interval is over) or <c>intervalStart</c>.</summary>
+    public string FireAt { get; init; } = FireAtIntervalEnd;
+
+    /// <summary>Grace after the fire point before the run starts (<c>hh:mm:ss</c>), e.g. for the last observation to land.</summary>
+    public string? Delay { get; init; }
+
+    /// <summary>No interval before this UTC instant is scheduled or caught up.</summary>
+    public DateTimeOffset? StartDate { get; init; }
+
+    public const string FireAtIntervalEnd = "intervalEnd";
+    public const string FireAtIntervalStart = "intervalStart";
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace BitsoWorkflows.Engine.Definitions;
+
+/// <summary>
+/// A workflow definition as written in <c>workflows/*.json</c> (see <c>workflows/workflow.schema.json</c>).
+/// Instances come from <see cref="WorkflowDefinitionValidator"/>, so a definition in hand is valid.
+/// </summary>
+public sealed record WorkflowDefinition
+{
+    public required string Id { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public string Description { get; init; } = "";
+
+    /// <summary>Informational; the store numbers versions itself.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>None means the workflow runs only when triggered by hand.</summary>
+    public TriggerDefinition? Trigger { get; init; }
+
+    /// <summary>Run every interval missed while the server was down (Airflow's catch-up).</summary>
+    public bool Catchup { get; init; }
+
+    /// <summary>How many runs of this workflow may be running at once.</summary>
+    public int MaxActiveRuns { get; init; } = 1;
+
+    /// <summary>Run records older than this many days are deleted; none keeps them forever.</summary>
+    public int? RetentionDays { get; init; }
+
+    public Dictionary<string, ParamDefinition> Params { get; init; } = [];
+
+    public List<ActivityNode> Activities { get; init; } = [];
+
+    public List<EdgeDefinition> Edges { get; init; } = [];
+
+    public string ToJson() => JsonSerializer.Serialize(this, DefinitionJson.Options);
+}

@@ -1,0 +1,330 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.Definitions.Expressions;
+using Json.Schema;
+using Quartz;
+
+namespace BitsoWorkflows.Engine.Definitions;
+
+/// <summary>
+/// Validates definition JSON against <c>workflow.schema.json</c> and then against the activity registry and itself,
+/// collecting every problem with its JSON path rather than stopping at the first.
+/// </summary>
+public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
+{
+    private static readonly Lazy<JsonSchema> Schema = new(LoadSchema);
+
+    public static string SchemaText
+    {
+        get
+        {
+            using var stream = typeof(WorkflowDefinitionValidator).Assembly.GetManifestResourceStream("workflow.schema.json")!;
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+    }
+
+    public DefinitionValidationResult Validate(string json, string? file = null)
+    {
+        var errors = new List<ValidationError>();
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(new ValidationError(file, "$", $"not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}): {FirstSentence(ex.Message)}"));
+            return new DefinitionValidationResult(null, errors);
+        }
+
+        var schemaResult = Schema.Value.Evaluate(node, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (!schemaResult.IsValid)
+            errors.AddRange(SchemaErrors(schemaResult, file));
+
+        WorkflowDefinition? definition = null;
+        try
+        {
+            definition = node.Deserialize<WorkflowDefinition>(DefinitionJson.Options);
+        }
+        catch (JsonException ex) when (errors.Count > 0)
+        {
+            _ = ex; // The schema errors already say what is wrong with the shape.
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(new ValidationError(file, ex.Path ?? "$", FirstSentence(ex.Message)));
+        }
+
+        if (definition is not null)
+            errors.AddRange(new SemanticChecks(registry, definition, file).Run());
+
+        return new DefinitionValidationResult(errors.Count == 0 ? definition : null, errors);
+    }
+
+    private static IEnumerable<ValidationError> SchemaErrors(EvaluationResults results, string? file)
+    {
+        var seen = new HashSet<string>();
+        foreach (var detail in results.Details)
+        {
+            if (detail.Errors is null) continue;
+            foreach (var (keyword, message) in detail.Errors)
+            {
+                // "oneOf" on the trigger restates its branches; keep the message that names the rule.
+                var path = ToJsonPath(detail.InstanceLocation.ToString());
+                var text = keyword == "oneOf" ? "a trigger needs exactly one of 'cron' and 'interval'" : message;
+                if (seen.Add(path + "|" + text))
+                    yield return new ValidationError(file, path, text);
+            }
+        }
+    }
+
+    internal static string ToJsonPath(string pointer)
+    {
+        if (pointer is "" or "/") return "$";
+        var path = "$";
+        foreach (var segment in pointer.TrimStart('/').Split('/'))
+        {
+            var name = segment.Replace("~1", "/").Replace("~0", "~");
+            path += int.TryParse(name, out var index) ? $"[{index}]" : $".{name}";
+        }
+        return path;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+
+    private static JsonSchema LoadSchema() => JsonSchema.FromText(SchemaText);
+
+    /// <summary>Checks that need the registry or the whole graph.</summary>
+    private sealed class SemanticChecks(ActivityRegistry registry, WorkflowDefinition definition, string? file)
+    {
+        private readonly List<ValidationError> _errors = [];
+
+        public List<ValidationError> Run()
+        {
+            CheckTrigger();
+            CheckParams();
+            var indexById = CheckActivityIds();
+            CheckEdges(indexById);
+            var ancestors = Ancestors(indexById);
+            for (var i = 0; i < definition.Activities.Count; i++)
+                CheckActivity(i, indexById, ancestors);
+            return _errors;
+        }
+
+        private void Add(string path, string message) => _errors.Add(new ValidationError(file, path, message));
+
+        private void CheckTrigger()
+        {
+            var trigger = definition.Trigger;
+            if (trigger is null) return;
+            if (trigger.Cron is { } cron && !IsValidCron(cron))
+                Add("$.trigger.cron", $"unparsable cron '{cron}': use Quartz syntax with a seconds field, e.g. '0 0/10 * * * ?'");
+            if (trigger.Interval is { } interval && (!DefinitionJson.TryParseDuration(interval, out var span) || span < TimeSpan.FromSeconds(1)))
+                Add("$.trigger.interval", $"interval '{interval}' must be a duration of at least 00:00:01");
+            if (trigger.Delay is { } delay && !DefinitionJson.TryParseDuration(delay, out _))
+                Add("$.trigger.delay", $"delay '{delay}' is not a duration (hh:mm:ss)");
+            if (trigger.FireAt is not (TriggerDefinition.FireAtIntervalEnd or TriggerDefinition.FireAtIntervalStart))
+                Add("$.trigger.fireAt", $"fireAt '{trigger.FireAt}' must be 'intervalStart' or 'intervalEnd'");
+        }
+
+        private static bool IsValidCron(string cron)
+        {
+            try
+            {
+                _ = new CronExpression(cron);
+                return true;
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
+        }
+
+        private void CheckParams()
+        {
+            foreach (var (name, param) in definition.Params)
+            {
+                if (!ValueKinds.TryParse(param.Type, out var kind))
+                    Add($"$.params.{name}.type", $"unknown param type '{param.Type}'; use one of {string.Join(", ", ValueKinds.Names)}");
+                else if (param.Default is { } value && value.ValueKind != JsonValueKind.Null && !ValueKinds.Matches(value, kind))
+                    Add($"$.params.{name}.default", $"default {Short(value)} is not of type {param.Type}");
+            }
+        }
+
+        private Dictionary<string, int> CheckActivityIds()
+        {
+            var indexById = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < definition.Activities.Count; i++)
+            {
+                var id = definition.Activities[i].Id;
+                if (!indexById.TryAdd(id, i))
+                    Add($"$.activities[{i}].id", $"duplicate activity id '{id}' (first used at $.activities[{indexById[id]}])");
+            }
+            return indexById;
+        }
+
+        private void CheckEdges(Dictionary<string, int> indexById)
+        {
+            for (var i = 0; i < definition.Edges.Count; i++)
+            {
+                var edge = definition.Edges[i];
+                if (!indexById.ContainsKey(edge.From))
+                    Add($"$.edges[{i}].from", $"edge from unknown activity '{edge.From}'");
+                if (!indexById.ContainsKey(edge.To))
+                    Add($"$.edges[{i}].to", $"edge to unknown activity '{edge.To}'");
+                if (edge.From == edge.To)
+                    Add($"$.edges[{i}]", $"activity '{edge.From}' cannot depend on itself");
+            }
+
+            if (DependencyGraph.FindCycle(definition) is { } cycle)
+                Add("$.edges", $"cycle: {string.Join(" -> ", cycle)}");
+        }
+
+        private Dictionary<string, HashSet<string>> Ancestors(Dictionary<string, int> indexById)
+        {
+            var parents = definition.Edges
+                .Where(e => indexById.ContainsKey(e.From) && indexById.ContainsKey(e.To))
+                .GroupBy(e => e.To)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.From).ToList());
+            var result = new Dictionary<string, HashSet<string>>();
+            foreach (var id in indexById.Keys)
+            {
+                var seen = new HashSet<string>();
+                var stack = new Stack<string>([id]);
+                while (stack.TryPop(out var current))
+                    foreach (var parent in parents.GetValueOrDefault(current) ?? [])
+                        if (seen.Add(parent)) stack.Push(parent);
+                result[id] = seen;
+            }
+            return result;
+        }
+
+        private void CheckActivity(int index, Dictionary<string, int> indexById, Dictionary<string, HashSet<string>> ancestors)
+        {
+            var node = definition.Activities[index];
+            var path = $"$.activities[{index}]";
+            if (node.Timeout is { } timeout && (!DefinitionJson.TryParseDuration(timeout, out var span) || span == TimeSpan.Zero))
+                Add($"{path}.timeout", $"timeout '{timeout}' must be a positive duration (hh:mm:ss[.fff])");
+            if (node.Retry is { } retry && !DefinitionJson.TryParseDuration(retry.Backoff, out _))
+                Add($"{path}.retry.backoff", $"backoff '{retry.Backoff}' is not a duration (hh:mm:ss[.fff])");
+
+            var descriptor = registry.Find(node.Type);
+            if (descriptor is null)
+            {
+                var known = string.Join(", ", registry.All.Select(a => a.Type).Order());
+                Add($"{path}.type", $"unknown activity type '{node.Type}' (known: {known})");
+                return;
+            }
+
+            foreach (var input in descriptor.Inputs.Where(i => i.Required && !node.Inputs.ContainsKey(i.Name)))
+                Add($"{path}.inputs", $"missing required input '{input.Name}' of {descriptor.Type}");
+
+            foreach (var (name, value) in node.Inputs)
+            {
+                var input = descriptor.Inputs.FirstOrDefault(i => i.Name == name);
+                if (input is null)
+                {
+                    Add($"{path}.inputs.{name}", $"{descriptor.Type} has no input '{name}' (inputs: {string.Join(", ", descriptor.Inputs.Select(i => i.Name))})");
+                    continue;
+                }
+                CheckValue($"{path}.inputs.{name}", value, input.Kind, node.Id, ancestors[node.Id], indexById);
+            }
+        }
+
+        /// <summary>Checks a literal's type, or each reference inside it (recursing into arrays and objects).</summary>
+        private void CheckValue(string path, JsonElement value, ValueKind expected, string activityId, HashSet<string> upstream, Dictionary<string, int> indexById)
+        {
+            if (value.ValueKind == JsonValueKind.String && TemplateExpression.ContainsReference(value.GetString()!))
+            {
+                if (!TemplateExpression.TryParse(value.GetString()!, out var expression, out var error))
+                {
+                    Add(path, error!);
+                    return;
+                }
+                foreach (var reference in expression.References)
+                {
+                    var kind = ReferenceKind(path, reference, activityId, upstream, indexById);
+                    var effective = expression.IsSingleReference ? kind : ValueKind.String;
+                    if (kind is { } && effective is { } k && !ValueKinds.IsAssignable(k, expected))
+                        Add(path, $"'{{{{ {reference} }}}}' is of type {k.Name()} but the input expects {expected.Name()}");
+                }
+                return;
+            }
+
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.Array:
+                    if (expected is not (ValueKind.Array or ValueKind.Any)) break;
+                    var i = 0;
+                    foreach (var item in value.EnumerateArray())
+                        CheckValue($"{path}[{i++}]", item, ValueKind.Any, activityId, upstream, indexById);
+                    return;
+                case JsonValueKind.Object:
+                    if (expected is not (ValueKind.Object or ValueKind.Any)) break;
+                    foreach (var property in value.EnumerateObject())
+                        CheckValue($"{path}.{property.Name}", property.Value, ValueKind.Any, activityId, upstream, indexById);
+                    return;
+            }
+
+            if (value.ValueKind != JsonValueKind.Null && !ValueKinds.Matches(value, expected))
+                Add(path, $"{Short(value)} is not of type {expected.Name()}");
+        }
+
+        private ValueKind? ReferenceKind(string path, ExpressionReference reference, string activityId, HashSet<string> upstream, Dictionary<string, int> indexById)
+        {
+            switch (reference.Root)
+            {
+                case TemplateExpression.ParamsRoot when reference.Path.Count >= 1:
+                    if (!definition.Params.TryGetValue(reference.Path[0], out var param))
+                    {
+                        Add(path, $"reference to unknown param '{reference.Path[0]}' (params: {string.Join(", ", definition.Params.Keys)})");
+                        return null;
+                    }
+                    return reference.Path.Count == 1 && ValueKinds.TryParse(param.Type, out var kind) ? kind : ValueKind.Any;
+
+                case TemplateExpression.OutputsRoot when reference.Path.Count >= 2:
+                    var source = reference.Path[0];
+                    if (!indexById.TryGetValue(source, out var sourceIndex))
+                    {
+                        Add(path, $"reference to unknown activity '{source}'");
+                        return null;
+                    }
+                    if (!upstream.Contains(source))
+                    {
+                        Add(path, $"'{source}' is not upstream of '{activityId}': add an edge from '{source}' so its outputs exist when '{activityId}' runs");
+                        return null;
+                    }
+                    var sourceDescriptor = registry.Find(definition.Activities[sourceIndex].Type);
+                    if (sourceDescriptor is null) return null;
+                    var output = sourceDescriptor.Outputs.FirstOrDefault(o => o.Name == reference.Path[1]);
+                    if (output is null)
+                    {
+                        Add(path, $"{sourceDescriptor.Type} ('{source}') has no output '{reference.Path[1]}' (outputs: {string.Join(", ", sourceDescriptor.Outputs.Select(o => o.Name))})");
+                        return null;
+                    }
+                    return reference.Path.Count == 2 ? output.Kind : ValueKind.Any;
+
+                case TemplateExpression.RunRoot when reference.Path.Count == 1:
+                    if (TemplateExpression.RunFields.TryGetValue(reference.Path[0], out var runKind)) return runKind;
+                    Add(path, $"unknown run field '{reference.Path[0]}' (fields: {string.Join(", ", TemplateExpression.RunFields.Keys)})");
+                    return null;
+
+                default:
+                    Add(path, $"unknown reference '{{{{ {reference} }}}}': use params.<name>, outputs.<activity>.<output> or run.<field>");
+                    return null;
+            }
+        }
+
+        private static string Short(JsonElement value)
+        {
+            var text = value.GetRawText();
+            return text.Length > 40 ? text[..37] + "..." : text;
+        }
+    }
+}

@@ -1,0 +1,1 @@
+return await BitsoWorkflows.Server.Cli.CommandLine.RunAsync(args);
