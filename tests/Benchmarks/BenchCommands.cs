@@ -1,0 +1,14 @@
+namespace BitsoWorkflows.Benchmarks;
+
+/// <summary>
+/// Measurements that are not BenchmarkDotNet micro-benchmarks (e.g. a 10-minute trigger soak).
+/// Each area registers its commands here by name.
+/// </summary>
+public static partial class BenchCommands
+{
+    private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.OrdinalIgnoreCase);
+
+    public static Func<string[], Task<int>>? TryGet(string name) => Commands.GetValueOrDefault(name);
+
+    public static void Register(string name, Func<string[], Task<int>> command) => Commands[name] = command;
+}
