@@ -9,4 +9,5 @@ public enum ActivityStatus
     TimedOut,
     Cancelled,
     Skipped,
+    Interrupted,
 }

@@ -1,11 +1,66 @@
+using BitsoWorkflows.Server.Cli.Commands;
+using BitsoWorkflows.Server.Hosting;
+
 namespace BitsoWorkflows.Server.Cli;
 
-/// <summary>Entry point of the command line; verbs are wired in by the engine issue.</summary>
+/// <summary>
+/// <c>dotnet run --project src/Server -- [verb] [options]</c>; no verb means <c>serve</c>.
+/// Exit codes: 0 success, 1 the work failed, 2 usage or validation error (one line on stderr).
+/// </summary>
 public static class CommandLine
 {
-    public static Task<int> RunAsync(string[] args)
+    public const string Usage = """
+        usage: bitsoworkflows [verb] [options]      (no verb = serve)
+
+        global options: --data-dir <path> (default ./data)  --workflows-dir <path> (default ./workflows)  --demo
+        verbs:
+          serve [--urls <url>]                       run the engine, scheduler, REST API and Studio
+          workflows list [--format table|json]       workflows with trigger, next fire, last run
+          workflows validate <file>                  print every error of a definition file (exit 2 if any)
+          workflows history <id> [--format ...]      the version history
+          workflows export <id> [--version N]        a version as JSON
+          workflows pause <id> | resume <id>         stop / restart scheduling (persisted)
+          trigger <id> [--param name=value ...] [--logical-time <ISO-8601 UTC>] [--format ...]
+                                                     run once, wait and print the run (exit 1 if it failed)
+          runs list [--workflow <id>] [--status <s>] [--trigger <kind>] [--limit N] [--format ...]
+          runs show <run-id> [--format table|json]
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine("not wired yet");
-        return Task.FromResult(2);
+        try
+        {
+            var cli = CliArguments.Parse(args);
+            if (cli.Flag("help") || cli.Positional(0) is "help")
+            {
+                Console.WriteLine(Usage);
+                return 0;
+            }
+            var global = new GlobalOptions(
+                // Resolved now: relative paths speak of the directory the command was started in.
+                Path.GetFullPath(cli.Option("data-dir") ?? GlobalOptions.DefaultDataDir),
+                Path.GetFullPath(cli.Option("workflows-dir") ?? GlobalOptions.DefaultWorkflowsDir),
+                cli.Flag("demo"),
+                cli.Option("urls") ?? GlobalOptions.DefaultUrls);
+            var verb = cli.Positional(0) ?? "serve";
+            return verb switch
+            {
+                "serve" => await ServeCommand.RunAsync(cli, global),
+                "workflows" => await WorkflowCommands.RunAsync(cli, global),
+                "trigger" => await RunCommands.TriggerAsync(cli, global),
+                "runs" => await RunCommands.RunsAsync(cli, global),
+                _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
+            };
+        }
+        catch (CliUsageException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 2;
+        }
+        catch (CliFailureException ex)
+        {
+            Console.Error.WriteLine($"failed: {ex.Message}");
+            return 1;
+        }
     }
 }

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Engine.Persistence;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Engine.Definitions;
+
+/// <summary>
+/// The definitions the engine runs: imported from the workflows folder, published through the API, read back from
+/// the store (the latest published version of each). Parsed versions are cached; the store is the truth.
+/// </summary>
+public sealed partial class WorkflowCatalog(
+    DefinitionStore store,
+    WorkflowDefinitionValidator validator,
+    IOptions<EngineOptions> options,
+    ILogger<WorkflowCatalog> logger)
+{
+    private readonly ConcurrentDictionary<(string Id, int Version), WorkflowDefinition> _parsed = new();
+
+    public DefinitionStore Store => store;
+
+    /// <summary>
+    /// Validates and imports every <c>*.json</c> file of the workflows folder (but the schema). A bad file is
+    /// reported and skipped; the others still load. A file becomes a new version only when it changed.
+    /// </summary>
+    public async Task<IReadOnlyList<FileImportResult>> ImportDirectoryAsync(CancellationToken cancellationToken, string? directory = null)
+    {
+        directory ??= options.Value.WorkflowsDirectory;
+        var results = new List<FileImportResult>();
+        if (!Directory.Exists(directory))
+        {
+            LogNoDirectory(logger, directory);
+            return results;
+        }
+
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json").Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var text = await File.ReadAllTextAsync(file, cancellationToken);
+            var name = Path.GetFileName(file);
+            var validation = validator.Validate(text, name);
+            if (!validation.IsValid)
+            {
+                foreach (var error in validation.Errors) LogInvalid(logger, error.ToString());
+                results.Add(new FileImportResult(name, null, null, validation.Errors));
+                continue;
+            }
+            var definition = validation.Definition!;
+            if (seen.TryGetValue(definition.Id, out var first))
+            {
+                var error = new ValidationError(name, "$.id", $"duplicate workflow id '{definition.Id}' (also defined in {first})");
+                LogInvalid(logger, error.ToString());
+                results.Add(new FileImportResult(name, definition.Id, null, [error]));
+                continue;
+            }
+            seen[definition.Id] = name;
+            var version = await store.ImportFileAsync(definition, text, cancellationToken);
+            if (version is not null) LogImported(logger, definition.Id, version.Version, name);
+            results.Add(new FileImportResult(name, definition.Id, version?.Version, []));
+        }
+        return results;
+    }
+
+    /// <summary>Validates JSON and publishes it as a new version; returns the errors instead when it is not valid.</summary>
+    public async Task<PublishResult> PublishAsync(string json, string origin, string? comment, CancellationToken cancellationToken, string? expectedId = null)
+    {
+        var validation = validator.Validate(json);
+        if (!validation.IsValid) return new PublishResult(null, validation.Errors);
+        var definition = validation.Definition!;
+        if (expectedId is not null && definition.Id != expectedId)
+            return new PublishResult(null, [new ValidationError(null, "$.id", $"id '{definition.Id}' does not match the workflow '{expectedId}' being edited")]);
+        var record = await store.PublishAsync(definition, origin, comment, cancellationToken);
+        return new PublishResult(record, []);
+    }
+
+    /// <summary>The latest published version of a workflow, or null when there is none.</summary>
+    public async Task<PublishedWorkflow?> GetPublishedAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        var state = await store.GetStateAsync(workflowId, cancellationToken);
+        if (state is null || state.PublishedVersion == 0) return null;
+        var definition = await GetVersionAsync(workflowId, state.PublishedVersion, cancellationToken);
+        return definition is null ? null : new PublishedWorkflow(definition, state.PublishedVersion, state);
+    }
+
+    public async Task<IReadOnlyList<PublishedWorkflow>> ListPublishedAsync(CancellationToken cancellationToken)
+    {
+        var result = new List<PublishedWorkflow>();
+        foreach (var state in await store.ListStatesAsync(cancellationToken))
+        {
+            if (state.PublishedVersion == 0) continue;
+            if (await GetVersionAsync(state.WorkflowId, state.PublishedVersion, cancellationToken) is { } definition)
+                result.Add(new PublishedWorkflow(definition, state.PublishedVersion, state));
+        }
+        return result;
+    }
+
+    /// <summary>A stored version parsed back into a definition (cached: versions never change).</summary>
+    public async Task<WorkflowDefinition?> GetVersionAsync(string workflowId, int version, CancellationToken cancellationToken)
+    {
+        if (_parsed.TryGetValue((workflowId, version), out var cached)) return cached;
+        var record = await store.GetVersionAsync(workflowId, version, cancellationToken);
+        if (record is null) return null;
+        var definition = JsonSerializer.Deserialize<WorkflowDefinition>(record.Json, DefinitionJson.Options)!;
+        _parsed[(workflowId, version)] = definition;
+        return definition;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflows folder {Directory} does not exist; no workflow files imported")]
+    private static partial void LogNoDirectory(ILogger logger, string directory);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invalid workflow definition: {Error}")]
+    private static partial void LogInvalid(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported workflow {WorkflowId} as version {Version} from {File}")]
+    private static partial void LogImported(ILogger logger, string workflowId, int version, string file);
+}
+
+/// <summary>What importing one file did: the new version (null when unchanged or invalid) or its errors.</summary>
+public sealed record FileImportResult(string File, string? WorkflowId, int? NewVersion, IReadOnlyList<ValidationError> Errors);
+
+/// <summary>The new version, or the validation errors that prevented it.</summary>
+public sealed record PublishResult(DefinitionVersionRecord? Version, IReadOnlyList<ValidationError> Errors);
+
+/// <summary>A workflow as it runs now: its latest published definition and its state.</summary>
+public sealed record PublishedWorkflow(WorkflowDefinition Definition, int Version, WorkflowStateRecord State);

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.Definitions;
+using Microsoft.Extensions.Logging;
+
+namespace BitsoWorkflows.Engine.Execution;
+
+/// <summary>Collects the journal of one attempt; lines also go to the diagnostic log at debug level.</summary>
+internal sealed class RunJournal(TimeProvider time, ILogger logger) : IRunJournal
+{
+    private const int MaxLines = 1000;
+    private readonly List<JournalLine> _lines = [];
+    private int _dropped;
+
+    public void Info(string message) => Add("info", message, LogLevel.Debug);
+
+    public void Warning(string message) => Add("warning", message, LogLevel.Debug);
+
+    public void Error(string message) => Add("error", message, LogLevel.Debug);
+
+    public string? ToJson()
+    {
+        lock (_lines)
+        {
+            if (_lines.Count == 0) return null;
+            var lines = _dropped == 0 ? _lines : [.. _lines, new JournalLine(time.GetUtcNow(), "warning", $"{_dropped} more lines dropped")];
+            return JsonSerializer.Serialize(lines, DefinitionJson.Compact);
+        }
+    }
+
+    private void Add(string level, string message, LogLevel logLevel)
+    {
+        lock (_lines)
+        {
+            if (_lines.Count >= MaxLines) _dropped++;
+            else _lines.Add(new JournalLine(time.GetUtcNow(), level, message));
+        }
+#pragma warning disable CA2254 // The journal line is the message itself, not a template.
+        if (logger.IsEnabled(logLevel)) logger.Log(logLevel, "{Level}: {Message}", level, message);
+#pragma warning restore CA2254
+    }
+}

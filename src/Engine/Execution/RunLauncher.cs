@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Engine.Persistence;
+using BitsoWorkflows.Engine.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Engine.Execution;
+
+/// <summary>
+/// The one way runs start — schedule, manual, backfill, catch-up: resolves the published definition, the logical
+/// time and data interval and the params, records the run, waits for a slot under <c>maxActiveRuns</c> and executes it.
+/// </summary>
+public sealed partial class RunLauncher(
+    WorkflowCatalog catalog,
+    WorkflowRunner runner,
+    RunWriteQueue writes,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<RunLauncher> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ActiveRunGate> _gates = new();
+    private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task<RunRecord> Completion)> _active = new();
+    private readonly CancellationTokenSource _shutdown = new();
+
+    /// <summary>Ids of the runs this process is executing or queueing.</summary>
+    public IReadOnlyCollection<string> ActiveRunIds => _active.Keys.ToList();
+
+    /// <summary>Records and starts a run; the returned handle's completion ends with the run.</summary>
+    /// <exception cref="RunRequestException">Unknown workflow, bad params or a logical time off the schedule.</exception>
+    public async Task<RunHandle> StartAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var published = await catalog.GetPublishedAsync(request.WorkflowId, cancellationToken)
+            ?? throw new RunRequestException($"workflow '{request.WorkflowId}' does not exist or has no published version", notFound: true);
+        var definition = published.Definition;
+        var parameters = ParamBinder.Bind(definition, request.Params, out var errors);
+        if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
+        var interval = ResolveInterval(definition, request.LogicalTime);
+
+        var now = time.GetUtcNow();
+        var run = new RunRecord
+        {
+            Id = NewRunId(now),
+            WorkflowId = definition.Id,
+            WorkflowVersion = published.Version,
+            TriggerKind = request.TriggerKind,
+            LogicalTime = interval.Start.UtcDateTime,
+            DataIntervalStart = interval.Start.UtcDateTime,
+            DataIntervalEnd = interval.End.UtcDateTime,
+            ParamsJson = JsonSerializer.Serialize(parameters, DefinitionJson.Compact),
+            Status = RunStatus.Queued,
+            CreatedAt = now.UtcDateTime,
+            BackfillId = request.BackfillId,
+            RetryOf = request.RetryOf,
+            Node = options.Value.NodeName,
+        };
+
+        var gate = _gates.GetOrAdd(definition.Id, _ => new ActiveRunGate());
+        var limit = Math.Max(1, definition.MaxActiveRuns);
+        if (request.MissWhenBusy && !gate.TryEnter(limit))
+        {
+            run.Status = RunStatus.Missed;
+            run.EndedAt = run.CreatedAt;
+            run.Error = $"{limit} runs were still active (maxActiveRuns), so this interval was not started.";
+            _ = writes.SaveRunAsync(run, isNew: true);
+            LogMissed(logger, definition.Id, interval.Start);
+            return new RunHandle(run, Task.FromResult(run));
+        }
+
+        var cancel = new CancellationTokenSource();
+        var insert = writes.SaveRunAsync(run, isNew: true);
+        if (!request.MissWhenBusy) await insert; // A run someone asked for is durable before they are told it exists.
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted: request.MissWhenBusy, cancel, registered.Task);
+        _active[run.Id] = (cancel, completion);
+        registered.SetResult();
+        return new RunHandle(run.ShallowCopy(), completion);
+    }
+
+    /// <summary>Asks a queued or running run of this process to stop; false when it is not active here.</summary>
+    public bool Cancel(string runId)
+    {
+        if (!_active.TryGetValue(runId, out var entry)) return false;
+        entry.Cancel.Cancel();
+        return true;
+    }
+
+    /// <summary>The completion of an active run of this process, or null.</summary>
+    public Task<RunRecord>? Completion(string runId) => _active.TryGetValue(runId, out var entry) ? entry.Completion : null;
+
+    /// <summary>The data interval a run with this logical time covers (the latest due one when none is given).</summary>
+    public DataInterval ResolveInterval(WorkflowDefinition definition, DateTimeOffset? logicalTime)
+    {
+        var now = time.GetUtcNow();
+        if (definition.Trigger is null)
+        {
+            var at = (logicalTime ?? TruncateToSecond(now)).ToUniversalTime();
+            return new DataInterval(at, at);
+        }
+
+        var schedule = WorkflowSchedule.From(definition.Trigger);
+        if (logicalTime is null)
+            return schedule.FiresAtStart ? schedule.IntervalAt(now) : schedule.LatestDue(now);
+
+        var requested = logicalTime.Value.ToUniversalTime();
+        var interval = schedule.IntervalAt(requested);
+        if (interval.Start != requested)
+            throw new RunRequestException($"logical time {requested:yyyy-MM-ddTHH:mm:ss.FFFFFFFZ} is not an interval start of {definition.Id}'s schedule; the interval containing it starts at {interval.Start:yyyy-MM-ddTHH:mm:ssZ}");
+        return interval;
+    }
+
+    /// <summary>Interrupts every active run (server shutdown) and waits for them to record it.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        await _shutdown.CancelAsync();
+        var pending = _active.Values.Select(v => (Task)v.Completion).ToArray();
+        await Task.WhenAny(Task.WhenAll(pending), Task.Delay(grace, time));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5));
+        _shutdown.Dispose();
+    }
+
+    private async Task<RunRecord> RunWhenAdmittedAsync(RunRecord run, WorkflowDefinition definition, ActiveRunGate gate, int limit, bool admitted, CancellationTokenSource cancel, Task registered)
+    {
+        await registered; // So that the run is findable (Cancel, Completion) before it can end.
+        try
+        {
+            if (!admitted)
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, _shutdown.Token);
+                try
+                {
+                    await gate.EnterAsync(limit, linked.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    run.Status = _shutdown.IsCancellationRequested ? RunStatus.Interrupted : RunStatus.Cancelled;
+                    run.EndedAt = time.GetUtcNow().UtcDateTime;
+                    run.Error = _shutdown.IsCancellationRequested ? "The server stopped before the run started." : "Cancelled before it started.";
+                    await writes.SaveRunAsync(run, isNew: false);
+                    return run;
+                }
+            }
+
+            try
+            {
+                return await runner.ExecuteAsync(run, definition, cancel.Token, _shutdown.Token);
+            }
+            finally
+            {
+                gate.Exit();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogRunCrashed(logger, ex, run.Id);
+            run.Status = RunStatus.Failed;
+            run.Error = ex.Message;
+            run.EndedAt = time.GetUtcNow().UtcDateTime;
+            try { await writes.SaveRunAsync(run, isNew: false); } catch (Exception) { /* Already logged by the write queue. */ }
+            return run;
+        }
+        finally
+        {
+            _active.TryRemove(run.Id, out _);
+            cancel.Dispose();
+        }
+    }
+
+    /// <summary>Time-ordered (UUID v7), so sorting by id sorts by creation.</summary>
+    private static string NewRunId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
+
+    private static DateTimeOffset TruncateToSecond(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {WorkflowId} missed the interval starting {Start:O}: maxActiveRuns reached")]
+    private static partial void LogMissed(ILogger logger, string workflowId, DateTimeOffset start);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} crashed in the engine")]
+    private static partial void LogRunCrashed(ILogger logger, Exception exception, string runId);
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace BitsoWorkflows.Engine.Execution;
+
+/// <summary>A request to start one run of a workflow's latest published version.</summary>
+public sealed record RunRequest
+{
+    public required string WorkflowId { get; init; }
+
+    public TriggerKind TriggerKind { get; init; } = TriggerKind.Manual;
+
+    /// <summary>Start of the data interval to run; must be an interval start of the workflow's schedule. Defaults to the latest due interval.</summary>
+    public DateTimeOffset? LogicalTime { get; init; }
+
+    /// <summary>Overrides of the definition's param defaults, for this run only.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Params { get; init; }
+
+    public string? BackfillId { get; init; }
+
+    public string? RetryOf { get; init; }
+
+    /// <summary>
+    /// For scheduled fires that must start now or never (the per-second workflow): when <c>maxActiveRuns</c> runs are
+    /// already going, record the interval as <see cref="RunStatus.Missed"/> instead of queueing a late run.
+    /// </summary>
+    public bool MissWhenBusy { get; init; }
+}

@@ -1,0 +1,16 @@
+using BitsoWorkflows.Engine.Execution;
+using Microsoft.Extensions.Hosting;
+
+namespace BitsoWorkflows.Engine.Hosting;
+
+/// <summary>Starts the engine with the server (store, interrupted runs, workflow files) and interrupts active runs on shutdown.</summary>
+public sealed class EngineHostedService(EngineInitializer initializer, RunLauncher launcher, EngineReadiness readiness) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var imports = await initializer.StartServerAsync(cancellationToken);
+        readiness.MarkReady(imports);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => launcher.StopAsync(TimeSpan.FromSeconds(10));
+}

@@ -1,0 +1,49 @@
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Engine.Hosting;
+
+/// <summary>Brings the store up to date and imports the workflows folder; safe to run by the server and the CLI alike.</summary>
+public sealed partial class EngineInitializer(
+    IDbContextFactory<WorkflowDbContext> contexts,
+    WorkflowCatalog catalog,
+    RunStore runs,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<EngineInitializer> logger)
+{
+    private readonly SemaphoreSlim _migrated = new(1, 1);
+    private bool _done;
+
+    /// <summary>Applies pending migrations (once per process).</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await _migrated.WaitAsync(cancellationToken);
+        try
+        {
+            if (_done) return;
+            await using var db = contexts.CreateDbContext();
+            await db.Database.MigrateAsync(cancellationToken);
+            _done = true;
+        }
+        finally
+        {
+            _migrated.Release();
+        }
+    }
+
+    /// <summary>Server start-up: migrate, mark runs a crash left running as interrupted, import the workflow files.</summary>
+    public async Task<IReadOnlyList<FileImportResult>> StartServerAsync(CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken);
+        var interrupted = await runs.MarkInterruptedAsync(options.Value.NodeName, time.GetUtcNow(), cancellationToken);
+        if (interrupted > 0) LogInterrupted(logger, interrupted);
+        return await catalog.ImportDirectoryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} runs left running by an earlier stop as interrupted")]
+    private static partial void LogInterrupted(ILogger logger, int count);
+}

@@ -1,0 +1,24 @@
+namespace BitsoWorkflows.Engine.Hosting;
+
+/// <summary>Settings of the workflow engine (configuration section <c>Engine</c>).</summary>
+public sealed class EngineOptions
+{
+    public const string SectionName = "Engine";
+
+    public const int DefaultMaxParallelActivities = 4;
+
+    /// <summary>Folder of the <c>*.json</c> workflow definitions imported at start-up.</summary>
+    public string WorkflowsDirectory { get; set; } = "workflows";
+
+    /// <summary>How many activities of one run may execute at once.</summary>
+    public int MaxParallelActivities { get; set; } = DefaultMaxParallelActivities;
+
+    /// <summary>Name of this server node in run records; defaults to the machine name.</summary>
+    public string NodeName { get; set; } = Environment.MachineName;
+
+    /// <summary>How often run records past their workflow's retention are deleted.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the workflows folder is checked for edited files.</summary>
+    public TimeSpan WorkflowFilePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,94 @@
+using BitsoWorkflows.Engine.Execution;
+using Microsoft.EntityFrameworkCore;
+
+namespace BitsoWorkflows.Engine.Persistence;
+
+/// <summary>Reads of run history, and the maintenance writes (interrupted runs, retention) that touch many rows.</summary>
+public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
+{
+    public const int MaxPageSize = 1000;
+
+    /// <summary>A page of runs, newest first; keyset paging on the time-ordered id keeps it fast with millions of rows.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ListAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var runs = db.Runs.AsQueryable();
+        if (query.WorkflowId is { } workflowId) runs = runs.Where(r => r.WorkflowId == workflowId);
+        if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
+        if (query.TriggerKind is { } kind) runs = runs.Where(r => r.TriggerKind == kind);
+        if (query.BackfillId is { } backfillId) runs = runs.Where(r => r.BackfillId == backfillId);
+        if (query.LogicalFrom is { } from) runs = runs.Where(r => r.LogicalTime >= from.UtcDateTime);
+        if (query.LogicalTo is { } to) runs = runs.Where(r => r.LogicalTime < to.UtcDateTime);
+        if (query.Before is { } before) runs = runs.Where(r => string.Compare(r.Id, before) < 0);
+        return await runs.OrderByDescending(r => r.Id).Take(Math.Clamp(query.Limit, 1, MaxPageSize)).ToListAsync(cancellationToken);
+    }
+
+    public async Task<RunRecord?> GetAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+    }
+
+    /// <summary>Every attempt of every activity of a run, in start order.</summary>
+    public async Task<IReadOnlyList<ActivityRecord>> GetActivitiesAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.ActivityRecords.Where(a => a.RunId == runId)
+            .OrderBy(a => a.StartedAt).ThenBy(a => a.ActivityId).ThenBy(a => a.Attempt)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The latest run of each given workflow (for the workflows page).</summary>
+    public async Task<RunRecord?> LatestAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Runs.Where(r => r.WorkflowId == workflowId && r.Status != RunStatus.Missed)
+            .OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Whether a run of this workflow and logical time, of one of the given kinds, exists.</summary>
+    public async Task<bool> ExistsAsync(string workflowId, DateTimeOffset logicalTime, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var value = logicalTime.UtcDateTime;
+        return await db.Runs.AnyAsync(r => r.WorkflowId == workflowId && r.LogicalTime == value, cancellationToken);
+    }
+
+    /// <summary>Marks this node's runs and attempts left running by a crash as interrupted; returns how many runs.</summary>
+    public async Task<int> MarkInterruptedAsync(string node, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var at = now.UtcDateTime;
+        await using var db = contexts.CreateDbContext();
+        var unfinished = db.Runs.Where(r => (r.Node == node || r.Node == null) && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued));
+        await db.ActivityRecords.Where(a => a.Status == ActivityStatus.Running && unfinished.Select(r => r.Id).Contains(a.RunId))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, ActivityStatus.Interrupted).SetProperty(a => a.EndedAt, at).SetProperty(a => a.Error, "The server stopped during the attempt."), cancellationToken);
+        return await unfinished.ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, RunStatus.Interrupted)
+            .SetProperty(r => r.EndedAt, at)
+            .SetProperty(r => r.Error, "The server stopped during the run."), cancellationToken);
+    }
+
+    /// <summary>Deletes finished runs of a workflow created before <paramref name="cutoff"/>, in chunks; returns how many.</summary>
+    public async Task<int> DeleteOlderThanAsync(string workflowId, DateTimeOffset cutoff, CancellationToken cancellationToken, int chunk = 5000)
+    {
+        var before = cutoff.UtcDateTime;
+        var total = 0;
+        while (true)
+        {
+            await using var db = contexts.CreateDbContext();
+            var ids = await db.Runs.Where(r => r.WorkflowId == workflowId && r.CreatedAt < before && r.Status != RunStatus.Running && r.Status != RunStatus.Queued)
+                .OrderBy(r => r.Id).Select(r => r.Id).Take(chunk).ToListAsync(cancellationToken);
+            if (ids.Count == 0) return total;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.ActivityRecords.Where(a => ids.Contains(a.RunId)).ExecuteDeleteAsync(cancellationToken);
+            total += await db.Runs.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<int> CountAsync(string? workflowId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await (workflowId is null ? db.Runs : db.Runs.Where(r => r.WorkflowId == workflowId)).CountAsync(cancellationToken);
+    }
+}

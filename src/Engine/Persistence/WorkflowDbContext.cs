@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace BitsoWorkflows.Engine.Persistence;
+
+/// <summary>The workflow store: definitions and their versions, runs, activity attempts, backfills.</summary>
+public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<DefinitionVersionRecord> DefinitionVersions => Set<DefinitionVersionRecord>();
+
+    public DbSet<WorkflowStateRecord> WorkflowStates => Set<WorkflowStateRecord>();
+
+    public DbSet<RunRecord> Runs => Set<RunRecord>();
+
+    public DbSet<ActivityRecord> ActivityRecords => Set<ActivityRecord>();
+
+    public DbSet<BackfillRecord> Backfills => Set<BackfillRecord>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every instant is UTC; SQLite hands DateTime back as Kind=Unspecified, so say so on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<DefinitionVersionRecord>(e =>
+        {
+            e.ToTable("definition_versions");
+            e.HasKey(x => new { x.WorkflowId, x.Version });
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.Property(x => x.Origin).HasMaxLength(16);
+        });
+        modelBuilder.Entity<WorkflowStateRecord>(e =>
+        {
+            e.ToTable("workflow_states");
+            e.HasKey(x => x.WorkflowId);
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.LastImportedFileHash).HasMaxLength(64);
+        });
+        modelBuilder.Entity<RunRecord>(e =>
+        {
+            e.ToTable("runs");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(32);
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.BackfillId).HasMaxLength(32);
+            e.Property(x => x.RetryOf).HasMaxLength(32);
+            e.Property(x => x.Node).HasMaxLength(100);
+            // Listing pages walk these: newest runs of a workflow, runs by status, runs of a logical time.
+            e.HasIndex(x => new { x.WorkflowId, x.Id });
+            e.HasIndex(x => new { x.WorkflowId, x.LogicalTime });
+            e.HasIndex(x => new { x.Status, x.Id });
+            e.HasIndex(x => x.BackfillId);
+            e.HasIndex(x => x.CreatedAt);
+        });
+        modelBuilder.Entity<ActivityRecord>(e =>
+        {
+            e.ToTable("activity_records");
+            e.HasKey(x => new { x.RunId, x.ActivityId, x.Attempt });
+            e.Property(x => x.RunId).HasMaxLength(32);
+            e.Property(x => x.ActivityId).HasMaxLength(100);
+            e.Property(x => x.ActivityType).HasMaxLength(100);
+        });
+        modelBuilder.Entity<BackfillRecord>(e =>
+        {
+            e.ToTable("backfills");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(32);
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.HasIndex(x => new { x.WorkflowId, x.Id });
+        });
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Persistence;
+
+namespace BitsoWorkflows.Server.Api.Contracts;
+
+/// <summary>One attempt of one activity, with its inputs (secrets redacted), outputs, error and journal.</summary>
+public sealed record ActivityAttemptDto(
+    string ActivityId,
+    string ActivityType,
+    int Attempt,
+    ActivityStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    double? DurationMs,
+    JsonElement? Inputs,
+    JsonElement? Outputs,
+    string? Error,
+    IReadOnlyList<JournalLine> Journal)
+{
+    public static ActivityAttemptDto From(ActivityRecord record) => new(
+        record.ActivityId, record.ActivityType, record.Attempt, record.Status,
+        RunDto.Utc(record.StartedAt), RunDto.UtcOrNull(record.EndedAt),
+        record.EndedAt is { } e ? (e - record.StartedAt).TotalMilliseconds : null,
+        Parse(record.InputsJson), Parse(record.OutputsJson), record.Error,
+        record.JournalJson is null ? [] : JsonSerializer.Deserialize<List<JournalLine>>(record.JournalJson, DefinitionJson.Options) ?? []);
+
+    private static JsonElement? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<JsonElement>(json);
+}

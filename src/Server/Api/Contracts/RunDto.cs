@@ -1,0 +1,37 @@
+using System.Text.Json;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Persistence;
+
+namespace BitsoWorkflows.Server.Api.Contracts;
+
+/// <summary>A workflow run as the API and the CLI's JSON output show it. Times are UTC.</summary>
+public sealed record RunDto(
+    string Id,
+    string WorkflowId,
+    int WorkflowVersion,
+    TriggerKind TriggerKind,
+    DateTimeOffset LogicalTime,
+    DateTimeOffset DataIntervalStart,
+    DateTimeOffset DataIntervalEnd,
+    RunStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    double? DurationMs,
+    string? Error,
+    JsonElement Params,
+    string? BackfillId,
+    string? RetryOf)
+{
+    public static RunDto From(RunRecord run) => new(
+        run.Id, run.WorkflowId, run.WorkflowVersion, run.TriggerKind,
+        Utc(run.LogicalTime), Utc(run.DataIntervalStart), Utc(run.DataIntervalEnd),
+        run.Status, Utc(run.CreatedAt), UtcOrNull(run.StartedAt), UtcOrNull(run.EndedAt),
+        run.StartedAt is { } s && run.EndedAt is { } e ? (e - s).TotalMilliseconds : null,
+        run.Error, JsonSerializer.Deserialize<JsonElement>(run.ParamsJson, DefinitionJson.Options), run.BackfillId, run.RetryOf);
+
+    internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    internal static DateTimeOffset? UtcOrNull(DateTime? value) => value is { } v ? Utc(v) : null;
+}

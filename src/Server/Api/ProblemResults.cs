@@ -1,0 +1,25 @@
+using BitsoWorkflows.Engine.Definitions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BitsoWorkflows.Server.Api;
+
+/// <summary>RFC 7807 answers for bad input, so clients learn what is wrong and where.</summary>
+public static class ProblemResults
+{
+    public static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
+    /// <summary>Validation errors of a definition, each with its JSON path, under <c>errors</c>.</summary>
+    public static ProblemHttpResult Invalid(IReadOnlyList<ValidationError> errors) =>
+        TypedResults.Problem(
+            detail: $"The definition has {errors.Count} error(s): {string.Join("; ", errors.Take(5).Select(e => e.ToString()))}",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid workflow definition",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Path, message = e.Message }).ToList() });
+}

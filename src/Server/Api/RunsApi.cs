@@ -1,0 +1,66 @@
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Persistence;
+using BitsoWorkflows.Server.Api.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BitsoWorkflows.Server.Api;
+
+/// <summary>Routes of <c>/api/runs</c>: run history with filters and keyset paging, one run with its attempts, cancel.</summary>
+public static class RunsApi
+{
+    public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/runs").WithTags("Runs");
+        group.MapGet("/", ListAsync).WithSummary("Runs, newest first. Page with before=<id of the last run of the previous page>.");
+        group.MapGet("/{id}", GetAsync).WithSummary("One run with every activity attempt, its inputs, outputs, error and journal.");
+        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel a queued or running run.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<List<RunDto>>, ProblemHttpResult>> ListAsync(
+        RunStore runs, CancellationToken ct,
+        string? workflow = null, string? status = null, string? trigger = null, string? backfill = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, string? before = null, int limit = 50)
+    {
+        RunStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var s))
+                return ProblemResults.BadRequest($"status '{status}' is not one of {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}");
+            statusFilter = s;
+        }
+        TriggerKind? kindFilter = null;
+        if (trigger is not null)
+        {
+            if (!Enum.TryParse<TriggerKind>(trigger, ignoreCase: true, out var k))
+                return ProblemResults.BadRequest($"trigger '{trigger}' is not one of {string.Join(", ", Enum.GetNames<TriggerKind>().Select(n => n.ToLowerInvariant()))}");
+            kindFilter = k;
+        }
+        if (limit is < 1 or > RunStore.MaxPageSize)
+            return ProblemResults.BadRequest($"limit must be between 1 and {RunStore.MaxPageSize}");
+
+        var page = await runs.ListAsync(new RunQuery
+        {
+            WorkflowId = workflow,
+            Status = statusFilter,
+            TriggerKind = kindFilter,
+            BackfillId = backfill,
+            LogicalFrom = from,
+            LogicalTo = to,
+            Before = before,
+            Limit = limit,
+        }, ct);
+        return TypedResults.Ok(page.Select(RunDto.From).ToList());
+    }
+
+    private static async Task<Results<Ok<RunDetailDto>, ProblemHttpResult>> GetAsync(string id, RunStore runs, CancellationToken ct)
+    {
+        var run = await runs.GetAsync(id, ct);
+        if (run is null) return ProblemResults.NotFound($"run '{id}' does not exist");
+        var activities = await runs.GetActivitiesAsync(id, ct);
+        return TypedResults.Ok(new RunDetailDto(RunDto.From(run), activities.Select(ActivityAttemptDto.From).ToList()));
+    }
+
+    private static Results<Accepted, ProblemHttpResult> Cancel(string id, RunLauncher launcher) =>
+        launcher.Cancel(id) ? TypedResults.Accepted($"/api/runs/{id}") : ProblemResults.Conflict($"run '{id}' is not queued or running on this server");
+}

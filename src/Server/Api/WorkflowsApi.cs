@@ -1,0 +1,94 @@
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Server.Api.Contracts;
+using BitsoWorkflows.Server.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BitsoWorkflows.Server.Api;
+
+/// <summary>Routes of <c>/api/workflows</c>: definitions, versions, publish, revert, pause, and starting runs.</summary>
+public static class WorkflowsApi
+{
+    public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/workflows").WithTags("Workflows");
+        group.MapGet("/", ListAsync).WithSummary("Every workflow with its published version, trigger, next fire and last run.");
+        group.MapGet("/{id}", GetAsync).WithSummary("One workflow.");
+        group.MapGet("/{id}/versions", VersionsAsync).WithSummary("The version history, newest first.");
+        group.MapGet("/{id}/versions/{version:int}", VersionAsync).WithSummary("One version, with its JSON.");
+        group.MapPost("/{id}/versions", PublishAsync).WithSummary("Publish a new version from a definition JSON body; validation errors come back as problem details.")
+            .Accepts<WorkflowDefinition>("application/json");
+        group.MapPost("/{id}/versions/{version:int}/revert", RevertAsync).WithSummary("Publish an older version's content as a new version.");
+        group.MapPost("/{id}/pause", (string id, WorkflowCatalog catalog, CancellationToken ct) => SetPausedAsync(id, true, catalog, ct)).WithSummary("Stop scheduling the workflow.");
+        group.MapPost("/{id}/resume", (string id, WorkflowCatalog catalog, CancellationToken ct) => SetPausedAsync(id, false, catalog, ct)).WithSummary("Schedule the workflow again.");
+        group.MapPost("/{id}/runs", TriggerAsync).WithSummary("Start a run now, with param overrides and an optional logical time.");
+        return group;
+    }
+
+    private static async Task<Ok<IReadOnlyList<WorkflowSummaryDto>>> ListAsync(WorkflowOverview overview, CancellationToken ct) =>
+        TypedResults.Ok(await overview.ListAsync(ct));
+
+    private static async Task<Results<Ok<WorkflowSummaryDto>, ProblemHttpResult>> GetAsync(string id, WorkflowOverview overview, CancellationToken ct) =>
+        await overview.GetAsync(id, ct) is { } summary ? TypedResults.Ok(summary) : ProblemResults.NotFound($"workflow '{id}' does not exist");
+
+    private static async Task<Results<Ok<List<DefinitionVersionDto>>, ProblemHttpResult>> VersionsAsync(string id, WorkflowCatalog catalog, CancellationToken ct)
+    {
+        var state = await catalog.Store.GetStateAsync(id, ct);
+        if (state is null) return ProblemResults.NotFound($"workflow '{id}' does not exist");
+        var history = await catalog.Store.HistoryAsync(id, ct);
+        return TypedResults.Ok(history.Select(v => DefinitionVersionDto.From(v, state.PublishedVersion)).ToList());
+    }
+
+    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> VersionAsync(string id, int version, WorkflowCatalog catalog, CancellationToken ct)
+    {
+        var state = await catalog.Store.GetStateAsync(id, ct);
+        var record = await catalog.Store.GetVersionAsync(id, version, ct);
+        return state is null || record is null
+            ? ProblemResults.NotFound($"workflow '{id}' has no version {version}")
+            : TypedResults.Ok(DefinitionVersionDto.From(record, state.PublishedVersion));
+    }
+
+    private static async Task<Results<Created<DefinitionVersionDto>, ProblemHttpResult>> PublishAsync(string id, HttpRequest request, WorkflowCatalog catalog, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body);
+        var json = await reader.ReadToEndAsync(ct);
+        var result = await catalog.PublishAsync(json, "api", request.Query["comment"].FirstOrDefault(), ct, expectedId: id);
+        if (result.Version is null) return ProblemResults.Invalid(result.Errors);
+        return TypedResults.Created($"/api/workflows/{id}/versions/{result.Version.Version}", DefinitionVersionDto.From(result.Version, result.Version.Version));
+    }
+
+    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> RevertAsync(string id, int version, WorkflowCatalog catalog, CancellationToken ct)
+    {
+        try
+        {
+            var record = await catalog.Store.RevertAsync(id, version, ct);
+            return TypedResults.Ok(DefinitionVersionDto.From(record, record.Version));
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return ProblemResults.NotFound(ex.Message);
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetPausedAsync(string id, bool paused, WorkflowCatalog catalog, CancellationToken ct) =>
+        await catalog.Store.SetPausedAsync(id, paused, ct) ? TypedResults.NoContent() : ProblemResults.NotFound($"workflow '{id}' does not exist");
+
+    private static async Task<Results<Accepted<RunDto>, ProblemHttpResult>> TriggerAsync(string id, TriggerRunRequest? body, RunLauncher launcher, CancellationToken ct)
+    {
+        try
+        {
+            var handle = await launcher.StartAsync(new RunRequest
+            {
+                WorkflowId = id,
+                TriggerKind = TriggerKind.Manual,
+                LogicalTime = body?.LogicalTime,
+                Params = body?.Params,
+            }, ct);
+            return TypedResults.Accepted($"/api/runs/{handle.Run.Id}", RunDto.From(handle.Run));
+        }
+        catch (RunRequestException ex)
+        {
+            return ex.NotFound ? ProblemResults.NotFound(ex.Message) : ProblemResults.BadRequest(ex.Message);
+        }
+    }
+}

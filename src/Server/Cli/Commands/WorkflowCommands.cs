@@ -1,0 +1,98 @@
+using System.Text.Json;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Server.Api.Contracts;
+using BitsoWorkflows.Server.Cli.Output;
+using BitsoWorkflows.Server.Hosting;
+using BitsoWorkflows.Server.Services;
+
+namespace BitsoWorkflows.Server.Cli.Commands;
+
+/// <summary><c>workflows list | validate | history | export | pause | resume</c>.</summary>
+public static class WorkflowCommands
+{
+    public static async Task<int> RunAsync(CliArguments cli, GlobalOptions global)
+    {
+        var sub = cli.RequirePositional(1, "workflows sub-verb (list, validate, history, export, pause, resume)");
+        return sub switch
+        {
+            "list" => await ListAsync(cli, global),
+            "validate" => await ValidateAsync(cli, global),
+            "history" => await HistoryAsync(cli, global),
+            "export" => await ExportAsync(cli, global),
+            "pause" => await SetPausedAsync(cli, global, true),
+            "resume" => await SetPausedAsync(cli, global, false),
+            _ => throw new CliUsageException($"unknown verb 'workflows {sub}' (use list, validate, history, export, pause, resume)"),
+        };
+    }
+
+    private static async Task<int> ListAsync(CliArguments cli, GlobalOptions global)
+    {
+        var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
+        cli.EnsureAllOptionsUsed();
+        await using var host = await CliHost.StartAsync(global);
+        var workflows = await ActivatorUtilities.CreateInstance<WorkflowOverview>(host.Services).ListAsync(CancellationToken.None);
+        Console.Write(format == OutputFormat.Json
+            ? JsonSerializer.Serialize(workflows, DefinitionJson.Options) + Environment.NewLine
+            : TableWriter.Render(["workflow", "version", "trigger", "paused", "next fire", "last run", "last status"],
+                workflows.Select(w => (IReadOnlyList<object?>)[w.Id, w.Version, w.Trigger, w.IsPaused ? "yes" : "no", w.NextFireTime, w.LastRun?.LogicalTime, w.LastRun?.Status.ToString().ToLowerInvariant()])));
+        return 0;
+    }
+
+    private static async Task<int> ValidateAsync(CliArguments cli, GlobalOptions global)
+    {
+        var file = cli.RequirePositional(2, "file to validate");
+        cli.EnsureAllOptionsUsed();
+        if (!File.Exists(file)) throw new CliUsageException($"{file}: no such file");
+        await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+        var result = host.Get<WorkflowDefinitionValidator>().Validate(await File.ReadAllTextAsync(file), file);
+        if (result.IsValid)
+        {
+            Console.WriteLine($"{file}: valid ({result.Definition!.Id}, {result.Definition.Activities.Count} activities)");
+            return 0;
+        }
+        foreach (var error in result.Errors) Console.Error.WriteLine(error);
+        Console.Error.WriteLine($"{file}: {result.Errors.Count} error(s)");
+        return 2;
+    }
+
+    private static async Task<int> HistoryAsync(CliArguments cli, GlobalOptions global)
+    {
+        var id = cli.RequirePositional(2, "workflow id");
+        var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
+        cli.EnsureAllOptionsUsed();
+        await using var host = await CliHost.StartAsync(global);
+        var store = host.Get<WorkflowCatalog>().Store;
+        var state = await store.GetStateAsync(id, CancellationToken.None) ?? throw new CliUsageException($"unknown workflow '{id}'");
+        var versions = (await store.HistoryAsync(id, CancellationToken.None)).Select(v => DefinitionVersionDto.From(v, state.PublishedVersion)).ToList();
+        Console.Write(format == OutputFormat.Json
+            ? JsonSerializer.Serialize(versions, DefinitionJson.Options) + Environment.NewLine
+            : TableWriter.Render(["version", "state", "published", "origin", "created", "comment"],
+                versions.Select(v => (IReadOnlyList<object?>)[v.Version, v.State.ToString().ToLowerInvariant(), v.IsPublished ? "current" : "", v.Origin, v.CreatedAt, v.Comment])));
+        return 0;
+    }
+
+    private static async Task<int> ExportAsync(CliArguments cli, GlobalOptions global)
+    {
+        var id = cli.RequirePositional(2, "workflow id");
+        var version = cli.IntOption("version", min: 1);
+        cli.EnsureAllOptionsUsed();
+        await using var host = await CliHost.StartAsync(global);
+        var store = host.Get<WorkflowCatalog>().Store;
+        var state = await store.GetStateAsync(id, CancellationToken.None) ?? throw new CliUsageException($"unknown workflow '{id}'");
+        var record = await store.GetVersionAsync(id, version ?? state.PublishedVersion, CancellationToken.None)
+            ?? throw new CliUsageException($"workflow '{id}' has no version {version}");
+        Console.WriteLine(record.Json);
+        return 0;
+    }
+
+    private static async Task<int> SetPausedAsync(CliArguments cli, GlobalOptions global, bool paused)
+    {
+        var id = cli.RequirePositional(2, "workflow id");
+        cli.EnsureAllOptionsUsed();
+        await using var host = await CliHost.StartAsync(global);
+        if (!await host.Get<WorkflowCatalog>().Store.SetPausedAsync(id, paused, CancellationToken.None))
+            throw new CliUsageException($"unknown workflow '{id}'");
+        Console.WriteLine($"{id} {(paused ? "paused" : "resumed")}");
+        return 0;
+    }
+}

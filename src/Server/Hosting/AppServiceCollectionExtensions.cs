@@ -1,0 +1,16 @@
+using BitsoWorkflows.Activities;
+using BitsoWorkflows.Engine.Hosting;
+
+namespace BitsoWorkflows.Server.Hosting;
+
+public static class AppServiceCollectionExtensions
+{
+    /// <summary>Everything the product is made of, for the server and the CLI alike: the engine and the project's activities.</summary>
+    public static IServiceCollection AddBitsoWorkflows(this IServiceCollection services, IConfiguration configuration, GlobalOptions global)
+    {
+        services.AddSingleton(global);
+        services.AddWorkflowEngine(configuration, new DataDirectory(global.DataDir), ActivitiesAssembly.Assembly);
+        services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
+        return services;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Server.Api;
+using BitsoWorkflows.Server.Services;
+
+namespace BitsoWorkflows.Server.Hosting;
+
+/// <summary>The web server: engine, REST API and health endpoint, listening on <see cref="GlobalOptions.Urls"/>.</summary>
+public static class ServerApp
+{
+    public static WebApplication Build(GlobalOptions global, string[]? configurationArgs = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = configurationArgs ?? [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(global.Urls);
+        builder.Services.AddBitsoWorkflows(builder.Configuration, global);
+        builder.Services.AddWorkflowEngineHosting();
+        builder.Services.AddHostedService<ServerLockService>();
+        builder.Services.AddSingleton<WorkflowOverview>();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = DefinitionJson.Options.DefaultIgnoreCondition;
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapGet("/health", (EngineReadiness readiness) => readiness.IsReady
+                ? Results.Ok(new { status = "ready" })
+                : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithTags("Health");
+        app.MapWorkflowsApi();
+        app.MapRunsApi();
+        return app;
+    }
+}
