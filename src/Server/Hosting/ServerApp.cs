@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Server.Api;
+using BitsoWorkflows.Server.Auth;
 using BitsoWorkflows.Server.Services;
+using BitsoWorkflows.Server.Studio;
 
 namespace BitsoWorkflows.Server.Hosting;
 
@@ -28,15 +30,20 @@ public static class ServerApp
             o.SerializerOptions.DefaultIgnoreCondition = DefinitionJson.Options.DefaultIgnoreCondition;
         });
 
+        builder.AddSignIn();
+        builder.AddStudio();
+
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSignIn();
         app.MapGet("/health", (EngineReadiness readiness) => readiness.IsReady
                 ? Results.Ok(new { status = "ready" })
                 : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithTags("Health");
         app.MapWorkflowsApi();
         app.MapRunsApi();
+        app.MapStudio();
         return app;
     }
 }
