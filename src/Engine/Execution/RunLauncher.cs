@@ -79,6 +79,30 @@ public sealed partial class RunLauncher(
         return new RunHandle(run.ShallowCopy(), completion);
     }
 
+    /// <summary>Records an interval that was due but never started (a late or skipped per-second fire).</summary>
+    public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason)
+    {
+        var now = time.GetUtcNow();
+        var run = new RunRecord
+        {
+            Id = NewRunId(now),
+            WorkflowId = workflow.Definition.Id,
+            WorkflowVersion = workflow.Version,
+            TriggerKind = TriggerKind.Schedule,
+            LogicalTime = interval.Start.UtcDateTime,
+            DataIntervalStart = interval.Start.UtcDateTime,
+            DataIntervalEnd = interval.End.UtcDateTime,
+            ParamsJson = "{}",
+            Status = RunStatus.Missed,
+            CreatedAt = now.UtcDateTime,
+            EndedAt = now.UtcDateTime,
+            Error = reason,
+            Node = options.Value.NodeName,
+        };
+        LogMissed(logger, workflow.Definition.Id, interval.Start);
+        return writes.SaveRunAsync(run, isNew: true);
+    }
+
     /// <summary>Asks a queued or running run of this process to stop; false when it is not active here.</summary>
     public bool Cancel(string runId)
     {
@@ -177,7 +201,7 @@ public sealed partial class RunLauncher(
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {WorkflowId} missed the interval starting {Start:O}: maxActiveRuns reached")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {WorkflowId} missed the interval starting {Start:O}")]
     private static partial void LogMissed(ILogger logger, string workflowId, DateTimeOffset start);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} crashed in the engine")]

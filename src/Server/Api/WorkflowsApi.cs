@@ -1,5 +1,6 @@
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Api.Contracts;
 using BitsoWorkflows.Server.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,8 +20,8 @@ public static class WorkflowsApi
         group.MapPost("/{id}/versions", PublishAsync).WithSummary("Publish a new version from a definition JSON body; validation errors come back as problem details.")
             .Accepts<WorkflowDefinition>("application/json");
         group.MapPost("/{id}/versions/{version:int}/revert", RevertAsync).WithSummary("Publish an older version's content as a new version.");
-        group.MapPost("/{id}/pause", (string id, WorkflowCatalog catalog, CancellationToken ct) => SetPausedAsync(id, true, catalog, ct)).WithSummary("Stop scheduling the workflow.");
-        group.MapPost("/{id}/resume", (string id, WorkflowCatalog catalog, CancellationToken ct) => SetPausedAsync(id, false, catalog, ct)).WithSummary("Schedule the workflow again.");
+        group.MapPost("/{id}/pause", PauseAsync).WithSummary("Stop scheduling the workflow (persisted across restarts).");
+        group.MapPost("/{id}/resume", ResumeAsync).WithSummary("Schedule the workflow again; intervals missed while paused are not caught up (backfill them if needed).");
         group.MapPost("/{id}/runs", TriggerAsync).WithSummary("Start a run now, with param overrides and an optional logical time.");
         return group;
     }
@@ -70,8 +71,11 @@ public static class WorkflowsApi
         }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> SetPausedAsync(string id, bool paused, WorkflowCatalog catalog, CancellationToken ct) =>
-        await catalog.Store.SetPausedAsync(id, paused, ct) ? TypedResults.NoContent() : ProblemResults.NotFound($"workflow '{id}' does not exist");
+    private static async Task<Results<NoContent, ProblemHttpResult>> PauseAsync(string id, WorkflowControl control, CancellationToken ct) =>
+        await control.PauseAsync(id, ct) ? TypedResults.NoContent() : ProblemResults.NotFound($"workflow '{id}' does not exist");
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResumeAsync(string id, WorkflowControl control, CancellationToken ct) =>
+        await control.ResumeAsync(id, ct) ? TypedResults.NoContent() : ProblemResults.NotFound($"workflow '{id}' does not exist");
 
     private static async Task<Results<Accepted<RunDto>, ProblemHttpResult>> TriggerAsync(string id, TriggerRunRequest? body, RunLauncher launcher, CancellationToken ct)
     {

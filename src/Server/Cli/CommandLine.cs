@@ -24,6 +24,9 @@ public static class CommandLine
                                                      run once, wait and print the run (exit 1 if it failed)
           runs list [--workflow <id>] [--status <s>] [--trigger <kind>] [--limit N] [--format ...]
           runs show <run-id> [--format table|json]
+          backfill <id> --from <time> --to <time> [--max-parallel N] [--param name=value ...] [--detach]
+                                                     one run per interval starting in [from, to); exit 1 if any failed
+          backfills list [--workflow <id>] [--limit N] [--format ...] | show <id> | cancel <id>
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -49,6 +52,8 @@ public static class CommandLine
                 "workflows" => await WorkflowCommands.RunAsync(cli, global),
                 "trigger" => await RunCommands.TriggerAsync(cli, global),
                 "runs" => await RunCommands.RunsAsync(cli, global),
+                "backfill" => await BackfillCommands.BackfillAsync(cli, global),
+                "backfills" => await BackfillCommands.BackfillsAsync(cli, global),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }
@@ -60,6 +65,18 @@ public static class CommandLine
         catch (CliFailureException ex)
         {
             Console.Error.WriteLine($"failed: {ex.Message}");
+            return 1;
+        }
+        catch (HttpRequestException ex)
+        {
+            Console.Error.WriteLine($"failed: the server of this data dir stopped answering: {ex.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Unexpected: one line for people, the whole story for bug reports.
+            Console.Error.WriteLine($"failed: {ex.GetType().Name}: {ex.Message}");
+            if (Environment.GetEnvironmentVariable("BW_DEBUG") is "1") Console.Error.WriteLine(ex);
             return 1;
         }
     }

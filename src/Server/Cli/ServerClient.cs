@@ -47,6 +47,26 @@ public sealed class ServerClient(HttpClient http) : IDisposable
         return (await response.Content.ReadFromJsonAsync<RunDetailDto>(DefinitionJson.Options, cancellationToken))!;
     }
 
+    public async Task<BackfillDto> CreateBackfillAsync(CreateBackfillRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/api/backfills", request, DefinitionJson.Options, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<BackfillDto>(DefinitionJson.Options, cancellationToken))!;
+    }
+
+    public async Task<BackfillDto> GetBackfillAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/api/backfills/{Uri.EscapeDataString(id)}", cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<BackfillDto>(DefinitionJson.Options, cancellationToken))!;
+    }
+
+    public async Task CancelBackfillAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync($"/api/backfills/{Uri.EscapeDataString(id)}/cancel", null, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
     /// <summary>Polls a run until it is final.</summary>
     public async Task<RunDetailDto> WaitForRunAsync(string runId, CancellationToken cancellationToken)
     {

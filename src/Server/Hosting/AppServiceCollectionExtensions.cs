@@ -1,5 +1,6 @@
 using BitsoWorkflows.Activities;
 using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Engine.Scheduling;
 
 namespace BitsoWorkflows.Server.Hosting;
 
@@ -10,6 +11,7 @@ public static class AppServiceCollectionExtensions
     {
         services.AddSingleton(global);
         services.AddWorkflowEngine(configuration, new DataDirectory(global.DataDir), ActivitiesAssembly.Assembly);
+        services.AddWorkflowBackfills();
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
         return services;
     }

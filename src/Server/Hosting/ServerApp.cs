@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Api;
 using BitsoWorkflows.Server.Auth;
 using BitsoWorkflows.Server.Services;
@@ -21,6 +22,7 @@ public static class ServerApp
         builder.WebHost.UseUrls(global.Urls);
         builder.Services.AddBitsoWorkflows(builder.Configuration, global);
         builder.Services.AddWorkflowEngineHosting();
+        builder.Services.AddWorkflowScheduling(builder.Configuration, new DataDirectory(global.DataDir));
         builder.Services.AddHostedService<ServerLockService>();
         builder.Services.AddSingleton<WorkflowOverview>();
         builder.Services.AddProblemDetails();
@@ -43,6 +45,7 @@ public static class ServerApp
             .WithTags("Health");
         app.MapWorkflowsApi();
         app.MapRunsApi();
+        app.MapBackfillsApi();
         app.MapStudio();
         return app;
     }

@@ -90,7 +90,8 @@ public static class WorkflowCommands
         var id = cli.RequirePositional(2, "workflow id");
         cli.EnsureAllOptionsUsed();
         await using var host = await CliHost.StartAsync(global);
-        if (!await host.Get<WorkflowCatalog>().Store.SetPausedAsync(id, paused, CancellationToken.None))
+        var control = host.Get<Engine.Scheduling.WorkflowControl>();
+        if (!await (paused ? control.PauseAsync(id, CancellationToken.None) : control.ResumeAsync(id, CancellationToken.None)))
             throw new CliUsageException($"unknown workflow '{id}'");
         Console.WriteLine($"{id} {(paused ? "paused" : "resumed")}");
         return 0;

@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace BitsoWorkflows.Engine.Scheduling;
+
+/// <summary>
+/// Backfills: one run per interval whose start lies in [from, to), each with its own logical time and trigger kind
+/// <c>backfill</c>, a few at a time, oldest first. A backfill is a record of its own with live counts; it can be cancelled,
+/// and one left running by a stop resumes at the next start-up with the intervals that have no finished run yet.
+/// </summary>
+public sealed partial class BackfillService(
+    WorkflowCatalog catalog,
+    RunLauncher launcher,
+    IDbContextFactory<WorkflowDbContext> contexts,
+    TimeProvider time,
+    ILogger<BackfillService> logger)
+{
+    public const int MaxParallelLimit = 32;
+    public const int MaxIntervals = 100_000;
+
+    private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task<BackfillRecord> Completion)> _active = new();
+
+    /// <summary>Validates the request, records the backfill and starts it.</summary>
+    /// <exception cref="RunRequestException">Unknown workflow, no schedule, an empty or huge range, bad params.</exception>
+    public async Task<BackfillRecord> StartAsync(string workflowId, DateTimeOffset from, DateTimeOffset to, int maxParallel, IReadOnlyDictionary<string, JsonElement>? parameters, CancellationToken cancellationToken)
+    {
+        var workflow = await catalog.GetPublishedAsync(workflowId, cancellationToken)
+            ?? throw new RunRequestException($"workflow '{workflowId}' does not exist or has no published version", notFound: true);
+        var intervals = Plan(workflow.Definition, from, to, maxParallel);
+        ParamBinder.Bind(workflow.Definition, parameters, out var errors);
+        if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
+
+        var now = time.GetUtcNow();
+        var record = new BackfillRecord
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            WorkflowId = workflowId,
+            From = from.UtcDateTime,
+            To = to.UtcDateTime,
+            MaxParallel = maxParallel,
+            ParamsJson = JsonSerializer.Serialize(parameters ?? new Dictionary<string, JsonElement>(), DefinitionJson.Compact),
+            Total = intervals.Count,
+            Status = BackfillStatus.Running,
+            CreatedAt = now.UtcDateTime,
+        };
+        await using (var db = contexts.CreateDbContext())
+        {
+            db.Backfills.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        LogStarted(logger, record.Id, workflowId, intervals.Count, from, to);
+        Launch(record, intervals, parameters);
+        return record;
+    }
+
+    /// <summary>The intervals a backfill of <paramref name="definition"/> over [from, to) runs.</summary>
+    public static IReadOnlyList<DataInterval> Plan(WorkflowDefinition definition, DateTimeOffset from, DateTimeOffset to, int maxParallel)
+    {
+        if (definition.Trigger is not { } trigger)
+            throw new RunRequestException($"workflow '{definition.Id}' has no trigger, so it has no intervals to backfill; use trigger --logical-time instead");
+        if (from >= to) throw new RunRequestException($"--from ({from:O}) must be before --to ({to:O})");
+        if (maxParallel is < 1 or > MaxParallelLimit) throw new RunRequestException($"max parallel must be between 1 and {MaxParallelLimit}, got {maxParallel}");
+        var intervals = WorkflowSchedule.From(trigger).IntervalsStartingIn(from, to).Take(MaxIntervals + 1).ToList();
+        if (intervals.Count == 0) throw new RunRequestException($"no interval of {definition.Id}'s schedule starts in [{from:O}, {to:O})");
+        if (intervals.Count > MaxIntervals) throw new RunRequestException($"the range holds more than {MaxIntervals} intervals; split the backfill");
+        return intervals;
+    }
+
+    public async Task<BackfillRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Backfills.FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<BackfillRecord>> ListAsync(string? workflowId, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var query = workflowId is null ? db.Backfills : db.Backfills.Where(b => b.WorkflowId == workflowId);
+        return await query.OrderByDescending(b => b.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Stops starting new runs and cancels the running ones; false when the backfill is not active here.</summary>
+    public bool Cancel(string id)
+    {
+        if (!_active.TryGetValue(id, out var entry)) return false;
+        entry.Cancel.Cancel();
+        return true;
+    }
+
+    /// <summary>The completion of a backfill active in this process, or null.</summary>
+    public Task<BackfillRecord>? Completion(string id) => _active.TryGetValue(id, out var entry) ? entry.Completion : null;
+
+    /// <summary>Resumes backfills a stop left running: their intervals without a finished run start again.</summary>
+    public async Task<int> ResumeAsync(CancellationToken cancellationToken)
+    {
+        List<BackfillRecord> unfinished;
+        await using (var db = contexts.CreateDbContext())
+            unfinished = await db.Backfills.Where(b => b.Status == BackfillStatus.Running).ToListAsync(cancellationToken);
+        var resumed = 0;
+        foreach (var record in unfinished.Where(r => !_active.ContainsKey(r.Id)))
+        {
+            var workflow = await catalog.GetPublishedAsync(record.WorkflowId, cancellationToken);
+            if (workflow?.Definition.Trigger is null)
+            {
+                await FinishAsync(record, BackfillStatus.Failed);
+                continue;
+            }
+            HashSet<DateTime> done;
+            await using (var db = contexts.CreateDbContext())
+            {
+                done = (await db.Runs.Where(r => r.BackfillId == record.Id && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.Failed))
+                    .Select(r => r.LogicalTime).ToListAsync(cancellationToken)).ToHashSet();
+            }
+            var intervals = WorkflowSchedule.From(workflow.Definition.Trigger)
+                .IntervalsStartingIn(new DateTimeOffset(record.From), new DateTimeOffset(record.To))
+                .Where(i => !done.Contains(i.Start.UtcDateTime)).ToList();
+            var parameters = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(record.ParamsJson, DefinitionJson.Options);
+            LogResumed(logger, record.Id, intervals.Count);
+            Launch(record, intervals, parameters);
+            resumed++;
+        }
+        return resumed;
+    }
+
+    private void Launch(BackfillRecord record, IReadOnlyList<DataInterval> intervals, IReadOnlyDictionary<string, JsonElement>? parameters)
+    {
+        var cancel = new CancellationTokenSource();
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = RunAsync(record, intervals, parameters, cancel, registered.Task);
+        _active[record.Id] = (cancel, completion);
+        registered.SetResult();
+    }
+
+    private async Task<BackfillRecord> RunAsync(BackfillRecord record, IReadOnlyList<DataInterval> intervals, IReadOnlyDictionary<string, JsonElement>? parameters, CancellationTokenSource cancel, Task registered)
+    {
+        await registered;
+        var progress = new object();
+        var runIds = new ConcurrentBag<string>();
+        try
+        {
+            using var slots = new SemaphoreSlim(record.MaxParallel);
+            var active = new List<Task>();
+            foreach (var interval in intervals)
+            {
+                try
+                {
+                    await slots.WaitAsync(cancel.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                RunHandle handle;
+                try
+                {
+                    handle = await launcher.StartAsync(new RunRequest
+                    {
+                        WorkflowId = record.WorkflowId,
+                        TriggerKind = TriggerKind.Backfill,
+                        LogicalTime = interval.Start,
+                        Params = parameters,
+                        BackfillId = record.Id,
+                    }, CancellationToken.None);
+                }
+                catch (RunRequestException ex)
+                {
+                    slots.Release();
+                    LogRunRefused(logger, record.Id, interval.Start, ex.Message);
+                    lock (progress) record.Failed++;
+                    continue;
+                }
+                runIds.Add(handle.Run.Id);
+                lock (progress) record.Running++;
+                await SaveAsync(record, progress);
+                active.Add(TrackAsync(handle, record, progress, slots));
+            }
+
+            if (cancel.IsCancellationRequested)
+                foreach (var runId in runIds) launcher.Cancel(runId);
+            await Task.WhenAll(active);
+            var status = cancel.IsCancellationRequested ? BackfillStatus.Cancelled : record.Failed > 0 ? BackfillStatus.Failed : BackfillStatus.Succeeded;
+            return await FinishAsync(record, status);
+        }
+        catch (Exception ex)
+        {
+            LogCrashed(logger, ex, record.Id);
+            return await FinishAsync(record, BackfillStatus.Failed);
+        }
+        finally
+        {
+            _active.TryRemove(record.Id, out _);
+            cancel.Dispose();
+        }
+    }
+
+    private async Task TrackAsync(RunHandle handle, BackfillRecord record, object progress, SemaphoreSlim slots)
+    {
+        try
+        {
+            var run = await handle.Completion;
+            lock (progress)
+            {
+                record.Running--;
+                if (run.Status == RunStatus.Succeeded) record.Succeeded++;
+                else record.Failed++;
+            }
+            await SaveAsync(record, progress);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task SaveAsync(BackfillRecord record, object progress)
+    {
+        int succeeded, failed, running;
+        lock (progress) (succeeded, failed, running) = (record.Succeeded, record.Failed, record.Running);
+        await using var db = contexts.CreateDbContext();
+        await db.Backfills.Where(b => b.Id == record.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.Succeeded, succeeded)
+            .SetProperty(b => b.Failed, failed)
+            .SetProperty(b => b.Running, running));
+    }
+
+    private async Task<BackfillRecord> FinishAsync(BackfillRecord record, BackfillStatus status)
+    {
+        record.Status = status;
+        record.Running = 0;
+        record.EndedAt = time.GetUtcNow().UtcDateTime;
+        await using var db = contexts.CreateDbContext();
+        var stored = await db.Backfills.AsTracking().FirstAsync(b => b.Id == record.Id);
+        // Counts of runs that finished in an earlier process are in the store; this process adds its own.
+        stored.Succeeded = Math.Max(stored.Succeeded, record.Succeeded);
+        stored.Failed = Math.Max(stored.Failed, record.Failed);
+        stored.Running = 0;
+        stored.Status = status;
+        stored.EndedAt = record.EndedAt;
+        await db.SaveChangesAsync();
+        LogFinished(logger, record.Id, status, stored.Succeeded, stored.Failed);
+        return stored;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {BackfillId} of {WorkflowId}: {Count} intervals in [{From:O}, {To:O})")]
+    private static partial void LogStarted(ILogger logger, string backfillId, string workflowId, int count, DateTimeOffset from, DateTimeOffset to);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {BackfillId} resumed with {Count} intervals left")]
+    private static partial void LogResumed(ILogger logger, string backfillId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {BackfillId} ended {Status}: {Succeeded} succeeded, {Failed} failed")]
+    private static partial void LogFinished(ILogger logger, string backfillId, BackfillStatus status, int succeeded, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Backfill {BackfillId} could not start the run at {LogicalTime:O}: {Reason}")]
+    private static partial void LogRunRefused(ILogger logger, string backfillId, DateTimeOffset logicalTime, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Backfill {BackfillId} crashed")]
+    private static partial void LogCrashed(ILogger logger, Exception exception, string backfillId);
+}

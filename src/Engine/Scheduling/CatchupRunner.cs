@@ -1,0 +1,105 @@
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Persistence;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Engine.Scheduling;
+
+/// <summary>
+/// Airflow's catch-up: after start-up, every interval of a <c>catchup: true</c> workflow that fell due while the server
+/// was down runs once, oldest first, a few at a time — counting from the last scheduled run, never before the
+/// trigger's <c>startDate</c> or the workflow's first publication. Paused workflows are left alone.
+/// </summary>
+public sealed partial class CatchupRunner(
+    WorkflowCatalog catalog,
+    RunLauncher launcher,
+    RunStore runs,
+    TimeProvider time,
+    IOptions<SchedulerOptions> options,
+    ILogger<CatchupRunner> logger)
+{
+    /// <summary>The intervals to catch up for one workflow now, oldest first.</summary>
+    public async Task<IReadOnlyList<DataInterval>> PendingAsync(PublishedWorkflow workflow, CancellationToken cancellationToken)
+    {
+        if (!workflow.Definition.Catchup || workflow.State.IsPaused || workflow.Definition.Trigger is not { } trigger) return [];
+        var schedule = WorkflowSchedule.From(trigger);
+        var now = time.GetUtcNow();
+        var latest = schedule.LatestDue(now);
+
+        var from = workflow.State.LastScheduledLogicalTime is { } last
+            ? schedule.Next(new DateTimeOffset(last))
+            : new DateTimeOffset(workflow.State.FirstPublishedAt);
+        if (schedule.StartDate is { } startDate && startDate > from) from = startDate;
+
+        var pending = new List<DataInterval>();
+        foreach (var interval in schedule.IntervalsStartingIn(from, latest.Start.AddTicks(1)))
+        {
+            if (await runs.ExistsAsync(workflow.Definition.Id, interval.Start, cancellationToken)) continue;
+            pending.Add(interval);
+        }
+        if (pending.Count > options.Value.MaxCatchupIntervals)
+        {
+            LogTooMany(logger, workflow.Definition.Id, pending.Count, options.Value.MaxCatchupIntervals);
+            pending = pending[^options.Value.MaxCatchupIntervals..];
+        }
+        return pending;
+    }
+
+    /// <summary>Catches up every workflow; returns the runs it started (their completions).</summary>
+    public async Task<IReadOnlyList<Task<RunRecord>>> RunAsync(CancellationToken cancellationToken)
+    {
+        var started = new List<Task<RunRecord>>();
+        foreach (var workflow in await catalog.ListPublishedAsync(cancellationToken))
+        {
+            var pending = await PendingAsync(workflow, cancellationToken);
+            if (pending.Count == 0) continue;
+            LogCatchingUp(logger, workflow.Definition.Id, pending.Count, pending[0].Start, pending[^1].Start);
+            started.Add(RunInOrderAsync(workflow, pending, cancellationToken));
+        }
+        return started;
+    }
+
+    private async Task<RunRecord> RunInOrderAsync(PublishedWorkflow workflow, IReadOnlyList<DataInterval> pending, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(1, options.Value.CatchupParallelism));
+        var active = new List<Task<RunRecord>>();
+        RunRecord? last = null;
+        foreach (var interval in pending)
+        {
+            await slots.WaitAsync(cancellationToken);
+            RunHandle handle;
+            try
+            {
+                handle = await launcher.StartAsync(new RunRequest { WorkflowId = workflow.Definition.Id, TriggerKind = TriggerKind.Catchup, LogicalTime = interval.Start }, cancellationToken);
+            }
+            catch
+            {
+                slots.Release();
+                throw;
+            }
+            await catalog.Store.MarkScheduledAsync(workflow.Definition.Id, interval.Start, cancellationToken);
+            active.Add(ReleaseWhenDone(handle.Completion, slots));
+        }
+        foreach (var run in await Task.WhenAll(active)) last = run;
+        return last!;
+    }
+
+    private static async Task<RunRecord> ReleaseWhenDone(Task<RunRecord> completion, SemaphoreSlim slots)
+    {
+        try
+        {
+            return await completion;
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Catching up {WorkflowId}: {Count} intervals from {First:O} to {Last:O}")]
+    private static partial void LogCatchingUp(ILogger logger, string workflowId, int count, DateTimeOffset first, DateTimeOffset last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{WorkflowId} missed {Count} intervals; catching up the newest {Max}, backfill the rest if needed")]
+    private static partial void LogTooMany(ILogger logger, string workflowId, int count, int max);
+}

@@ -1,0 +1,34 @@
+namespace BitsoWorkflows.Engine.Scheduling;
+
+/// <summary>Settings of the Quartz-based scheduler (configuration section <c>Scheduler</c>).</summary>
+public sealed class SchedulerOptions
+{
+    public const string SectionName = "Scheduler";
+
+    /// <summary>Whether this server fires schedules at all (a node can serve the API and Studio only).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Quartz worker threads; a fire only starts a run, so a few suffice.</summary>
+    public int ThreadCount { get; set; } = 8;
+
+    /// <summary>How many caught-up or backfilled runs of one workflow the scheduler starts at once.</summary>
+    public int CatchupParallelism { get; set; } = 2;
+
+    /// <summary>Upper bound of intervals caught up for one workflow after downtime; older ones are left to a backfill.</summary>
+    public int MaxCatchupIntervals { get; set; } = 5000;
+
+    /// <summary>
+    /// A fire of a workflow that fires at interval start (the per-second capture) that starts later than this after its
+    /// interval began is recorded as missed instead of running late.
+    /// </summary>
+    public TimeSpan LateFireTolerance { get; set; } = TimeSpan.FromMilliseconds(900);
+
+    /// <summary>How often Quartz triggers are compared with the published definitions (changes from the CLI or other nodes).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How late a Quartz trigger may be before Quartz treats it as misfired.</summary>
+    public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Use Quartz clustering (several nodes, one schedule). Defaults to on with a PostgreSQL store.</summary>
+    public bool? Clustered { get; set; }
+}

@@ -1,0 +1,84 @@
+using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Engine.Persistence;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace BitsoWorkflows.Engine.Scheduling;
+
+/// <summary>
+/// Runs the schedule in a server: once the engine is up, brings Quartz's triggers in line with the published
+/// definitions, starts Quartz, catches up what was missed while down, resumes unfinished backfills, and keeps the
+/// triggers in line as definitions change (from this process, the CLI or another node).
+/// </summary>
+public sealed partial class WorkflowSchedulerService(
+    ISchedulerFactory schedulers,
+    WorkflowTriggerStore triggers,
+    CatchupRunner catchup,
+    BackfillService backfills,
+    DefinitionStore definitions,
+    EngineReadiness readiness,
+    TimeProvider time,
+    IOptions<SchedulerOptions> options,
+    ILogger<WorkflowSchedulerService> logger) : BackgroundService
+{
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IScheduler? _scheduler;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            LogDisabled(logger);
+            return;
+        }
+        while (!readiness.IsReady)
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, stoppingToken);
+
+        _scheduler = await schedulers.GetScheduler(stoppingToken);
+        await triggers.ReconcileAsync(_scheduler, stoppingToken);
+        await _scheduler.Start(stoppingToken);
+        await catchup.RunAsync(stoppingToken);
+        await backfills.ResumeAsync(stoppingToken);
+
+        definitions.WorkflowChanged += OnWorkflowChanged;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                // Wake on a change in this process, or every few seconds for changes made elsewhere.
+                await Task.WhenAny(_changed.Task, Task.Delay(options.Value.ReconcileInterval, time, stoppingToken)).ConfigureAwait(false);
+                if (stoppingToken.IsCancellationRequested) break;
+                if (_changed.Task.IsCompleted) _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                try
+                {
+                    await triggers.ReconcileAsync(_scheduler, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogReconcileFailed(logger, ex);
+                }
+            }
+        }
+        finally
+        {
+            definitions.WorkflowChanged -= OnWorkflowChanged;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_scheduler is { } scheduler)
+            await scheduler.Shutdown(false, cancellationToken);
+        await base.StopAsync(cancellationToken);
+    }
+
+    private void OnWorkflowChanged(string workflowId) => _changed.TrySetResult();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduling is disabled on this node (Scheduler:Enabled = false)")]
+    private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling the Quartz triggers failed; retrying")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
+}
