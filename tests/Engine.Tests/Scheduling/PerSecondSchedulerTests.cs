@@ -1,0 +1,89 @@
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Engine.Persistence;
+using BitsoWorkflows.Engine.Scheduling;
+using BitsoWorkflows.Engine.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace BitsoWorkflows.Engine.Tests.Scheduling;
+
+/// <summary>The real scheduler on the real clock with Quartz's persistent SQLite store, as a server runs it.</summary>
+public sealed class PerSecondSchedulerTests
+{
+    private static IHost BuildHost(string root)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root, DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Engine:WorkflowsDirectory"] = Path.Combine(root, "workflows") });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<ProbeLog>();
+        var data = new DataDirectory(Path.Combine(root, "data"));
+        builder.Services.AddWorkflowEngine(builder.Configuration, data, typeof(ProbeActivity).Assembly);
+        builder.Services.AddWorkflowEngineHosting();
+        builder.Services.AddWorkflowBackfills();
+        builder.Services.AddWorkflowScheduling(builder.Configuration, data);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task Serve_PerSecondWorkflowForTenSeconds_RunsOncePerSecondWithConsecutiveLogicalTimes()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        await File.WriteAllTextAsync(Path.Combine(root, "workflows", "tick.json"), Workflows.Json("tick", """{ "id": "a", "type": "Probe" }""",
+            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """));
+        using var host = BuildHost(root);
+
+        await host.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(10.5));
+        await host.StopAsync();
+
+        var runs = (await host.Services.GetRequiredService<RunStore>().ListAsync(new RunQuery { WorkflowId = "tick", Limit = 100 }, CancellationToken.None))
+            .OrderBy(r => r.LogicalTime).ToList();
+        Assert.InRange(runs.Count, 8, 12);
+        Assert.All(runs, r => Assert.Equal(TriggerKind.Schedule, r.TriggerKind));
+        Assert.All(runs, r => Assert.Equal(0, r.LogicalTime.Millisecond));
+        for (var i = 1; i < runs.Count; i++)
+            Assert.Equal(TimeSpan.FromSeconds(1), runs[i].LogicalTime - runs[i - 1].LogicalTime);
+        Assert.Equal(runs.Count, runs.Select(r => r.LogicalTime).Distinct().Count());
+        Assert.True(runs.Count(r => r.Status == RunStatus.Succeeded) >= runs.Count - 1, string.Join(", ", runs.Select(r => $"{r.LogicalTime:ss}:{r.Status}")));
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Reconcile_FollowsPublishedTriggers()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        using var host = BuildHost(root);
+        var services = host.Services;
+        await services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
+        var catalog = services.GetRequiredService<WorkflowCatalog>();
+        var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var triggers = services.GetRequiredService<WorkflowTriggerStore>();
+        var key = new TriggerKey("w", WorkflowTriggerStore.ScheduleGroup);
+
+        await catalog.PublishAsync(Workflows.Json("w", """{ "id": "a", "type": "Probe" }""", extra: """ "trigger": { "cron": "0 0/10 * * * ?" } """), "test", null, CancellationToken.None);
+        Assert.Equal(1, await triggers.ReconcileAsync(scheduler, CancellationToken.None));
+        Assert.Equal(0, await triggers.ReconcileAsync(scheduler, CancellationToken.None));
+        Assert.Equal("0 0/10 * * * ?", Assert.IsAssignableFrom<ICronTrigger>(await scheduler.GetTrigger(key)).CronExpressionString);
+
+        await catalog.PublishAsync(Workflows.Json("w", """{ "id": "a", "type": "Probe" }""", extra: """ "trigger": { "cron": "0 0 * * * ?" } """), "test", null, CancellationToken.None);
+        Assert.Equal(1, await triggers.ReconcileAsync(scheduler, CancellationToken.None));
+        Assert.Equal("0 0 * * * ?", Assert.IsAssignableFrom<ICronTrigger>(await scheduler.GetTrigger(key)).CronExpressionString);
+
+        await catalog.PublishAsync(Workflows.Json("w", """{ "id": "a", "type": "Probe" }"""), "test", null, CancellationToken.None);
+        Assert.Equal(1, await triggers.ReconcileAsync(scheduler, CancellationToken.None));
+        Assert.Null(await scheduler.GetTrigger(key));
+
+        await scheduler.Shutdown(false);
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+}
