@@ -11,15 +11,30 @@ namespace BitsoWorkflows.Engine.Definitions;
 /// The definitions the engine runs: imported from the workflows folder, published through the API, read back from
 /// the store (the latest published version of each). Parsed versions are cached; the store is the truth.
 /// </summary>
-public sealed partial class WorkflowCatalog(
-    DefinitionStore store,
-    WorkflowDefinitionValidator validator,
-    IOptions<EngineOptions> options,
-    ILogger<WorkflowCatalog> logger)
+public sealed partial class WorkflowCatalog
 {
-    private readonly ConcurrentDictionary<(string Id, int Version), WorkflowDefinition> _parsed = new();
+    /// <summary>How long a published version and pause state read from the store is reused (changes made in this process show at once).</summary>
+    public static readonly TimeSpan PublishedCacheTime = TimeSpan.FromSeconds(1);
 
-    public DefinitionStore Store => store;
+    private readonly ConcurrentDictionary<(string Id, int Version), WorkflowDefinition> _parsed = new();
+    private readonly ConcurrentDictionary<string, (PublishedWorkflow? Workflow, DateTimeOffset ReadAt)> _published = new();
+    private readonly DefinitionStore _store;
+    private readonly WorkflowDefinitionValidator _validator;
+    private readonly TimeProvider _time;
+    private readonly IOptions<EngineOptions> _options;
+    private readonly ILogger<WorkflowCatalog> _logger;
+
+    public WorkflowCatalog(DefinitionStore store, WorkflowDefinitionValidator validator, TimeProvider time, IOptions<EngineOptions> options, ILogger<WorkflowCatalog> logger)
+    {
+        _store = store;
+        _validator = validator;
+        _time = time;
+        _options = options;
+        _logger = logger;
+        store.WorkflowChanged += id => _published.TryRemove(id, out _);
+    }
+
+    public DefinitionStore Store => _store;
 
     /// <summary>
     /// Validates and imports every <c>*.json</c> file of the workflows folder (but the schema). A bad file is
@@ -27,11 +42,11 @@ public sealed partial class WorkflowCatalog(
     /// </summary>
     public async Task<IReadOnlyList<FileImportResult>> ImportDirectoryAsync(CancellationToken cancellationToken, string? directory = null)
     {
-        directory ??= options.Value.WorkflowsDirectory;
+        directory ??= _options.Value.WorkflowsDirectory;
         var results = new List<FileImportResult>();
         if (!Directory.Exists(directory))
         {
-            LogNoDirectory(logger, directory);
+            LogNoDirectory(_logger, directory);
             return results;
         }
 
@@ -40,10 +55,10 @@ public sealed partial class WorkflowCatalog(
         {
             var text = await File.ReadAllTextAsync(file, cancellationToken);
             var name = Path.GetFileName(file);
-            var validation = validator.Validate(text, name);
+            var validation = _validator.Validate(text, name);
             if (!validation.IsValid)
             {
-                foreach (var error in validation.Errors) LogInvalid(logger, error.ToString());
+                foreach (var error in validation.Errors) LogInvalid(_logger, error.ToString());
                 results.Add(new FileImportResult(name, null, null, validation.Errors));
                 continue;
             }
@@ -51,13 +66,13 @@ public sealed partial class WorkflowCatalog(
             if (seen.TryGetValue(definition.Id, out var first))
             {
                 var error = new ValidationError(name, "$.id", $"duplicate workflow id '{definition.Id}' (also defined in {first})");
-                LogInvalid(logger, error.ToString());
+                LogInvalid(_logger, error.ToString());
                 results.Add(new FileImportResult(name, definition.Id, null, [error]));
                 continue;
             }
             seen[definition.Id] = name;
-            var version = await store.ImportFileAsync(definition, text, cancellationToken);
-            if (version is not null) LogImported(logger, definition.Id, version.Version, name);
+            var version = await _store.ImportFileAsync(definition, text, cancellationToken);
+            if (version is not null) LogImported(_logger, definition.Id, version.Version, name);
             results.Add(new FileImportResult(name, definition.Id, version?.Version, []));
         }
         return results;
@@ -66,19 +81,30 @@ public sealed partial class WorkflowCatalog(
     /// <summary>Validates JSON and publishes it as a new version; returns the errors instead when it is not valid.</summary>
     public async Task<PublishResult> PublishAsync(string json, string origin, string? comment, CancellationToken cancellationToken, string? expectedId = null)
     {
-        var validation = validator.Validate(json);
+        var validation = _validator.Validate(json);
         if (!validation.IsValid) return new PublishResult(null, validation.Errors);
         var definition = validation.Definition!;
         if (expectedId is not null && definition.Id != expectedId)
             return new PublishResult(null, [new ValidationError(null, "$.id", $"id '{definition.Id}' does not match the workflow '{expectedId}' being edited")]);
-        var record = await store.PublishAsync(definition, origin, comment, cancellationToken);
+        var record = await _store.PublishAsync(definition, origin, comment, cancellationToken);
         return new PublishResult(record, []);
     }
 
-    /// <summary>The latest published version of a workflow, or null when there is none.</summary>
+    /// <summary>The latest published version of a workflow and its state, or null when there is none.</summary>
+    /// <remarks>Read on every fire of the per-second workflow, so it is cached briefly; changes from other processes show within <see cref="PublishedCacheTime"/>.</remarks>
     public async Task<PublishedWorkflow?> GetPublishedAsync(string workflowId, CancellationToken cancellationToken)
     {
-        var state = await store.GetStateAsync(workflowId, cancellationToken);
+        var now = _time.GetUtcNow();
+        if (_published.TryGetValue(workflowId, out var cached) && now - cached.ReadAt < PublishedCacheTime)
+            return cached.Workflow;
+        var workflow = await ReadPublishedAsync(workflowId, cancellationToken);
+        _published[workflowId] = (workflow, now);
+        return workflow;
+    }
+
+    private async Task<PublishedWorkflow?> ReadPublishedAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        var state = await _store.GetStateAsync(workflowId, cancellationToken);
         if (state is null || state.PublishedVersion == 0) return null;
         var definition = await GetVersionAsync(workflowId, state.PublishedVersion, cancellationToken);
         return definition is null ? null : new PublishedWorkflow(definition, state.PublishedVersion, state);
@@ -87,7 +113,7 @@ public sealed partial class WorkflowCatalog(
     public async Task<IReadOnlyList<PublishedWorkflow>> ListPublishedAsync(CancellationToken cancellationToken)
     {
         var result = new List<PublishedWorkflow>();
-        foreach (var state in await store.ListStatesAsync(cancellationToken))
+        foreach (var state in await _store.ListStatesAsync(cancellationToken))
         {
             if (state.PublishedVersion == 0) continue;
             if (await GetVersionAsync(state.WorkflowId, state.PublishedVersion, cancellationToken) is { } definition)
@@ -100,7 +126,7 @@ public sealed partial class WorkflowCatalog(
     public async Task<WorkflowDefinition?> GetVersionAsync(string workflowId, int version, CancellationToken cancellationToken)
     {
         if (_parsed.TryGetValue((workflowId, version), out var cached)) return cached;
-        var record = await store.GetVersionAsync(workflowId, version, cancellationToken);
+        var record = await _store.GetVersionAsync(workflowId, version, cancellationToken);
         if (record is null) return null;
         var definition = JsonSerializer.Deserialize<WorkflowDefinition>(record.Json, DefinitionJson.Options)!;
         _parsed[(workflowId, version)] = definition;

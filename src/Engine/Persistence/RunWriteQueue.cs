@@ -17,6 +17,9 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
 
     private readonly Channel<PendingWrite> _channel = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
 
+    // One context for the loop's lifetime, cleared after each batch: creating one per batch dominated small batches.
+    private WorkflowDbContext? _db;
+
     /// <summary>Queues a write of a detached copy of a run; insert when <paramref name="isNew"/>.</summary>
     public Task SaveRunAsync(RunRecord run, bool isNew) => EnqueueAsync(new PendingWrite(Copy(run), isNew));
 
@@ -42,28 +45,39 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
             await CommitAsync(batch);
             batch.Clear();
         }
+        if (_db is not null) await _db.DisposeAsync();
+        _db = null;
     }
 
     private async Task CommitAsync(List<PendingWrite> batch)
     {
         try
         {
-            await using var db = contexts.CreateDbContext();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var db = _db ??= CreateContext();
             var tracked = new Dictionary<string, object>(batch.Count);
             foreach (var write in batch)
                 Apply(db, tracked, write);
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
             foreach (var write in batch)
                 write.Done.TrySetResult();
         }
         catch (Exception ex)
         {
             LogCommitFailed(logger, ex, batch.Count);
+            if (_db is not null) await _db.DisposeAsync();
+            _db = null;
             foreach (var write in batch)
                 write.Done.TrySetException(ex);
         }
+    }
+
+    private WorkflowDbContext CreateContext()
+    {
+        var db = contexts.CreateDbContext();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        return db;
     }
 
     private static void Apply(WorkflowDbContext db, Dictionary<string, object> tracked, PendingWrite write)
