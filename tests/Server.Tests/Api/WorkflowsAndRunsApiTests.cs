@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using BitsoWorkflows.Server.Tests.Support;
+
+namespace BitsoWorkflows.Server.Tests.Api;
+
+public sealed class WorkflowsAndRunsApiTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(new Dictionary<string, string>
+    {
+        ["hello.json"] = SampleWorkflows.Hello,
+        ["daily.json"] = SampleWorkflows.Daily,
+    });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private HttpClient Http => _server.Http;
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private async Task<JsonElement> WaitForRunAsync(string id)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var run = await JsonAsync(await Http.GetAsync($"/api/runs/{id}"));
+            if (run.GetProperty("run").GetProperty("status").GetString() is not ("queued" or "running")) return run;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"run {id} did not finish");
+    }
+
+    [Fact]
+    public async Task ListWorkflows_ShowsTriggerAndNextFire()
+    {
+        var workflows = await JsonAsync(await Http.GetAsync("/api/workflows"));
+
+        var daily = workflows.EnumerateArray().Single(w => w.GetProperty("id").GetString() == "daily");
+        Assert.StartsWith("cron 0 0 0 * * ?", daily.GetProperty("trigger").GetString());
+        Assert.Equal(TimeSpan.FromMinutes(5), daily.GetProperty("nextFireTime").GetDateTimeOffset().TimeOfDay);
+    }
+
+    [Fact]
+    public async Task Trigger_WithParams_RunsAndReturnsAttemptsAndJournal()
+    {
+        using var response = await Http.PostAsJsonAsync("/api/workflows/hello/runs", new { @params = new { who = "api" } });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await JsonAsync(response)).GetProperty("id").GetString()!;
+
+        var detail = await WaitForRunAsync(id);
+
+        Assert.Equal("succeeded", detail.GetProperty("run").GetProperty("status").GetString());
+        var attempt = detail.GetProperty("activities")[0];
+        Assert.Equal("hello api", attempt.GetProperty("outputs").GetProperty("message").GetString());
+        Assert.Equal("hello api", attempt.GetProperty("journal")[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Trigger_WithBadInput_Is400ProblemNaming()
+    {
+        using var unknownParam = await Http.PostAsJsonAsync("/api/workflows/hello/runs", new { @params = new { whom = "x" } });
+        using var offSchedule = await Http.PostAsJsonAsync("/api/workflows/daily/runs", new { logicalTime = "2026-11-01T03:00:00Z" });
+        using var unknownWorkflow = await Http.PostAsJsonAsync("/api/workflows/ghost/runs", new { });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownParam.StatusCode);
+        Assert.Contains("unknown param 'whom'", (await JsonAsync(unknownParam)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, offSchedule.StatusCode);
+        Assert.Contains("is not an interval start", (await JsonAsync(offSchedule)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, unknownWorkflow.StatusCode);
+        Assert.Equal("application/problem+json", unknownWorkflow.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Publish_WhenInvalid_Is400WithEveryErrorAndPath()
+    {
+        using var content = new StringContent(SampleWorkflows.Invalid.Replace("\"invalid\"", "\"hello\""), Encoding.UTF8, "application/json");
+
+        using var response = await Http.PostAsync("/api/workflows/hello/versions", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await JsonAsync(response)).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToList();
+        Assert.Contains("$.trigger.cron", errors);
+        Assert.Contains("$.activities[0].type", errors);
+        Assert.Contains("$.edges[0].to", errors);
+    }
+
+    [Fact]
+    public async Task PublishAndRevert_AppendVersions()
+    {
+        using var content = new StringContent(SampleWorkflows.HelloSaying("hola"), Encoding.UTF8, "application/json");
+        using var published = await Http.PostAsync("/api/workflows/hello/versions", content);
+        using var reverted = await Http.PostAsync("/api/workflows/hello/versions/1/revert", null);
+        var versions = await JsonAsync(await Http.GetAsync("/api/workflows/hello/versions"));
+
+        Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, reverted.StatusCode);
+        Assert.Equal([3, 2, 1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal("revert", versions[0].GetProperty("origin").GetString());
+        Assert.DoesNotContain("hola", versions[0].GetProperty("json").GetString());
+    }
+
+    [Fact]
+    public async Task RunsList_FiltersAndRejectsBadFilters()
+    {
+        using var _ = await Http.PostAsJsonAsync("/api/workflows/hello/runs", new { });
+        var ok = await Http.GetAsync("/api/runs?workflow=hello&limit=5");
+        var badStatus = await Http.GetAsync("/api/runs?status=happy");
+        var badLimit = await Http.GetAsync("/api/runs?limit=0");
+        var missing = await Http.GetAsync("/api/runs/nope");
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.All((await JsonAsync(ok)).EnumerateArray(), r => Assert.Equal("hello", r.GetProperty("workflowId").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Backfill_CreatesOneRunPerDayAndReportsProgress()
+    {
+        using var created = await Http.PostAsJsonAsync("/api/backfills", new { workflowId = "daily", from = "2026-11-01T00:00:00Z", to = "2026-11-04T00:00:00Z", maxParallel = 2 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await JsonAsync(created)).GetProperty("id").GetString();
+
+        JsonElement backfill;
+        var attempts = 0;
+        do
+        {
+            await Task.Delay(50);
+            backfill = await JsonAsync(await Http.GetAsync($"/api/backfills/{id}"));
+        }
+        while (backfill.GetProperty("status").GetString() == "running" && ++attempts < 400);
+
+        Assert.Equal("succeeded", backfill.GetProperty("status").GetString());
+        Assert.Equal(3, backfill.GetProperty("succeeded").GetInt32());
+        var runs = await JsonAsync(await Http.GetAsync($"/api/runs?backfill={id}"));
+        Assert.Equal(3, runs.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Backfill_WithBadRange_Is400()
+    {
+        using var response = await Http.PostAsJsonAsync("/api/backfills", new { workflowId = "daily", from = "2026-11-04T00:00:00Z", to = "2026-11-01T00:00:00Z" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("must be before", (await JsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task PauseAndResume_AreReflectedInTheWorkflow()
+    {
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.PostAsync("/api/workflows/daily/pause", null)).StatusCode);
+        var paused = await JsonAsync(await Http.GetAsync("/api/workflows/daily"));
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.PostAsync("/api/workflows/daily/resume", null)).StatusCode);
+        var resumed = await JsonAsync(await Http.GetAsync("/api/workflows/daily"));
+
+        Assert.True(paused.GetProperty("isPaused").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, paused.TryGetProperty("nextFireTime", out var next) ? next.ValueKind : JsonValueKind.Null);
+        Assert.False(resumed.GetProperty("isPaused").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.PostAsync("/api/workflows/ghost/pause", null)).StatusCode);
+    }
+}
