@@ -1,0 +1,58 @@
+using BitsoWorkflows.Activities.MarketData.Sources;
+using BitsoWorkflows.Activities.MarketData.Storage;
+using BitsoWorkflows.Engine.Activities;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Activities.MarketData;
+
+/// <summary>
+/// Records the top of each book for the run's logical second, one observation per (book, second), replacing any
+/// earlier one for that second. A run that starts later than <see cref="MarketDataOptions.MaxCaptureLag"/> after its
+/// second cannot see that second's live book: it records its quote as stale and keeps an observation already there.
+/// </summary>
+[Activity("CaptureOrderBooks", Category = "Market data", Description = "Captures the top of each book for the run's logical second.")]
+public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, SqliteObservationStore store, IOptions<MarketDataOptions> options, TimeProvider time)
+    : Activity<CaptureOrderBooksInput, CaptureOrderBooksOutput>
+{
+    public override async Task<CaptureOrderBooksOutput> ExecuteAsync(ActivityContext<CaptureOrderBooksInput> context, CancellationToken cancellationToken)
+    {
+        var problems = BookNames.Problems(context.Input.Books, "books");
+        if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems));
+        var source = sources.Select(context.Input.Source);
+        var second = SpreadObservationFactory.TruncateToSecond(context.LogicalTime);
+        var late = time.GetUtcNow() - second > options.Value.MaxCaptureLag && source.Name != SimulatedOrderBookSource.SourceName;
+
+        var observations = await Task.WhenAll(context.Input.Books.Select(async book =>
+        {
+            var quote = await source.GetQuoteAsync(book, second, cancellationToken);
+            var latency = time.GetUtcNow() - second;
+            if (late)
+                quote = quote with { IsStale = true, Error = $"captured {latency.TotalSeconds:0.0} s after its second; the live book then is unknown" };
+            return SpreadObservationFactory.Create(second, quote, latency, context.Run.RunId);
+        }));
+
+        var recorded = late
+            ? await store.InsertMissingAsync(observations, cancellationToken)
+            : await WriteAllAsync(observations, cancellationToken);
+
+        foreach (var o in observations)
+        {
+            var line = $"{o.Book} {o.Status.ToString().ToLowerInvariant()} bid {o.BestBid?.ToString() ?? "-"} ask {o.BestAsk?.ToString() ?? "-"} spread {o.SpreadPct?.ToString() ?? "-"} % via {o.Source} in {o.LatencyMs:0.0} ms";
+            if (o.Status == ObservationStatus.Ok) context.Journal.Info(line);
+            else context.Journal.Warning($"{line}: {o.Error}");
+        }
+
+        return new CaptureOrderBooksOutput
+        {
+            Recorded = recorded,
+            Ok = observations.Count(o => o.Status == ObservationStatus.Ok),
+            Degraded = observations.Count(o => o.Status != ObservationStatus.Ok),
+        };
+    }
+
+    private async Task<int> WriteAllAsync(SpreadObservation[] observations, CancellationToken cancellationToken)
+    {
+        await store.UpsertAsync(observations, cancellationToken);
+        return observations.Length;
+    }
+}
