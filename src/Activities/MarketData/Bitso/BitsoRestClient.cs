@@ -80,15 +80,22 @@ public sealed partial class BitsoRestClient : IDisposable
 
     private BitsoResult<OrderBookSnapshot> Interpret(string book, int status, string body)
     {
-        if (status is 429 or 420)
-            return RateLimited(book, new BitsoError(BitsoErrorKind.RateLimited, $"Bitso rate-limited the request for {book}", HttpStatus: status));
-
-        JsonDocument document;
+        JsonDocument? document;
         try
         {
             document = JsonDocument.Parse(body);
         }
         catch (JsonException)
+        {
+            document = null;
+        }
+
+        if (status is 429 or 420)
+        {
+            using (document)
+                return RateLimited(book, new BitsoError(BitsoErrorKind.RateLimited, $"Bitso rate-limited the request for {book}", ErrorCode(document?.RootElement), status));
+        }
+        if (document is null)
         {
             var kind = status >= 500 ? BitsoErrorKind.Transient : BitsoErrorKind.Malformed;
             return Fail(new BitsoError(kind, $"the answer for {book} is not JSON: {Excerpt(body)}", HttpStatus: status));
@@ -100,13 +107,11 @@ public sealed partial class BitsoRestClient : IDisposable
             var success = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("success", out var s) && s.ValueKind == JsonValueKind.True;
             if (!success)
             {
-                string? code = null, message = null;
-                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
-                {
-                    code = error.TryGetProperty("code", out var c) ? c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText() : null;
-                    message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                }
-                message ??= $"success is not true: {Excerpt(body)}";
+                var code = ErrorCode(root);
+                var message = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                    && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+                    ? m.GetString()!
+                    : $"success is not true: {Excerpt(body)}";
                 if (code?.StartsWith("08", StringComparison.Ordinal) == true)
                     return RateLimited(book, new BitsoError(BitsoErrorKind.RateLimited, message, code, status));
                 var kind = code switch
@@ -146,6 +151,12 @@ public sealed partial class BitsoRestClient : IDisposable
         LogFailed(_logger, error.Kind, error.Message);
         return BitsoResult<OrderBookSnapshot>.Failure(error);
     }
+
+    private static string? ErrorCode(JsonElement? root) =>
+        root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+        && error.TryGetProperty("code", out var code)
+            ? code.ValueKind == JsonValueKind.String ? code.GetString() : code.GetRawText()
+            : null;
 
     private static string Excerpt(string body) => body.Length <= 120 ? body : body[..120] + "…";
 
