@@ -34,6 +34,7 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
     private long _epoch;
     private long _lastFrameTicks;
     private int _connections;
+    private int _disposed;
 
     public BitsoWebSocketSource(IOptions<BitsoOptions> options, BitsoRestClient rest, TimeProvider time, ILogger<BitsoWebSocketSource> logger)
     {
@@ -96,6 +97,8 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
 
     public async ValueTask DisposeAsync()
     {
+        // DI disposes it once per registration (as itself and as an IOrderBookSource).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync();
         if (_loop is not null)
         {
