@@ -35,6 +35,9 @@ public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, SqliteObs
             ? await store.InsertMissingAsync(observations, cancellationToken)
             : await WriteAllAsync(observations, cancellationToken);
 
+        var missed = await store.RecordMissedAsync(context.Input.Books, second - options.Value.MaxCaptureLag, options.Value.MissedLookback, context.Run.RunId, cancellationToken);
+        if (missed > 0) context.Journal.Warning($"{missed} earlier book-seconds had no capture; recorded as missed.");
+
         foreach (var o in observations)
         {
             var line = $"{o.Book} {o.Status.ToString().ToLowerInvariant()} bid {o.BestBid?.ToString() ?? "-"} ask {o.BestAsk?.ToString() ?? "-"} spread {o.SpreadPct?.ToString() ?? "-"} % via {o.Source} in {o.LatencyMs:0.0} ms";
@@ -47,6 +50,7 @@ public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, SqliteObs
             Recorded = recorded,
             Ok = observations.Count(o => o.Status == ObservationStatus.Ok),
             Degraded = observations.Count(o => o.Status != ObservationStatus.Ok),
+            Missed = missed,
         };
     }
 

@@ -12,4 +12,7 @@ public sealed class CaptureOrderBooksOutput
 
     [Output(Description = "Observations with another status (stale, crossed, empty, error).")]
     public int Degraded { get; init; }
+
+    [Output(Description = "Earlier book-seconds no run captured, recorded now as missed.")]
+    public int Missed { get; init; }
 }

@@ -22,6 +22,12 @@ public sealed class MarketDataOptions
     /// </summary>
     public TimeSpan MaxCaptureLag { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How far back each capture looks for seconds no run captured (skipped by <c>maxActiveRuns</c>, downtime) to record
+    /// them as <c>missed</c>; seconds within <see cref="MaxCaptureLag"/> are left to their own runs.
+    /// </summary>
+    public TimeSpan MissedLookback { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Seed of the simulated source; the same seed and start second give the same series.</summary>
     public int SimulatorSeed { get; set; } = 20240726;
 

@@ -25,6 +25,7 @@ public static class MarketDataServiceCollectionExtensions
         services.AddOptions<MarketDataOptions>().Bind(configuration.GetSection(MarketDataOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabaseFile), $"{MarketDataOptions.SectionName}:DatabaseFile must not be empty.")
             .Validate(o => o.MaxCaptureLag > TimeSpan.Zero, $"{MarketDataOptions.SectionName}:MaxCaptureLag must be positive.")
+            .Validate(o => o.MissedLookback >= TimeSpan.Zero, $"{MarketDataOptions.SectionName}:MissedLookback must not be negative.")
             .Validate(o => o.AlertGrace >= TimeSpan.Zero, $"{MarketDataOptions.SectionName}:AlertGrace must not be negative.")
             .Validate(o => o.AlertMaxCatchUp >= TimeSpan.FromMinutes(1), $"{MarketDataOptions.SectionName}:AlertMaxCatchUp must be at least one minute.")
             .Validate(o => o.WebhookAttempts is >= 1 and <= 10, $"{MarketDataOptions.SectionName}:WebhookAttempts must be 1..10.")

@@ -146,6 +146,25 @@ public sealed class CaptureOrderBooksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Capture_WhenEarlierSecondsWereNeverCaptured_RecordsThemAsMissed()
+    {
+        var time = new FakeTimeProvider(MarketTest.T0);
+        var selector = new OrderBookSourceSelector([new SimulatedOrderBookSource(MarketTest.MarketOptions())]);
+        var activity = new CaptureOrderBooks(selector, _db.Observations, MarketTest.MarketOptions(), time);
+        var input = new CaptureOrderBooksInput { Books = Books, Source = "simulated" };
+
+        var first = await activity.ExecuteAsync(MarketTest.Context(input, MarketTest.T0), default);
+        time.SetUtcNow(MarketTest.T0.AddSeconds(10));
+        var later = await activity.ExecuteAsync(MarketTest.Context(input, MarketTest.T0.AddSeconds(10)), default);
+
+        Assert.Equal(0, first.Missed); // nothing before the first capture is invented
+        Assert.Equal(12, later.Missed); // seconds 1..6 of both books; 7..9 are still within the capture lag
+        var btc = await _db.Observations.RangeAsync("btc_mxn", MarketTest.T0, MarketTest.T0.AddSeconds(11), default);
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 10], btc.Select(o => (int)(o.Second - MarketTest.T0).TotalSeconds));
+        Assert.All(btc.Skip(1).SkipLast(1), o => Assert.Equal(ObservationStatus.Missed, o.Status));
+    }
+
+    [Fact]
     public async Task Capture_WhenSourceOrBooksAreUnknown_ThrowsNamingTheInput()
     {
         var activity = Activate<CaptureOrderBooks>();

@@ -19,6 +19,44 @@ public sealed class SqliteObservationStore(MarketDatabase database) : IObservati
     public Task<int> InsertMissingAsync(IReadOnlyList<SpreadObservation> observations, CancellationToken cancellationToken) =>
         WriteAsync(observations, "INSERT OR IGNORE", cancellationToken);
 
+    /// <summary>
+    /// Records <see cref="ObservationStatus.Missed"/> for the seconds before <paramref name="before"/> that no run
+    /// captured, between the book's newest earlier observation (looking back at most <paramref name="lookback"/>) and
+    /// <paramref name="before"/>; returns how many were written. A book with no earlier observation gets none, so a first
+    /// start does not invent a gap.
+    /// </summary>
+    public async Task<int> RecordMissedAsync(IReadOnlyList<string> books, DateTimeOffset before, TimeSpan lookback, string? runId, CancellationToken cancellationToken)
+    {
+        var end = SqlValues.Seconds(SpreadObservationFactory.TruncateToSecond(before));
+        var floor = end - (long)lookback.TotalSeconds;
+        var missed = new List<SpreadObservation>();
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            await using var command = SqlValues.Command(connection, "SELECT MAX(second) FROM observations WHERE book = $book AND second >= $floor AND second < $end");
+            foreach (var book in books)
+            {
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$book", book);
+                command.Parameters.AddWithValue("$floor", floor);
+                command.Parameters.AddWithValue("$end", end);
+                if (await command.ExecuteScalarAsync(cancellationToken) is not long newest) continue;
+                for (var second = newest + 1; second < end; second++)
+                {
+                    missed.Add(new SpreadObservation
+                    {
+                        Book = book,
+                        Second = SqlValues.FromSeconds(second),
+                        Source = "none",
+                        Status = ObservationStatus.Missed,
+                        Error = "no run captured this second",
+                        RunId = runId,
+                    });
+                }
+            }
+        }
+        return await InsertMissingAsync(missed, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<SpreadObservation>> ReadWindowAsync(DataInterval window, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
