@@ -9,61 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.Tests.MarketData;
 
-/// <summary>A journal that keeps its lines for assertions.</summary>
-public sealed class TestJournal : IRunJournal
-{
-    private readonly List<(string Level, string Message)> _lines = [];
-
-    public IReadOnlyList<(string Level, string Message)> Lines
-    {
-        get
-        {
-            lock (_lines) return _lines.ToList();
-        }
-    }
-
-    public void Info(string message) => Add("info", message);
-
-    public void Warning(string message) => Add("warning", message);
-
-    public void Error(string message) => Add("error", message);
-
-    private void Add(string level, string message)
-    {
-        lock (_lines) _lines.Add((level, message));
-    }
-}
-
-/// <summary>A temporary folder holding a market database, deleted on dispose.</summary>
-public sealed class TempMarketDatabase : IDisposable
-{
-    public TempMarketDatabase()
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "bitso-market-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
-        Database = new MarketDatabase(Path.Combine(Folder, "market.db"));
-        Observations = new SqliteObservationStore(Database);
-    }
-
-    public string Folder { get; }
-
-    public MarketDatabase Database { get; }
-
-    public SqliteObservationStore Observations { get; }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
+/// <summary>Builders of contexts, options, clients and observations for the market-data tests.</summary>
 public static class MarketTest
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
