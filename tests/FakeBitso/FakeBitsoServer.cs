@@ -94,6 +94,10 @@ public sealed class FakeBitsoServer : IAsyncDisposable
         server.RestBaseUrl = new Uri(address, "/api/v3/");
         server.WebSocketUrl = new UriBuilder(address) { Scheme = "ws", Path = "/ws" }.Uri;
         server.WebhookUrl = new Uri(address, "/webhook");
+        // One request through the whole pipeline so the first request of a test does not pay for JIT.
+        using (var warmUp = new HttpClient())
+            await warmUp.GetStringAsync(new Uri(server.RestBaseUrl, "order_book/?book=btc_mxn"));
+        server._requests.Clear();
         return server;
     }
 

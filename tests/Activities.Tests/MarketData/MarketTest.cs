@@ -34,7 +34,7 @@ public static class MarketTest
     {
         RestBaseUrl = restBaseUrl.ToString(),
         WebSocketUrl = webSocketUrl.ToString(),
-        RequestTimeout = TimeSpan.FromMilliseconds(500),
+        RequestTimeout = TimeSpan.FromMilliseconds(900),
         ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
         FeedSilenceTimeout = TimeSpan.FromSeconds(2),
