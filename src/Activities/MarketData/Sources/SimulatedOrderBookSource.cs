@@ -48,9 +48,10 @@ public sealed class SimulatedOrderBookSource(IOptions<MarketDataOptions> options
             Origin = origin;
             var (mid, tick, spreadPct) = book switch
             {
-                "btc_mxn" => (1_235_000.0, 10m, 0.15m),
-                "usd_mxn" => (17.2, 0.001m, 0.10m),
-                _ => (100.0, 0.01m, 0.12m),
+                // Quiet spreads just under 0.1 % so the lowest default threshold is crossed now and then, not always.
+                "btc_mxn" => (1_235_000.0, 10m, 0.08m),
+                "usd_mxn" => (17.2, 0.001m, 0.07m),
+                _ => (100.0, 0.01m, 0.08m),
             };
             _tick = tick;
             _baseSpreadPct = spreadPct;
