@@ -38,12 +38,11 @@ public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, SqliteObs
         var missed = await store.RecordMissedAsync(context.Input.Books, second - options.Value.MaxCaptureLag, options.Value.MissedLookback, context.Run.RunId, cancellationToken);
         if (missed > 0) context.Journal.Warning($"{missed} earlier book-seconds had no capture; recorded as missed.");
 
-        foreach (var o in observations)
-        {
-            var line = $"{o.Book} {o.Status.ToString().ToLowerInvariant()} bid {o.BestBid?.ToString() ?? "-"} ask {o.BestAsk?.ToString() ?? "-"} spread {o.SpreadPct?.ToString() ?? "-"} % via {o.Source} in {o.LatencyMs:0.0} ms";
-            if (o.Status == ObservationStatus.Ok) context.Journal.Info(line);
-            else context.Journal.Warning($"{line}: {o.Error}");
-        }
+        // One line per second keeps a per-second workflow's journal small; problems get their own warning.
+        context.Journal.Info(string.Join("; ", observations.Select(o =>
+            $"{o.Book} {o.Status.ToString().ToLowerInvariant()} {o.BestBid?.ToString() ?? "-"}/{o.BestAsk?.ToString() ?? "-"} spread {o.SpreadPct?.ToString() ?? "-"} % via {o.Source} in {o.LatencyMs:0.0} ms")));
+        foreach (var o in observations.Where(o => o.Status != ObservationStatus.Ok))
+            context.Journal.Warning($"{o.Book} {o.Status.ToString().ToLowerInvariant()}: {o.Error}");
 
         return new CaptureOrderBooksOutput
         {

@@ -135,9 +135,11 @@ public sealed class CaptureOrderBooksTests : IAsyncLifetime
         var activity = new CaptureOrderBooks(selector, _db.Observations, MarketTest.MarketOptions(), time);
         await _db.Observations.UpsertAsync([MarketTest.Observation("btc_mxn", MarketTest.T0, 1m, 2m)], default);
 
-        var output = await activity.ExecuteAsync(MarketTest.Context(new CaptureOrderBooksInput { Books = Books, Source = "rest" }, MarketTest.T0), default);
+        var journal = new TestJournal();
+        var output = await activity.ExecuteAsync(MarketTest.Context(new CaptureOrderBooksInput { Books = Books, Source = "rest" }, MarketTest.T0, journal), default);
 
         Assert.Equal(1, output.Recorded);
+        Assert.Contains(journal.Lines, l => l.Level == "warning" && l.Message.StartsWith("usd_mxn stale", StringComparison.Ordinal));
         var rows = await _db.Observations.LatestAsync(null, 10, default);
         Assert.Equal(ObservationStatus.Ok, rows.Single(o => o.Book == "btc_mxn").Status);
         var usd = rows.Single(o => o.Book == "usd_mxn");
