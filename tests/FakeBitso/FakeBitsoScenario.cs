@@ -9,7 +9,7 @@ public enum FakeBitsoScenario
     /// <summary>Asks 2 % above bids: every threshold is crossed.</summary>
     WideSpread,
 
-    /// <summary>REST answers 429 with code 0801.</summary>
+    /// <summary>REST answers <see cref="FakeBitsoServer.RateLimitStatus"/> (429 by default) with code 0801.</summary>
     RateLimited,
 
     /// <summary>REST answers 503 with an HTML body.</summary>

@@ -62,6 +62,9 @@ public sealed class FakeBitsoServer : IAsyncDisposable
     /// <summary>When set, signed requests are verified with this secret and a bad signature gets 401 / 0201.</summary>
     public string? ApiSecret { get; set; }
 
+    /// <summary>HTTP status of <see cref="FakeBitsoScenario.RateLimited"/> answers: 429 (edge proxies) or 420 (Bitso's legacy docs).</summary>
+    public int RateLimitStatus { get; set; } = 429;
+
     /// <summary>When true, <c>/webhook</c> answers 500.</summary>
     public bool FailWebhook { get; set; }
 
@@ -173,7 +176,7 @@ public sealed class FakeBitsoServer : IAsyncDisposable
         switch (Scenario)
         {
             case FakeBitsoScenario.RateLimited:
-                return (429, Error("0801", "Too many requests"));
+                return (RateLimitStatus, Error("0801", "Too many requests"));
             case FakeBitsoScenario.ServerError:
                 return (503, "<html><body>503 Service Unavailable</body></html>");
             case FakeBitsoScenario.MalformedJson:

@@ -36,11 +36,15 @@ public sealed class BitsoRestClientTests : IAsyncLifetime
         Assert.Null(_server.RestRequests.Single().Authorization);
     }
 
-    [Fact]
-    public async Task GetOrderBookAsync_When429_ReturnsRateLimitedAndSendsNothingDuringTheLockout()
+    [Theory]
+    [InlineData(429)]
+    [InlineData(420)]
+    [InlineData(400)] // an 08xx code counts whatever the HTTP status
+    public async Task GetOrderBookAsync_WhenRateLimited_ReturnsRateLimitedAndSendsNothingDuringTheLockout(int status)
     {
         using var client = Client();
         _server.Scenario = FakeBitsoScenario.RateLimited;
+        _server.RateLimitStatus = status;
 
         var first = await client.GetOrderBookAsync("btc_mxn", false, default);
         _server.Scenario = FakeBitsoScenario.Normal;
