@@ -26,6 +26,6 @@ public sealed class EvaluateSpreadAlertsInput
     [Input(Description = "The logical second to evaluate up to; defaults to the run's logical time.")]
     public DateTimeOffset? At { get; init; }
 
-    [Input(Description = "Optional URL that receives each alert event as a JSON POST (retried; failures are recorded).")]
+    [Input(Description = "Optional URL that receives each alert event as a JSON POST (retried; failures are recorded). Often carries a token, so it is redacted.", Secret = true)]
     public string? WebhookUrl { get; init; }
 }
