@@ -9,6 +9,7 @@ public static partial class BenchCommands
     private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.OrdinalIgnoreCase)
     {
         ["fire-offset"] = Scheduling.FireOffsetBench.RunAsync,
+        ["market-capture-latency"] = MarketData.CaptureLatencyBench.RunAsync,
     };
 
     public static Func<string[], Task<int>>? TryGet(string name) => Commands.GetValueOrDefault(name);

@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using BitsoWorkflows.Engine.Execution;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Activities.MarketData.Alerts;
+
+/// <summary>
+/// POSTs alert events as JSON to a webhook URL, retrying with exponential backoff; the outcome is returned so the
+/// caller records it (a failed delivery never fails the run: the alert itself is already committed).
+/// </summary>
+public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>Delivers one event; returns whether it was accepted (2xx), the attempts made and the last error.</summary>
+    public async Task<(bool Delivered, int Attempts, string? Error)> DeliverAsync(Uri url, SpreadAlertTransition transition, RunInfo run, CancellationToken cancellationToken)
+    {
+        var body = new
+        {
+            @event = transition.Kind == AlertTransitionKind.Opened ? "spread_alert.opened" : "spread_alert.resolved",
+            alertId = transition.AlertId,
+            book = transition.Book,
+            thresholdPct = transition.ThresholdPct,
+            at = transition.At,
+            spreadPct = transition.SpreadPct,
+            peakSpreadPct = transition.PeakSpreadPct,
+            firstAboveAt = transition.FirstAboveAt,
+            workflowId = run.WorkflowId,
+            workflowVersion = run.WorkflowVersion,
+            runId = run.RunId,
+            message = transition.ToString(),
+        };
+        string? error = null;
+        var attempts = Math.Max(1, options.Value.WebhookAttempts);
+        for (var attempt = 1; attempt <= attempts; attempt++)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.Value.WebhookTimeout);
+                using var response = await _http.PostAsJsonAsync(url, body, timeout.Token);
+                if (response.IsSuccessStatusCode) return (true, attempt, null);
+                error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                error = $"no answer within {options.Value.WebhookTimeout.TotalSeconds:0.#} s";
+            }
+            catch (HttpRequestException e)
+            {
+                error = e.Message;
+            }
+            if (attempt < attempts)
+                await Task.Delay(FirstBackoff * Math.Pow(2, attempt - 1), time, cancellationToken);
+        }
+        return (false, attempts, error);
+    }
+
+    public void Dispose() => _http.Dispose();
+}

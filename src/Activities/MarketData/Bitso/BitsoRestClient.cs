@@ -1,0 +1,171 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Activities.MarketData.Bitso;
+
+/// <summary>
+/// Typed client of Bitso's REST <c>order_book</c>. Every call goes through the <see cref="Limiter"/> of its budget
+/// (public 60/min, or signed 300/min when credentials are configured), has a timeout below one second, and returns
+/// failures (rate limits, 5xx, timeouts, non-JSON bodies, <c>success: false</c>) as <see cref="BitsoError"/> values.
+/// </summary>
+public sealed partial class BitsoRestClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly BitsoOptions _options;
+    private readonly BitsoRequestSigner? _signer;
+    private readonly ILogger<BitsoRestClient> _logger;
+
+    public BitsoRestClient(IOptions<BitsoOptions> options, TimeProvider time, ILogger<BitsoRestClient> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _signer = _options.ResolveCredentials() is { } credentials ? new BitsoRequestSigner(credentials.Key, credentials.Secret, time) : null;
+        Limiter = new BitsoRateLimiter(
+            _signer is null ? _options.PublicRequestsPerMinute : _options.SignedRequestsPerMinute, _options.Lockout, _options.MaxLockout, time);
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = _options.RequestTimeout })
+        {
+            BaseAddress = new Uri(_options.RestBaseUrl),
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>The budget every request of this client draws from.</summary>
+    public BitsoRateLimiter Limiter { get; }
+
+    /// <summary>Requests carry an HMAC signature (and use the signed budget).</summary>
+    public bool IsSigned => _signer is not null;
+
+    /// <summary>
+    /// Fetches one book. With <paramref name="waitForBudget"/> false a request the budget cannot afford now fails at once
+    /// with <see cref="BitsoErrorKind.BudgetExhausted"/> (what a per-second capture wants); with true it waits.
+    /// </summary>
+    /// <exception cref="ArgumentException">The book name is not of the form <c>major_minor</c>.</exception>
+    public async Task<BitsoResult<OrderBookSnapshot>> GetOrderBookAsync(string book, bool waitForBudget, CancellationToken cancellationToken)
+    {
+        if (!BookName().IsMatch(book))
+            throw new ArgumentException($"'{book}' is not a Bitso book name (lower-case major_minor, e.g. btc_mxn).", nameof(book));
+
+        if (waitForBudget)
+            await Limiter.AcquireAsync(cancellationToken);
+        else if (!Limiter.TryAcquire(out var retryAfter))
+            return Fail(new BitsoError(BitsoErrorKind.BudgetExhausted,
+                Limiter.LockedUntil is { } until ? $"locked out after a rate-limit answer until {until:O}" : $"the {Limiter.Limit}/min budget is spent for another {retryAfter.TotalSeconds:0.0} s"));
+
+        var relative = $"order_book/?book={book}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, relative);
+        if (_signer is not null)
+            request.Headers.TryAddWithoutValidation("Authorization", _signer.AuthorizationHeader("GET", new Uri(_http.BaseAddress!, relative).PathAndQuery));
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            var body = await response.Content.ReadAsStringAsync(timeout.Token);
+            return Interpret(book, (int)response.StatusCode, body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Fail(new BitsoError(BitsoErrorKind.Timeout, $"no answer for {book} within {_options.RequestTimeout.TotalMilliseconds:0} ms"));
+        }
+        catch (HttpRequestException e)
+        {
+            return Fail(new BitsoError(BitsoErrorKind.Transient, $"request for {book} failed: {e.Message}"));
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private BitsoResult<OrderBookSnapshot> Interpret(string book, int status, string body)
+    {
+        JsonDocument? document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            document = null;
+        }
+
+        if (status is 429 or 420)
+        {
+            using (document)
+                return RateLimited(book, new BitsoError(BitsoErrorKind.RateLimited, $"Bitso rate-limited the request for {book}", ErrorCode(document?.RootElement), status));
+        }
+        if (document is null)
+        {
+            var kind = status >= 500 ? BitsoErrorKind.Transient : BitsoErrorKind.Malformed;
+            return Fail(new BitsoError(kind, $"the answer for {book} is not JSON: {Excerpt(body)}", HttpStatus: status));
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var success = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("success", out var s) && s.ValueKind == JsonValueKind.True;
+            if (!success)
+            {
+                var code = ErrorCode(root);
+                var message = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                    && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+                    ? m.GetString()!
+                    : $"success is not true: {Excerpt(body)}";
+                if (code?.StartsWith("08", StringComparison.Ordinal) == true)
+                    return RateLimited(book, new BitsoError(BitsoErrorKind.RateLimited, message, code, status));
+                var kind = code switch
+                {
+                    _ when code?.StartsWith("02", StringComparison.Ordinal) == true => BitsoErrorKind.Unauthorized,
+                    _ when code?.StartsWith("03", StringComparison.Ordinal) == true => BitsoErrorKind.InvalidRequest,
+                    _ when status >= 500 => BitsoErrorKind.Transient,
+                    _ => BitsoErrorKind.Rejected,
+                };
+                return Fail(new BitsoError(kind, $"{book}: {message}", code, status));
+            }
+            if (status is < 200 or >= 300)
+                return Fail(new BitsoError(status >= 500 ? BitsoErrorKind.Transient : BitsoErrorKind.Rejected, $"{book}: HTTP {status}", HttpStatus: status));
+            Limiter.ReportAccepted();
+            try
+            {
+                if (!root.TryGetProperty("payload", out var payload))
+                    throw new FormatException("the answer has no 'payload'.");
+                return BitsoResult<OrderBookSnapshot>.Success(BitsoJson.ReadRestOrderBook(book, payload));
+            }
+            catch (FormatException e)
+            {
+                return Fail(new BitsoError(BitsoErrorKind.Malformed, $"{book}: {e.Message}", HttpStatus: status));
+            }
+        }
+    }
+
+    private BitsoResult<OrderBookSnapshot> RateLimited(string book, BitsoError error)
+    {
+        Limiter.ReportRateLimited();
+        LogRateLimited(_logger, book, Limiter.LockedUntil);
+        return BitsoResult<OrderBookSnapshot>.Failure(error);
+    }
+
+    private BitsoResult<OrderBookSnapshot> Fail(BitsoError error)
+    {
+        LogFailed(_logger, error.Kind, error.Message);
+        return BitsoResult<OrderBookSnapshot>.Failure(error);
+    }
+
+    private static string? ErrorCode(JsonElement? root) =>
+        root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+        && error.TryGetProperty("code", out var code)
+            ? code.ValueKind == JsonValueKind.String ? code.GetString() : code.GetRawText()
+            : null;
+
+    private static string Excerpt(string body) => body.Length <= 120 ? body : body[..120] + "…";
+
+    [GeneratedRegex("^[a-z0-9]+_[a-z0-9]+$")]
+    private static partial Regex BookName();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bitso rate-limited a request for {Book}; no requests until {LockedUntil}")]
+    private static partial void LogRateLimited(ILogger logger, string book, DateTimeOffset? lockedUntil);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Bitso order_book failed ({Kind}): {Message}")]
+    private static partial void LogFailed(ILogger logger, BitsoErrorKind kind, string message);
+}

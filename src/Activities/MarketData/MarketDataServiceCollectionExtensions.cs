@@ -1,0 +1,54 @@
+using BitsoWorkflows.Activities.MarketData.Alerts;
+using BitsoWorkflows.Activities.MarketData.Bitso;
+using BitsoWorkflows.Activities.MarketData.Sources;
+using BitsoWorkflows.Activities.MarketData.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Activities.MarketData;
+
+public static class MarketDataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the market-data area: options (<c>Bitso</c>, <c>MarketData</c>, validated at start), the staging
+    /// database and <see cref="IObservationStore"/>, the Bitso client, the three sources as singletons (the WebSocket
+    /// connection outlives the per-second runs), alert storage and delivery, and <see cref="MarketDataQueries"/>.
+    /// The host must register <see cref="Engine.Hosting.DataDirectory"/> and <see cref="TimeProvider"/>; the
+    /// activities themselves are resolved by the engine.
+    /// </summary>
+    public static IServiceCollection AddMarketData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BitsoOptions>().Bind(configuration.GetSection(BitsoOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BitsoOptions>, BitsoOptionsValidator>());
+        services.AddOptions<MarketDataOptions>().Bind(configuration.GetSection(MarketDataOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DatabaseFile), $"{MarketDataOptions.SectionName}:DatabaseFile must not be empty.")
+            .Validate(o => o.MaxCaptureLag > TimeSpan.Zero, $"{MarketDataOptions.SectionName}:MaxCaptureLag must be positive.")
+            .Validate(o => o.MissedLookback >= TimeSpan.Zero, $"{MarketDataOptions.SectionName}:MissedLookback must not be negative.")
+            .Validate(o => o.AlertGrace >= TimeSpan.Zero, $"{MarketDataOptions.SectionName}:AlertGrace must not be negative.")
+            .Validate(o => o.AlertMaxCatchUp >= TimeSpan.FromMinutes(1), $"{MarketDataOptions.SectionName}:AlertMaxCatchUp must be at least one minute.")
+            .Validate(o => o.WebhookAttempts is >= 1 and <= 10, $"{MarketDataOptions.SectionName}:WebhookAttempts must be 1..10.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+
+        services.TryAddSingleton<MarketDatabase>();
+        services.TryAddSingleton<SqliteObservationStore>();
+        services.TryAddSingleton<IObservationStore>(sp => sp.GetRequiredService<SqliteObservationStore>());
+
+        services.TryAddSingleton<BitsoRestClient>();
+        services.TryAddSingleton<BitsoWebSocketSource>();
+        services.TryAddSingleton<BitsoRestSource>();
+        services.TryAddSingleton<SimulatedOrderBookSource>();
+        services.AddSingleton<IOrderBookSource>(sp => sp.GetRequiredService<BitsoWebSocketSource>());
+        services.AddSingleton<IOrderBookSource>(sp => sp.GetRequiredService<BitsoRestSource>());
+        services.AddSingleton<IOrderBookSource>(sp => sp.GetRequiredService<SimulatedOrderBookSource>());
+        services.TryAddSingleton<OrderBookSourceSelector>();
+
+        services.TryAddSingleton<SpreadAlertStore>();
+        services.TryAddSingleton<SpreadAlertWebhook>();
+        services.TryAddSingleton<MarketDataQueries>();
+        return services;
+    }
+}

@@ -1,0 +1,118 @@
+using BitsoWorkflows.Engine.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Activities.MarketData.Storage;
+
+/// <summary>
+/// The SQLite file under the data dir that holds staged observations, alerts and alert state. WAL lets the
+/// per-second writers and the readers (CLI, Studio, lake compaction) work at the same time; writers serialize
+/// on SQLite's write lock (<c>BEGIN IMMEDIATE</c>), which is what keeps overlapping runs consistent.
+/// </summary>
+public sealed class MarketDatabase
+{
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+
+    public MarketDatabase(DataDirectory dataDirectory, IOptions<MarketDataOptions> options)
+        : this(Path.IsPathRooted(options.Value.DatabaseFile) ? options.Value.DatabaseFile : dataDirectory.File(options.Value.DatabaseFile), options.Value.DurableCommits)
+    {
+    }
+
+    /// <summary>Opens (creating when missing) the database at <paramref name="path"/>.</summary>
+    public MarketDatabase(string path, bool durableCommits = true)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        FilePath = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _synchronous = durableCommits ? "FULL" : "NORMAL";
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, Schema);
+    }
+
+    public string FilePath { get; }
+
+    /// <summary>An open connection with the durability and busy-wait settings applied.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        Execute(connection, $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000;");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    // Prices are TEXT so SQLite never turns them into doubles; seconds are Unix seconds, instants Unix milliseconds.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS observations (
+            book TEXT NOT NULL,
+            second INTEGER NOT NULL,
+            best_bid TEXT, best_ask TEXT, bid_amount TEXT, ask_amount TEXT,
+            spread TEXT, spread_pct TEXT,
+            source TEXT NOT NULL,
+            exchange_ts_ms INTEGER, sequence INTEGER,
+            latency_ms REAL NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            run_id TEXT,
+            PRIMARY KEY (book, second)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_observations_second ON observations (second);
+
+        CREATE TABLE IF NOT EXISTS spread_alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            book TEXT NOT NULL,
+            threshold_pct TEXT NOT NULL,
+            first_above_at INTEGER NOT NULL,
+            opened_at INTEGER NOT NULL,
+            resolved_at INTEGER,
+            peak_spread_pct TEXT NOT NULL,
+            peak_at INTEGER NOT NULL,
+            workflow_id TEXT NOT NULL,
+            workflow_version INTEGER NOT NULL,
+            run_id TEXT NOT NULL,
+            UNIQUE (book, threshold_pct, opened_at)
+        );
+        CREATE INDEX IF NOT EXISTS ix_spread_alerts_open ON spread_alerts (resolved_at, book);
+
+        CREATE TABLE IF NOT EXISTS spread_alert_state (
+            book TEXT NOT NULL,
+            threshold_pct TEXT NOT NULL,
+            watermark INTEGER NOT NULL,
+            streak INTEGER NOT NULL,
+            streak_start INTEGER,
+            streak_peak TEXT,
+            streak_peak_at INTEGER,
+            open_alert_id INTEGER,
+            last_resolved_at INTEGER,
+            PRIMARY KEY (book, threshold_pct)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS spread_alert_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id INTEGER NOT NULL REFERENCES spread_alerts (id),
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            spread_pct TEXT,
+            run_id TEXT NOT NULL,
+            webhook_status TEXT NOT NULL DEFAULT 'none',
+            webhook_attempts INTEGER NOT NULL DEFAULT 0,
+            webhook_error TEXT,
+            delivered_at_ms INTEGER
+        );
+        """;
+}

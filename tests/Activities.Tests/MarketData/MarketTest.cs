@@ -1,0 +1,52 @@
+using System.Text.Json;
+using BitsoWorkflows.Activities.MarketData;
+using BitsoWorkflows.Activities.MarketData.Bitso;
+using BitsoWorkflows.Activities.MarketData.Storage;
+using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.Execution;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Activities.Tests.MarketData;
+
+/// <summary>Builders of contexts, options, clients and observations for the market-data tests.</summary>
+public static class MarketTest
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+
+    public static ActivityContext<TInput> Context<TInput>(TInput input, DateTimeOffset second, TestJournal? journal = null, int version = 1, string? runId = null) =>
+        new(input,
+            new RunInfo(runId ?? $"run-{second:HHmmss}", "order-book-every-second", version, TriggerKind.Schedule, second,
+                new DataInterval(second, second.AddSeconds(1)), new Dictionary<string, JsonElement>()),
+            "activity", 1, journal ?? new TestJournal());
+
+    public static RunInfo Run(DateTimeOffset second, int version = 1) =>
+        new($"run-{second:HHmmss}", "order-book-every-second", version, TriggerKind.Schedule, second, new DataInterval(second, second.AddSeconds(1)), new Dictionary<string, JsonElement>());
+
+    public static IOptions<MarketDataOptions> MarketOptions(Action<MarketDataOptions>? configure = null)
+    {
+        var options = new MarketDataOptions();
+        configure?.Invoke(options);
+        return Options.Create(options);
+    }
+
+    public static BitsoOptions BitsoOptionsFor(Uri restBaseUrl, Uri webSocketUrl) => new()
+    {
+        RestBaseUrl = restBaseUrl.ToString(),
+        WebSocketUrl = webSocketUrl.ToString(),
+        RequestTimeout = TimeSpan.FromMilliseconds(900),
+        ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
+        ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
+        FeedSilenceTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    public static BitsoRestClient RestClient(BitsoOptions options, TimeProvider? time = null) =>
+        new(Options.Create(options), time ?? TimeProvider.System, NullLogger<BitsoRestClient>.Instance);
+
+    public static SpreadObservation Observation(string book, DateTimeOffset second, decimal bid, decimal ask, ObservationStatus? status = null) =>
+        SpreadObservationFactory.Create(second, new BookQuote { Book = book, Source = "simulated", BestBid = bid, BestAsk = ask, BidAmount = 1, AskAmount = 1 }, TimeSpan.FromMilliseconds(1), "run")
+            is var o && status is { } s ? o with { Status = s } : o;
+
+    /// <summary>An ok observation whose spread_pct is exactly <paramref name="pct"/> (ask 100).</summary>
+    public static SpreadObservation WithSpread(string book, DateTimeOffset second, decimal pct) => Observation(book, second, 100m - pct, 100m);
+}

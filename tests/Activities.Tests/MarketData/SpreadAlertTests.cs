@@ -1,0 +1,262 @@
+using BitsoWorkflows.Activities.MarketData;
+using BitsoWorkflows.Activities.MarketData.Alerts;
+using BitsoWorkflows.FakeBitso;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BitsoWorkflows.Activities.Tests.MarketData;
+
+public sealed class SpreadAlertTests : IDisposable
+{
+    private readonly TempMarketDatabase _db = new();
+    private readonly FakeTimeProvider _time = new(MarketTest.T0);
+    private readonly SpreadAlertStore _alerts;
+    private readonly SpreadAlertWebhook _webhook;
+
+    public SpreadAlertTests()
+    {
+        var options = MarketTest.MarketOptions();
+        _alerts = new SpreadAlertStore(_db.Database, options, _time);
+        _webhook = new SpreadAlertWebhook(MarketTest.MarketOptions(o => o.WebhookAttempts = 3), TimeProvider.System);
+    }
+
+    public void Dispose()
+    {
+        _webhook.Dispose();
+        _db.Dispose();
+    }
+
+    [Fact]
+    public async Task Evaluate_WhenSpreadCrossesAboveAndFallsBack_OpensOneAlertAndResolvesIt()
+    {
+        var opened = 0;
+        var resolved = 0;
+        foreach (var (second, pct) in Series(0.2m, 0.6m, 0.7m, 0.8m, 0.65m, 0.3m, 0.2m))
+        {
+            var output = await CaptureAndEvaluateAsync(second, pct, Input(0.5m));
+            opened += output.Opened;
+            resolved += output.Resolved;
+        }
+
+        var alert = Assert.Single(await _alerts.ListAsync(null, false, null, 100, default));
+        Assert.Equal((1, 1), (opened, resolved));
+        Assert.Equal(0.5m, alert.ThresholdPct);
+        Assert.Equal(MarketTest.T0.AddSeconds(1), alert.OpenedAt);
+        Assert.Equal(MarketTest.T0.AddSeconds(5), alert.ResolvedAt);
+        Assert.Equal(0.8m, alert.PeakSpreadPct);
+        Assert.Equal(MarketTest.T0.AddSeconds(3), alert.PeakAt);
+        Assert.Equal(1, alert.WorkflowVersion);
+        Assert.Equal(2, (await _alerts.EventsAsync(alert.Id, default)).Count);
+    }
+
+    [Fact]
+    public async Task Evaluate_WithMinimumConsecutiveSeconds_IgnoresShortSpikesAndOpensOnTheNthSecond()
+    {
+        var input = Input(0.5m, minSeconds: 3);
+        foreach (var (second, pct) in Series(0.6m, 0.6m, 0.2m, 0.6m, 0.6m, 0.6m, 0.6m, 0.1m))
+            await CaptureAndEvaluateAsync(second, pct, input);
+
+        var alert = Assert.Single(await _alerts.ListAsync("btc_mxn", false, null, 100, default));
+        Assert.Equal(MarketTest.T0.AddSeconds(3), alert.FirstAboveAt);
+        Assert.Equal(MarketTest.T0.AddSeconds(5), alert.OpenedAt);
+        Assert.Equal(MarketTest.T0.AddSeconds(7), alert.ResolvedAt);
+    }
+
+    [Fact]
+    public async Task Evaluate_WithCooldown_DoesNotReopenUntilTheCooldownHasPassed()
+    {
+        var input = Input(0.5m, cooldown: TimeSpan.FromSeconds(10));
+        var pattern = new decimal[16];
+        Array.Fill(pattern, 0.2m);
+        pattern[0] = pattern[1] = 0.6m;   // alert 1 opens at 0, resolves at 2
+        pattern[4] = pattern[5] = 0.6m;   // within the cooldown: no alert
+        pattern[13] = pattern[14] = 0.6m; // 11 s after the resolution: alert 2
+        foreach (var (second, pct) in Series(pattern))
+            await CaptureAndEvaluateAsync(second, pct, input);
+
+        var alerts = (await _alerts.ListAsync(null, false, null, 100, default)).OrderBy(a => a.OpenedAt).ToList();
+        Assert.Equal([MarketTest.T0, MarketTest.T0.AddSeconds(13)], alerts.Select(a => a.OpenedAt));
+        Assert.Equal(MarketTest.T0.AddSeconds(15), alerts[1].ResolvedAt);
+    }
+
+    [Fact]
+    public async Task Evaluate_WhenSpreadExceedsSeveralThresholds_OpensOneAlertPerThresholdAndOnlyReportsOpenOnes()
+    {
+        foreach (var (second, pct) in Series(0.05m, 1.2m, 1.3m, 0.7m))
+            await CaptureAndEvaluateAsync(second, pct, Input(1.0m, 0.5m, 0.1m));
+
+        var all = await _alerts.ListAsync("btc_mxn", false, null, 100, default);
+        var open = await _alerts.ListAsync("btc_mxn", true, null, 100, default);
+        Assert.Equal([0.1m, 0.5m, 1.0m], all.Select(a => a.ThresholdPct).Order());
+        Assert.Equal([0.1m, 0.5m], open.Select(a => a.ThresholdPct).Order());
+        Assert.Equal(1.3m, all.Single(a => a.ThresholdPct == 1.0m).PeakSpreadPct);
+        Assert.Empty(await _alerts.ListAsync("usd_mxn", false, null, 100, default));
+        var sinceLater = await _alerts.ListAsync(null, false, MarketTest.T0.AddMinutes(5), 100, default);
+        Assert.Equal([0.1m, 0.5m], sinceLater.Select(a => a.ThresholdPct).Order()); // only what is still open is that recent
+    }
+
+    [Fact]
+    public async Task Evaluate_WhenStaleOrMissingSecondsInterrupt_NeitherOpensNorResolves()
+    {
+        var input = Input(0.5m, minSeconds: 2);
+        await CaptureAndEvaluateAsync(MarketTest.T0, 0.6m, input);
+        await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(1), 0.6m, input, ObservationStatus.Stale);
+        await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(2), 0.6m, input);
+        Assert.Empty(await _alerts.ListAsync(null, false, null, 100, default));
+
+        await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(3), 0.6m, input);
+        await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(4), 0.1m, input, ObservationStatus.Error);
+        var alert = Assert.Single(await _alerts.ListAsync(null, true, null, 100, default));
+        Assert.Equal(MarketTest.T0.AddSeconds(3), alert.OpenedAt);
+    }
+
+    [Fact]
+    public async Task Evaluate_WhenRunsOverlapAndArriveOutOfOrder_EndsInTheSameAlertsAsInOrder()
+    {
+        var pattern = Enumerable.Range(0, 48).Select(i => (i % 12) switch { 2 or 3 or 4 => 0.7m, 5 => 1.4m, 8 => 0.3m, _ => 0.05m }).ToArray();
+        var input = Input(1.0m, 0.5m, 0.1m);
+        var version = 1;
+
+        using var ordered = new TempMarketDatabase();
+        var orderedTime = new FakeTimeProvider(MarketTest.T0);
+        var orderedStore = new SpreadAlertStore(ordered.Database, MarketTest.MarketOptions(), orderedTime);
+        foreach (var (second, pct) in Series(pattern))
+        {
+            orderedTime.SetUtcNow(second.AddMilliseconds(300));
+            await ordered.Observations.UpsertAsync([MarketTest.WithSpread("btc_mxn", second, pct)], default);
+            await orderedStore.EvaluateAsync(["btc_mxn"], Rules(input), second, MarketTest.Run(second, version), default);
+        }
+
+        // Per-second runs overlap: blocks of four seconds whose captures commit in a scrambled order while their
+        // evaluations run concurrently.
+        var series = Series(pattern).ToList();
+        var scramble = new[] { 2, 0, 3, 1 };
+        for (var block = 0; block < series.Count; block += 4)
+        {
+            _time.SetUtcNow(series[block + 3].Second.AddMilliseconds(300));
+            var runs = scramble.Select(async i =>
+            {
+                var (second, pct) = series[block + i];
+                await _db.Observations.UpsertAsync([MarketTest.WithSpread("btc_mxn", second, pct)], default);
+                await _alerts.EvaluateAsync(["btc_mxn"], Rules(input), second, MarketTest.Run(second, version), default);
+            });
+            await Task.WhenAll(runs);
+        }
+
+        var expected = (await orderedStore.ListAsync(null, false, null, 1000, default)).Select(Key).OrderBy(k => k).ToList();
+        var actual = (await _alerts.ListAsync(null, false, null, 1000, default)).Select(Key).OrderBy(k => k).ToList();
+        Assert.Equal(16, expected.Count); // per 12 s: 0.1 % twice, 0.5 % and 1.0 % once
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheSameLogicalSecondRunsAgain_RecordsNoSecondEvent()
+    {
+        await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, Input(0.5m));
+
+        var again = await new EvaluateSpreadAlerts(_alerts, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
+            .ExecuteAsync(MarketTest.Context(Input(0.5m), MarketTest.T0), default);
+
+        Assert.Equal((0, 0, 1), (again.Opened, again.Resolved, again.Open));
+    }
+
+    [Fact]
+    public async Task Execute_WhenANewVersionDropsAThreshold_ResolvesItsOpenAlertAndTagsNewAlertsWithTheNewVersion()
+    {
+        await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, Input(0.5m));
+
+        var second = MarketTest.T0.AddSeconds(1);
+        _time.SetUtcNow(second.AddMilliseconds(200));
+        await _db.Observations.UpsertAsync([MarketTest.WithSpread("btc_mxn", second, 0.7m)], default);
+        var journal = new TestJournal();
+        var output = await new EvaluateSpreadAlerts(_alerts, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
+            .ExecuteAsync(MarketTest.Context(Input(0.6m), second, journal, version: 2), default);
+
+        Assert.Equal((1, 1), (output.Opened, output.Resolved));
+        var alerts = await _alerts.ListAsync(null, false, null, 10, default);
+        Assert.Equal(second, alerts.Single(a => a.ThresholdPct == 0.5m).ResolvedAt);
+        Assert.Equal(2, alerts.Single(a => a.ThresholdPct == 0.6m).WorkflowVersion);
+        Assert.Contains(journal.Lines, l => l.Level == "warning" && l.Message.Contains("OPENED") && l.Message.Contains("0.6 %"));
+    }
+
+    [Fact]
+    public async Task Execute_WithAWebhook_PostsEachEventAndRecordsFailuresAfterRetries()
+    {
+        await using var server = await FakeBitsoServer.StartAsync();
+        var input = new EvaluateSpreadAlertsInput { Books = ["btc_mxn"], Thresholds = [0.5m], WebhookUrl = server.WebhookUrl.ToString() };
+
+        var opened = await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, input);
+        server.FailWebhook = true;
+        var journal = new TestJournal();
+        var resolved = await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(1), 0.1m, input, journal: journal);
+
+        Assert.Equal(0, opened.DeliveryFailures);
+        Assert.Equal(1, resolved.DeliveryFailures);
+        Assert.Equal(4, server.WebhookBodies.Count); // 1 delivered + 3 failed attempts
+        Assert.Contains("\"spread_alert.opened\"", server.WebhookBodies[0]);
+        Assert.Contains("\"book\":\"btc_mxn\"", server.WebhookBodies[0]);
+        var alert = Assert.Single(await _alerts.ListAsync(null, false, null, 10, default));
+        var events = await _alerts.EventsAsync(alert.Id, default);
+        Assert.Equal(("delivered", 1), (events[0].WebhookStatus, events[0].WebhookAttempts));
+        Assert.Equal(("failed", 3), (events[1].WebhookStatus, events[1].WebhookAttempts));
+        Assert.Contains("500", events[1].WebhookError);
+        Assert.Contains(journal.Lines, l => l.Level == "error" && l.Message.Contains("Webhook"));
+    }
+
+    [Fact]
+    public async Task Execute_WhenInputsAreBad_ThrowsNamingEveryProblem()
+    {
+        var input = new EvaluateSpreadAlertsInput
+        {
+            Books = ["btc_mxn", "BTC"],
+            Thresholds = [0.5m, -1m],
+            MinConsecutiveSeconds = 0,
+            Rules = [new SpreadAlertRuleInput { Book = "eth_mxn" }],
+        };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            new EvaluateSpreadAlerts(_alerts, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance).ExecuteAsync(MarketTest.Context(input, MarketTest.T0), default));
+
+        Assert.Contains("'books[1]'", error.Message);
+        Assert.Contains("'thresholds[1]'", error.Message);
+        Assert.Contains("'minConsecutiveSeconds'", error.Message);
+        Assert.Contains("'rules[0].book'", error.Message);
+    }
+
+    [Fact]
+    public void Resolve_WithPerBookRules_OverridesOnlyThatBook()
+    {
+        var input = new EvaluateSpreadAlertsInput
+        {
+            Books = ["btc_mxn", "usd_mxn"],
+            Rules = [new SpreadAlertRuleInput { Book = "usd_mxn", Thresholds = [0.3m], MinConsecutiveSeconds = 5, Cooldown = TimeSpan.FromMinutes(1) }],
+        };
+
+        var rules = SpreadAlertRuleResolver.Resolve(input);
+
+        Assert.Equal([1.0m, 0.5m, 0.1m], rules.Where(r => r.Book == "btc_mxn").Select(r => r.ThresholdPct));
+        Assert.Equal(new SpreadAlertRule("usd_mxn", 0.3m, 5, TimeSpan.FromMinutes(1)), Assert.Single(rules, r => r.Book == "usd_mxn"));
+    }
+
+    private static string Key(SpreadAlert a) => $"{a.Book}|{a.ThresholdPct}|{a.FirstAboveAt:O}|{a.OpenedAt:O}|{a.ResolvedAt:O}|{a.PeakSpreadPct}";
+
+    private static IReadOnlyList<SpreadAlertRule> Rules(EvaluateSpreadAlertsInput input) => SpreadAlertRuleResolver.Resolve(input);
+
+    private static IEnumerable<(DateTimeOffset Second, decimal Pct)> Series(params decimal[] spreads) =>
+        spreads.Select((pct, i) => (MarketTest.T0.AddSeconds(i), pct));
+
+    private static EvaluateSpreadAlertsInput Input(params decimal[] thresholds) => new() { Books = ["btc_mxn"], Thresholds = thresholds };
+
+    private static EvaluateSpreadAlertsInput Input(decimal threshold, int minSeconds = 1, TimeSpan? cooldown = null) =>
+        new() { Books = ["btc_mxn"], Thresholds = [threshold], MinConsecutiveSeconds = minSeconds, Cooldown = cooldown ?? TimeSpan.Zero };
+
+    private async Task<EvaluateSpreadAlertsOutput> CaptureAndEvaluateAsync(
+        DateTimeOffset second, decimal pct, EvaluateSpreadAlertsInput input, ObservationStatus? status = null, TestJournal? journal = null)
+    {
+        _time.SetUtcNow(second.AddMilliseconds(200));
+        var observation = MarketTest.WithSpread("btc_mxn", second, pct);
+        await _db.Observations.UpsertAsync([status is { } s ? observation with { Status = s } : observation], default);
+        return await new EvaluateSpreadAlerts(_alerts, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
+            .ExecuteAsync(MarketTest.Context(input, second, journal), default);
+    }
+}

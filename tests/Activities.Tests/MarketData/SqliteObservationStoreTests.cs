@@ -1,0 +1,82 @@
+using BitsoWorkflows.Activities.MarketData;
+using BitsoWorkflows.Activities.MarketData.Storage;
+using BitsoWorkflows.Engine.Execution;
+
+namespace BitsoWorkflows.Activities.Tests.MarketData;
+
+public sealed class SqliteObservationStoreTests : IDisposable
+{
+    private readonly TempMarketDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task UpsertAsync_WhenSameBookAndSecondAgain_ReplacesInsteadOfDuplicating()
+    {
+        var second = MarketTest.T0;
+        await _db.Observations.UpsertAsync([MarketTest.Observation("btc_mxn", second, 100m, 101m)], default);
+        await _db.Observations.UpsertAsync([MarketTest.Observation("btc_mxn", second, 100m, 102m), MarketTest.Observation("usd_mxn", second, 17.205m, 17.215m)], default);
+
+        var window = await _db.Observations.ReadWindowAsync(new DataInterval(second, second.AddSeconds(1)), default);
+
+        Assert.Equal(2, window.Count);
+        Assert.Equal(102m, window.Single(o => o.Book == "btc_mxn").BestAsk);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_WhenCommitted_SurvivesAFreshStoreOnTheSameFileWithExactDecimals()
+    {
+        var observation = MarketTest.Observation("usd_mxn", MarketTest.T0, 17.205m, 17.2150m) with { Sequence = 18805917, ExchangeTimestamp = MarketTest.T0.AddMilliseconds(-250) };
+        await _db.Observations.UpsertAsync([observation], default);
+
+        var reopened = new SqliteObservationStore(new MarketDatabase(_db.Database.FilePath));
+        var read = Assert.Single(await reopened.LatestAsync("usd_mxn", 10, default));
+
+        Assert.Equal(observation, read);
+        Assert.Equal("17.2150", read.BestAsk!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task InsertMissingAsync_WhenRowExists_KeepsTheExistingRow()
+    {
+        await _db.Observations.UpsertAsync([MarketTest.Observation("btc_mxn", MarketTest.T0, 100m, 101m)], default);
+
+        var inserted = await _db.Observations.InsertMissingAsync(
+            [MarketTest.Observation("btc_mxn", MarketTest.T0, 1m, 2m), MarketTest.Observation("btc_mxn", MarketTest.T0.AddSeconds(1), 1m, 2m)], default);
+
+        Assert.Equal(1, inserted);
+        Assert.Equal(101m, (await _db.Observations.RangeAsync("btc_mxn", MarketTest.T0, MarketTest.T0.AddSeconds(1), default)).Single().BestAsk);
+    }
+
+    [Fact]
+    public async Task ReadWindowDeleteLatestRange_WhenSeveralBooksAndSeconds_SelectTheRightRows()
+    {
+        var rows = Enumerable.Range(0, 10).SelectMany(i => new[]
+        {
+            MarketTest.Observation("btc_mxn", MarketTest.T0.AddSeconds(i), 100m, 101m + i),
+            MarketTest.Observation("usd_mxn", MarketTest.T0.AddSeconds(i), 17m, 17.1m),
+        }).ToList();
+        await _db.Observations.UpsertAsync(rows, default);
+        var window = new DataInterval(MarketTest.T0.AddSeconds(2), MarketTest.T0.AddSeconds(5));
+
+        var read = await _db.Observations.ReadWindowAsync(window, default);
+        Assert.Equal(6, read.Count);
+        Assert.Equal(["btc_mxn", "btc_mxn", "btc_mxn", "usd_mxn", "usd_mxn", "usd_mxn"], read.Select(o => o.Book));
+        Assert.Equal(MarketTest.T0.AddSeconds(2), read[0].Second);
+
+        var latest = await _db.Observations.LatestAsync("btc_mxn", 3, default);
+        Assert.Equal([110m, 109m, 108m], latest.Select(o => o.BestAsk!.Value));
+        Assert.Equal(4, (await _db.Observations.LatestAsync(null, 4, default)).Count);
+
+        Assert.Equal(3, await _db.Observations.DeleteWindowAsync("btc_mxn", window, default));
+        Assert.Equal(3, (await _db.Observations.ReadWindowAsync(window, default)).Count);
+        Assert.Equal(7, (await _db.Observations.RangeAsync("btc_mxn", MarketTest.T0, MarketTest.T0.AddSeconds(60), default)).Count);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_WhenSecondHasAFraction_Throws()
+    {
+        var bad = MarketTest.Observation("btc_mxn", MarketTest.T0, 1m, 2m) with { Second = MarketTest.T0.AddMilliseconds(5) };
+        await Assert.ThrowsAsync<ArgumentException>(() => _db.Observations.UpsertAsync([bad], default));
+    }
+}

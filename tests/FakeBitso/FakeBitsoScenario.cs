@@ -1,0 +1,38 @@
+namespace BitsoWorkflows.FakeBitso;
+
+/// <summary>How the fake answers REST requests and what its WebSocket sends.</summary>
+public enum FakeBitsoScenario
+{
+    /// <summary>The configured quotes (<see cref="FakeBitsoServer.SetQuote"/>), a second level per side.</summary>
+    Normal,
+
+    /// <summary>Asks 2 % above bids: every threshold is crossed.</summary>
+    WideSpread,
+
+    /// <summary>REST answers <see cref="FakeBitsoServer.RateLimitStatus"/> (429 by default) with code 0801.</summary>
+    RateLimited,
+
+    /// <summary>REST answers 503 with an HTML body.</summary>
+    ServerError,
+
+    /// <summary>REST answers after <see cref="FakeBitsoServer.SlowDelay"/>.</summary>
+    Slow,
+
+    /// <summary>REST answers 200 with broken JSON; the WebSocket sends a broken frame before each snapshot.</summary>
+    MalformedJson,
+
+    /// <summary>The WebSocket closes abruptly after <see cref="FakeBitsoServer.DisconnectAfterMessages"/> snapshots.</summary>
+    Disconnect,
+
+    /// <summary>Quotes follow the loaded capture (<see cref="FakeBitsoServer.LoadReplay"/>), one row per second.</summary>
+    Replay,
+
+    /// <summary>Best bid above best ask.</summary>
+    Crossed,
+
+    /// <summary>No bids.</summary>
+    EmptyBook,
+
+    /// <summary>REST answers 400 with code 0301 (unknown order book).</summary>
+    UnknownBook,
+}
