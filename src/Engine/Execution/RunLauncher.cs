@@ -35,7 +35,7 @@ public sealed partial class RunLauncher(
         var published = await catalog.GetPublishedAsync(request.WorkflowId, cancellationToken)
             ?? throw new RunRequestException($"workflow '{request.WorkflowId}' does not exist or has no published version", notFound: true);
         var definition = published.Definition;
-        var parameters = ParamBinder.Bind(definition, request.Params, out var errors);
+        var parameters = ParamBinder.Bind(definition, WithHostDefaults(definition, request.Params), out var errors);
         if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
         var interval = ResolveInterval(definition, request.LogicalTime);
 
@@ -196,6 +196,18 @@ public sealed partial class RunLauncher(
         }
     }
 
+    /// <summary>The host's param defaults for this workflow (<see cref="EngineOptions.ParamDefaults"/>) under the run's own overrides.</summary>
+    private IReadOnlyDictionary<string, JsonElement>? WithHostDefaults(WorkflowDefinition definition, IReadOnlyDictionary<string, JsonElement>? overrides)
+    {
+        if (!options.Value.ParamDefaults.TryGetValue(definition.Id, out var texts) || texts.Count == 0) return overrides;
+        var known = texts.Where(t => definition.Params.ContainsKey(t.Key)).ToDictionary();
+        foreach (var unknown in texts.Keys.Except(known.Keys)) LogUnknownHostParam(logger, definition.Id, unknown);
+        var bound = ParamBinder.BindText(definition, known, out _);
+        var merged = bound.Where(p => known.ContainsKey(p.Key)).ToDictionary();
+        foreach (var (name, value) in overrides ?? new Dictionary<string, JsonElement>()) merged[name] = value;
+        return merged;
+    }
+
     /// <summary>Time-ordered (UUID v7), so sorting by id sorts by creation.</summary>
     private static string NewRunId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
 
@@ -203,6 +215,9 @@ public sealed partial class RunLauncher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {WorkflowId} missed the interval starting {Start:O}")]
     private static partial void LogMissed(ILogger logger, string workflowId, DateTimeOffset start);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engine:ParamDefaults sets '{Param}' for {WorkflowId}, which has no such param; ignored")]
+    private static partial void LogUnknownHostParam(ILogger logger, string workflowId, string param);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} crashed in the engine")]
     private static partial void LogRunCrashed(ILogger logger, Exception exception, string runId);

@@ -21,4 +21,11 @@ public sealed class EngineOptions
 
     /// <summary>How often the workflows folder is checked for edited files.</summary>
     public TimeSpan WorkflowFilePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Param defaults set by the host, per workflow id, as text (like <c>--param</c>): they replace the definition's
+    /// defaults for every run of that workflow, and a run's own overrides still win. <c>serve --demo</c> uses it to switch
+    /// the capture to the simulated source without editing the definition.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string>> ParamDefaults { get; set; } = new(StringComparer.Ordinal);
 }

@@ -60,6 +60,18 @@ public sealed class CliArguments
         return result;
     }
 
+    /// <summary>Options named like configuration keys (<c>--Store:Provider postgres</c>), for the host's configuration.</summary>
+    public IReadOnlyDictionary<string, string?> ConfigurationSettings()
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in _options.Where(o => o.Key.Contains(':', StringComparison.Ordinal)))
+        {
+            _used.Add(name);
+            settings[name] = values[^1];
+        }
+        return settings;
+    }
+
     public string? Positional(int index) => index < Positionals.Count ? Positionals[index] : null;
 
     public string RequirePositional(int index, string what) =>

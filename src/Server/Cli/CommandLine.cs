@@ -13,6 +13,7 @@ public static class CommandLine
         usage: bitsoworkflows [verb] [options]      (no verb = serve)
 
         global options: --data-dir <path> (default ./data)  --workflows-dir <path> (default ./workflows)  --demo
+                        --Section:Key <value> sets any configuration key (e.g. --Store:Provider postgres)
         verbs:
           serve [--urls <url>]                       run the engine, scheduler, REST API and Studio
           workflows list [--format table|json]       workflows with trigger, next fire, last run
@@ -27,6 +28,8 @@ public static class CommandLine
           backfill <id> --from <time> --to <time> [--max-parallel N] [--param name=value ...] [--detach]
                                                      one run per interval starting in [from, to); exit 1 if any failed
           backfills list [--workflow <id>] [--limit N] [--format ...] | show <id> | cancel <id>
+          alerts list [--book <book>] [--open] [--since <time>] [--limit N] [--format ...]
+          spreads tail [--book <book>] [--limit N] [--format ...]
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -44,7 +47,10 @@ public static class CommandLine
                 Path.GetFullPath(cli.Option("data-dir") ?? GlobalOptions.DefaultDataDir),
                 Path.GetFullPath(cli.Option("workflows-dir") ?? GlobalOptions.DefaultWorkflowsDir),
                 cli.Flag("demo"),
-                cli.Option("urls") ?? GlobalOptions.DefaultUrls);
+                cli.Option("urls") ?? GlobalOptions.DefaultUrls)
+            {
+                Settings = cli.ConfigurationSettings(),
+            };
             var verb = cli.Positional(0) ?? "serve";
             return verb switch
             {
@@ -54,6 +60,8 @@ public static class CommandLine
                 "runs" => await RunCommands.RunsAsync(cli, global),
                 "backfill" => await BackfillCommands.BackfillAsync(cli, global),
                 "backfills" => await BackfillCommands.BackfillsAsync(cli, global),
+                "alerts" => await MarketCommands.AlertsAsync(cli, global),
+                "spreads" => await MarketCommands.SpreadsAsync(cli, global),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }

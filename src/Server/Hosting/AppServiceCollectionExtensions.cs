@@ -1,4 +1,5 @@
 using BitsoWorkflows.Activities;
+using BitsoWorkflows.Activities.MarketData;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Scheduling;
 
@@ -12,6 +13,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton(global);
         services.AddWorkflowEngine(configuration, new DataDirectory(global.DataDir), ActivitiesAssembly.Assembly);
         services.AddWorkflowBackfills();
+        services.AddMarketData(configuration);
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
         return services;
     }

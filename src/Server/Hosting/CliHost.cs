@@ -24,6 +24,7 @@ public sealed class CliHost : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
             DisableDefaults = false,
         });
+        builder.Configuration.AddInMemoryCollection(global.ConfigurationValues());
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // The CLI's own output says what matters; the engine's diagnostics only when something is wrong.

@@ -3,6 +3,20 @@ namespace BitsoWorkflows.Server.Hosting;
 /// <summary>The options every verb takes: where data and workflows live, demo mode, and where the server listens.</summary>
 public sealed record GlobalOptions(string DataDir, string WorkflowsDir, bool Demo, string Urls)
 {
+    /// <summary>Configuration given on the command line as <c>--Section:Key value</c> (e.g. <c>--Store:Provider postgres</c>).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Everything the options imply for configuration: demo defaults first, explicit settings over them.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> ConfigurationValues()
+    {
+        if (Demo)
+        {
+            // Offline: the capture simulates books instead of calling Bitso.
+            yield return new("Engine:ParamDefaults:order-book-every-second:source", "simulated");
+        }
+        foreach (var setting in Settings) yield return setting;
+    }
+
     public const string DefaultDataDir = "data";
     public const string DefaultWorkflowsDir = "workflows";
     public const string DefaultUrls = "http://127.0.0.1:5080";

@@ -19,6 +19,7 @@ public static class ServerApp
             Args = configurationArgs ?? [],
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.Configuration.AddInMemoryCollection(global.ConfigurationValues());
         builder.WebHost.UseUrls(global.Urls);
         builder.Services.AddBitsoWorkflows(builder.Configuration, global);
         builder.Services.AddWorkflowEngineHosting();
@@ -46,6 +47,7 @@ public static class ServerApp
         app.MapWorkflowsApi();
         app.MapRunsApi();
         app.MapBackfillsApi();
+        app.MapMarketApi();
         app.MapStudio();
         return app;
     }

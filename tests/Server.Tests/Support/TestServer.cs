@@ -33,13 +33,13 @@ public sealed class TestServer : IAsyncDisposable
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <summary>Starts a server; <paramref name="workflows"/> maps file names to definition JSON.</summary>
-    public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string>? workflows = null, string? root = null, string[]? configuration = null)
+    public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string>? workflows = null, string? root = null, string[]? configuration = null, bool demo = false)
     {
         root ??= TempFolder.Create();
         Directory.CreateDirectory(Path.Combine(root, "workflows"));
         foreach (var (name, json) in workflows ?? new Dictionary<string, string>())
             await File.WriteAllTextAsync(Path.Combine(root, "workflows", name), json);
-        var app = ServerApp.Build(new GlobalOptions(Path.Combine(root, "data"), Path.Combine(root, "workflows"), false, "http://127.0.0.1:0"),
+        var app = ServerApp.Build(new GlobalOptions(Path.Combine(root, "data"), Path.Combine(root, "workflows"), demo, "http://127.0.0.1:0"),
             ["--Scheduler:ReconcileInterval=00:00:01", .. configuration ?? []]);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
