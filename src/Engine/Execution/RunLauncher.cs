@@ -59,7 +59,9 @@ public sealed partial class RunLauncher(
 
         var gate = _gates.GetOrAdd(definition.Id, _ => new ActiveRunGate());
         var limit = Math.Max(1, definition.MaxActiveRuns);
-        if (request.MissWhenBusy && !gate.TryEnter(limit))
+        // Take a free slot now, so that runs requested one after the other are admitted in that order.
+        var admitted = gate.TryEnter(limit);
+        if (request.MissWhenBusy && !admitted)
         {
             run.Status = RunStatus.Missed;
             run.EndedAt = run.CreatedAt;
@@ -73,7 +75,7 @@ public sealed partial class RunLauncher(
         var insert = writes.SaveRunAsync(run, isNew: true);
         if (!request.MissWhenBusy) await insert; // A run someone asked for is durable before they are told it exists.
         var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted: request.MissWhenBusy, cancel, registered.Task);
+        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted, cancel, registered.Task);
         _active[run.Id] = (cancel, completion);
         registered.SetResult();
         return new RunHandle(run.ShallowCopy(), completion);

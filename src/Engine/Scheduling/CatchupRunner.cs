@@ -15,6 +15,7 @@ public sealed partial class CatchupRunner(
     WorkflowCatalog catalog,
     RunLauncher launcher,
     RunStore runs,
+    IntervalClaims claims,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
     ILogger<CatchupRunner> logger)
@@ -68,6 +69,11 @@ public sealed partial class CatchupRunner(
         foreach (var interval in pending)
         {
             await slots.WaitAsync(cancellationToken);
+            if (!await claims.TryClaimAsync(workflow.Definition.Id, interval.Start, cancellationToken))
+            {
+                slots.Release();
+                continue;
+            }
             RunHandle handle;
             try
             {
@@ -82,7 +88,7 @@ public sealed partial class CatchupRunner(
             active.Add(ReleaseWhenDone(handle.Completion, slots));
         }
         foreach (var run in await Task.WhenAll(active)) last = run;
-        return last!;
+        return last ?? new RunRecord { Id = "", WorkflowId = workflow.Definition.Id, ParamsJson = "{}", Status = RunStatus.Succeeded };
     }
 
     private static async Task<RunRecord> ReleaseWhenDone(Task<RunRecord> completion, SemaphoreSlim slots)

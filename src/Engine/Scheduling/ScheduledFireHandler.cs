@@ -14,7 +14,7 @@ namespace BitsoWorkflows.Engine.Scheduling;
 public sealed partial class ScheduledFireHandler(
     WorkflowCatalog catalog,
     RunLauncher launcher,
-    RunStore runs,
+    IntervalClaims claims,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
     ILogger<ScheduledFireHandler> logger)
@@ -39,7 +39,7 @@ public sealed partial class ScheduledFireHandler(
         }
 
         // A catch-up workflow's interval may already have run (caught up at start-up, or fired twice by a cluster peer).
-        if (workflow.Definition.Catchup && await runs.ExistsAsync(workflowId, interval.Start, cancellationToken)) return;
+        if (workflow.Definition.Catchup && !await claims.TryClaimAsync(workflowId, interval.Start, cancellationToken)) return;
 
         try
         {
@@ -73,12 +73,14 @@ public sealed partial class ScheduledFireHandler(
         {
             foreach (var gap in skipped)
             {
-                if (await runs.ExistsAsync(id, gap.Start, cancellationToken)) continue;
+                if (!await claims.TryClaimAsync(id, gap.Start, cancellationToken)) continue;
                 await launcher.StartAsync(new RunRequest { WorkflowId = id, TriggerKind = TriggerKind.Catchup, LogicalTime = gap.Start }, cancellationToken);
             }
         }
-        else if (schedule.FiresAtStart)
+        else if (schedule.FiresAtStart && options.Value.Clustered != true)
         {
+            // In a cluster the other nodes fire the seconds in between, so a gap here is not a gap; the capture's own
+            // staging records seconds nobody observed.
             foreach (var gap in skipped)
                 await launcher.RecordMissedAsync(workflow, gap, "the scheduler did not fire this interval (the machine was too busy)");
         }

@@ -31,6 +31,8 @@ public static class SchedulingServiceCollectionExtensions
         var store = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
         var postgres = string.Equals(store.Provider, StoreOptions.Postgres, StringComparison.OrdinalIgnoreCase);
 
+        services.PostConfigure<SchedulerOptions>(o => o.Clustered ??= postgres);
+        services.AddSingleton<IntervalClaims>();
         services.AddSingleton<WorkflowTriggerStore>();
         services.AddSingleton<ScheduledFireHandler>();
         services.AddSingleton<CatchupRunner>();
@@ -48,7 +50,7 @@ public static class SchedulingServiceCollectionExtensions
                 if (postgres)
                 {
                     s.UsePostgres(store.ConnectionString!);
-                    if (scheduler.Clustered ?? true) s.UseClustering(c => { });
+                    if (scheduler.Clustered ?? true) s.UseClustering(_ => { });
                 }
                 else
                 {

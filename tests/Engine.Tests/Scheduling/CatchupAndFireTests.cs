@@ -19,11 +19,11 @@ public sealed class CatchupAndFireTests
     private const string EverySecond = """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """;
 
     private static CatchupRunner Catchup(TestEngine engine, TimeProvider time) => new(
-        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), time,
+        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), new IntervalClaims(engine.Get<RunStore>(), time), time,
         Options.Create(new SchedulerOptions()), NullLogger<CatchupRunner>.Instance);
 
     private static ScheduledFireHandler Handler(TestEngine engine, TimeProvider time) => new(
-        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), time,
+        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), new IntervalClaims(engine.Get<RunStore>(), time), time,
         Options.Create(new SchedulerOptions()), NullLogger<ScheduledFireHandler>.Instance);
 
     private static async Task<List<RunRecord>> RunsAsync(TestEngine engine, string workflowId) =>

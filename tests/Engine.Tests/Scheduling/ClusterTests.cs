@@ -1,0 +1,89 @@
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Engine.Persistence;
+using BitsoWorkflows.Engine.Scheduling;
+using BitsoWorkflows.Engine.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BitsoWorkflows.Engine.Tests.Scheduling;
+
+/// <summary>
+/// Two server nodes on one PostgreSQL database: the workflow store and Quartz's clustered job store are shared, so
+/// each second of a per-second workflow runs exactly once across the cluster. Needs a real PostgreSQL server, named by
+/// the environment variable BW_TEST_POSTGRES (.ci/run starts Debian's and sets it).
+/// </summary>
+public sealed class ClusterTests
+{
+    private static readonly string? Server = Environment.GetEnvironmentVariable("BW_TEST_POSTGRES");
+
+    private static IHost Node(string name, string connectionString, string root)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root, DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Engine:WorkflowsDirectory"] = Path.Combine(root, "workflows"),
+            ["Engine:NodeName"] = name,
+            ["Store:Provider"] = "postgres",
+            ["Store:ConnectionString"] = connectionString,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<ProbeLog>();
+        var data = new DataDirectory(Path.Combine(root, "data-" + name));
+        builder.Services.AddWorkflowEngine(builder.Configuration, data, typeof(ProbeActivity).Assembly);
+        builder.Services.AddWorkflowEngineHosting();
+        builder.Services.AddWorkflowBackfills();
+        builder.Services.AddWorkflowScheduling(builder.Configuration, data);
+        return builder.Build();
+    }
+
+    [SkippableFact]
+    public async Task TwoNodes_ShareOneSchedule_EachSecondRunsOnce()
+    {
+        Skip.If(string.IsNullOrEmpty(Server), "BW_TEST_POSTGRES is not set: no PostgreSQL server to run the cluster test against");
+        var database = "bw_cluster_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(Server))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(Server) { Database = database }.ConnectionString;
+        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        await File.WriteAllTextAsync(Path.Combine(root, "workflows", "tick.json"), Workflows.Json("tick", """{ "id": "a", "type": "Probe" }""",
+            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """));
+
+        try
+        {
+            using var a = Node("node-a", connectionString, root);
+            using var b = Node("node-b", connectionString, root);
+            await a.StartAsync();
+            await b.StartAsync();
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            await b.StopAsync();
+            await a.StopAsync();
+
+            var runs = (await a.Services.GetRequiredService<RunStore>().ListAsync(new RunQuery { WorkflowId = "tick", Limit = 100 }, CancellationToken.None))
+                .Where(r => r.Status != RunStatus.Missed).OrderBy(r => r.LogicalTime).ToList();
+            Assert.True(runs.Count >= 5, $"only {runs.Count} runs in 8 s");
+            Assert.True(runs.Count == runs.Select(r => r.LogicalTime).Distinct().Count(),
+                "a second ran twice: " + string.Join(", ", runs.Select(r => $"{r.LogicalTime:ss.fff}@{r.Node}/{r.TriggerKind}/{r.CreatedAt:ss.fff}")));
+            Assert.All(runs, r => Assert.Contains(r.Node, new[] { "node-a", "node-b" }));
+            var versions = await a.Services.GetRequiredService<DefinitionStore>().HistoryAsync("tick", CancellationToken.None);
+            Assert.Single(versions);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(Server);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
