@@ -5,7 +5,7 @@ namespace BitsoWorkflows.Activities.Lake;
 /// <summary>
 /// One second of one book in a lake file. A second without a good observation is still a row: its status
 /// says why (<c>missed</c>, <c>stale</c>, <c>error</c>, …) and its prices are null, so gaps are explicit.
-/// Decimals are already rounded to the file's scale, timestamps to microseconds, so a row read back equals the row written.
+/// Decimals are already rounded to the file's scale, timestamps to milliseconds, so a row read back equals the row written.
 /// </summary>
 public sealed record LakeSpreadRow
 {
@@ -65,7 +65,7 @@ public sealed record LakeSpreadRow
             Spread = SpreadFileSchema.Fit(observation.Spread, SpreadFileSchema.PricePrecision, SpreadFileSchema.PriceScale, Where("spread")),
             SpreadPct = SpreadFileSchema.Fit(observation.SpreadPct, SpreadFileSchema.SpreadPctPrecision, SpreadFileSchema.SpreadPctScale, Where("spread_pct")),
             Source = observation.Source,
-            ExchangeTimestamp = observation.ExchangeTimestamp is { } exchange ? SpreadFileSchema.ToMicroseconds(exchange) : null,
+            ExchangeTimestamp = observation.ExchangeTimestamp is { } exchange ? SpreadFileSchema.ToMilliseconds(exchange) : null,
             Sequence = observation.Sequence,
             LatencyMs = observation.LatencyMs,
             Error = observation.Error,

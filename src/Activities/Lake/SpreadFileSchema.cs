@@ -6,6 +6,10 @@ namespace BitsoWorkflows.Activities.Lake;
 /// The columns of a spreads file and their exact types. Parquet.Net writes INT96 timestamps and DECIMAL(38,18)
 /// unless told otherwise, and drops extra decimal places silently, so every type is explicit and values are
 /// rounded here, deliberately, before they reach the writer.
+/// Timestamps are TIMESTAMP(MILLIS, UTC), not MICROS: Parquet.Net 6.1 writes the min/max statistics of a MICROS
+/// column in milliseconds (aloneguid/parquet-dotnet#769), and engines that prune row groups by statistics (DuckDB,
+/// Spark, Trino) then silently drop matching rows. The values are whole seconds and Bitso's millisecond timestamps,
+/// so milliseconds lose nothing.
 /// </summary>
 internal static class SpreadFileSchema
 {
@@ -33,7 +37,18 @@ internal static class SpreadFileSchema
         "source", "exchange_ts", "sequence", "latency_ms", "error", "run_id",
     ];
 
-    public static readonly DateTimeDataField Ts = new("ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false);
+    /// <summary>The columns as DuckDB reads them, for the typed empty view before the first file exists.</summary>
+    public static readonly (string Name, string Type)[] DuckDbColumns =
+    [
+        ("ts", "TIMESTAMP WITH TIME ZONE"), ("status", "VARCHAR"),
+        ("best_bid", $"DECIMAL({PricePrecision},{PriceScale})"), ("best_ask", $"DECIMAL({PricePrecision},{PriceScale})"),
+        ("bid_amount", $"DECIMAL({AmountPrecision},{AmountScale})"), ("ask_amount", $"DECIMAL({AmountPrecision},{AmountScale})"),
+        ("spread", $"DECIMAL({PricePrecision},{PriceScale})"), ("spread_pct", $"DECIMAL({SpreadPctPrecision},{SpreadPctScale})"),
+        ("source", "VARCHAR"), ("exchange_ts", "TIMESTAMP WITH TIME ZONE"), ("sequence", "BIGINT"), ("latency_ms", "DOUBLE"),
+        ("error", "VARCHAR"), ("run_id", "VARCHAR"), ("book", "VARCHAR"), ("date", "DATE"),
+    ];
+
+    public static readonly DateTimeDataField Ts = new("ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: false);
     public static readonly DataField<string> Status = new("status", false);
     public static readonly DecimalDataField BestBid = new("best_bid", PricePrecision, PriceScale, isNullable: true);
     public static readonly DecimalDataField BestAsk = new("best_ask", PricePrecision, PriceScale, isNullable: true);
@@ -42,7 +57,7 @@ internal static class SpreadFileSchema
     public static readonly DecimalDataField Spread = new("spread", PricePrecision, PriceScale, isNullable: true);
     public static readonly DecimalDataField SpreadPct = new("spread_pct", SpreadPctPrecision, SpreadPctScale, isNullable: true);
     public static readonly DataField<string> Source = new("source", true);
-    public static readonly DateTimeDataField ExchangeTs = new("exchange_ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true);
+    public static readonly DateTimeDataField ExchangeTs = new("exchange_ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: true);
     public static readonly DataField<long?> Sequence = new("sequence");
     public static readonly DataField<double?> LatencyMs = new("latency_ms");
     public static readonly DataField<string> Error = new("error", true);
@@ -63,11 +78,11 @@ internal static class SpreadFileSchema
         return rounded;
     }
 
-    /// <summary>Parquet timestamps here are microseconds; sub-microsecond ticks are dropped so a value reads back unchanged.</summary>
-    public static DateTimeOffset ToMicroseconds(DateTimeOffset value)
+    /// <summary>Parquet timestamps here are milliseconds; finer ticks are dropped so a value reads back unchanged.</summary>
+    public static DateTimeOffset ToMilliseconds(DateTimeOffset value)
     {
         var utc = value.UtcTicks;
-        return new DateTimeOffset(utc - utc % 10, TimeSpan.Zero);
+        return new DateTimeOffset(utc - utc % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
     }
 
     private static decimal Pow10(int exponent)
