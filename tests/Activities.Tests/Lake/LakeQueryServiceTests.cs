@@ -131,11 +131,22 @@ public sealed class LakeQueryServiceTests : IDisposable
     [InlineData("from spreads limit 1")]
     [InlineData("with s as (select * from spreads) select count(*) from s -- a comment; drop view spreads")]
     [InlineData("select current_setting('TimeZone') as tz")]
+    [InlineData("select count(*) from spreads;")]
     public async Task QueryAsync_WhenTheSqlOnlyReads_RunsIt(string sql)
     {
         var result = await Service().QueryAsync(sql, default);
 
         Assert.NotEmpty(result.Columns);
+    }
+
+    [Fact]
+    public async Task QueryAsync_CanReadTheLakesCsvFilesWithReadCsv()
+    {
+        await _lake.CompactAsync(Window, ["usd_mxn"], "csv");
+
+        var result = await Service().QueryAsync($"select count(*), count(*) filter (where status = 'missed') from read_csv('{_lake.Layout.SpreadsRoot}/**/*.csv')", default);
+
+        Assert.Equal<object?>([600L, 600L], result.Rows[0]);
     }
 
     [Fact]
