@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,6 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
         connection.Open();
         var readable = Prepare(connection, settings);
         guard.Check(connection, sql, readable);
-        var types = DescribeTypes(connection, sql);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.QueryTimeout);
@@ -34,9 +34,12 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
         try
         {
             using var reader = command.ExecuteReader();
+            var schema = reader.GetSchemaTable();
             var columns = Enumerable.Range(0, reader.FieldCount)
-                .Select(i => new LakeQueryColumn(reader.GetName(i), types is not null && types.Count == reader.FieldCount ? types[i] : reader.GetDataTypeName(i)))
+                .Select(i => new LakeQueryColumn(reader.GetName(i), TypeName(reader.GetDataTypeName(i), schema?.Rows[i])))
                 .ToList();
+            if (columns.Any(c => c.Type == "DECIMAL") && DescribeTypes(connection, sql) is { } described && described.Count == columns.Count)
+                columns = columns.Select((c, i) => c with { Type = described[i] }).ToList();
             var rows = new List<object?[]>();
             var truncated = false;
             while (reader.Read())
@@ -53,9 +56,8 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
             }
             return new LakeQueryResult(columns, rows, truncated);
         }
-        catch (DuckDBException e) when (timeout.IsCancellationRequested)
+        catch (Exception e) when (e is DuckDBException or OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             throw new LakeQueryException($"The query was interrupted after {settings.QueryTimeout} (Lake:QueryTimeout).", refused: false, e);
         }
         catch (DuckDBException e)
@@ -84,9 +86,25 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
         return readable;
     }
 
+    /// <summary>DuckDB's SQL name of a column type; the ADO.NET reader names the type family and gives precision and scale apart.</summary>
+    private static string TypeName(string family, System.Data.DataRow? schema) => family switch
+    {
+        "Decimal" when schema?["NumericPrecision"] is int or short or byte && Convert.ToInt32(schema["NumericPrecision"], CultureInfo.InvariantCulture) > 0 =>
+            $"DECIMAL({Convert.ToInt32(schema["NumericPrecision"], CultureInfo.InvariantCulture)},{Convert.ToInt32(schema["NumericScale"], CultureInfo.InvariantCulture)})",
+        "TimestampTz" => "TIMESTAMP WITH TIME ZONE",
+        "Varchar" => "VARCHAR",
+        "HugeInt" => "HUGEINT",
+        "UnsignedHugeInt" => "UHUGEINT",
+        "BigInt" => "BIGINT",
+        "UnsignedBigInt" => "UBIGINT",
+        "SmallInt" => "SMALLINT",
+        "TinyInt" => "TINYINT",
+        _ => family.ToUpperInvariant(),
+    };
+
     /// <summary>
-    /// The exact DuckDB types (e.g. <c>DECIMAL(18,8)</c>) of the query's columns; the ADO.NET reader only says <c>Decimal</c>.
-    /// Null for statements DESCRIBE cannot wrap (DESCRIBE, SHOW, SUMMARIZE themselves).
+    /// The exact types by DESCRIBE, which binds the query a second time: only for an empty result, where the reader
+    /// knows no decimal precision. Null for statements DESCRIBE cannot wrap (DESCRIBE, SHOW, SUMMARIZE themselves).
     /// </summary>
     private static List<string>? DescribeTypes(DuckDBConnection connection, string sql)
     {
@@ -115,9 +133,9 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
 
     private static object? Plain(object value, string type) => value switch
     {
-        DateTime t when type is "TIMESTAMP WITH TIME ZONE" or "TIMESTAMPTZ" or "TimestampTz" =>
+        DateTime t when type == "TIMESTAMP WITH TIME ZONE" =>
             new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
-        DateTime t when type is "DATE" or "Date" => DateOnly.FromDateTime(t),
+        DateTime t when type == "DATE" => DateOnly.FromDateTime(t),
         string or byte[] => value,
         IDictionary dictionary => dictionary.Keys.Cast<object>().ToDictionary(k => k.ToString() ?? "", k => dictionary[k] is { } v and not DBNull ? Plain(v, "") : null),
         IEnumerable list => list.Cast<object?>().Select(v => v is null or DBNull ? null : Plain(v, "")).ToList(),

@@ -176,6 +176,17 @@ public sealed class LakeQueryServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryAsync_WhenTheQueryOutlivesTheTimeout_InterruptsItAndSaysWhy()
+    {
+        var service = Service(new LakeOptions { QueryTimeout = TimeSpan.FromMilliseconds(200) });
+
+        var error = await Assert.ThrowsAsync<LakeQueryException>(() => service.QueryAsync("select sum(a.range * b.range) from range(100000) a, range(100000) b", default));
+
+        Assert.False(error.Refused);
+        Assert.Contains("interrupted after", error.Message);
+    }
+
+    [Fact]
     public async Task QueryAsync_WithAnotherQuerySource_SeesItsAttachedDatabaseReadOnly()
     {
         var warehouse = Path.Combine(_lake.Root, "warehouse", "warehouse.duckdb");
