@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.Lake;
 
-public static class LakeServiceCollectionExtensions
+public static partial class LakeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the lake: compaction (<see cref="SpreadWindowCompactor"/>, used by the <c>CompactSpreadWindow</c> activity),
@@ -19,6 +20,9 @@ public static class LakeServiceCollectionExtensions
             .Bind(configuration.GetSection(LakeOptions.SectionName))
             .Validate(o => o.MaxRows > 0, $"{LakeOptions.SectionName}:{nameof(LakeOptions.MaxRows)} must be at least 1.")
             .Validate(o => o.QueryTimeout > TimeSpan.Zero, $"{LakeOptions.SectionName}:{nameof(LakeOptions.QueryTimeout)} must be positive.")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.MemoryLimit) || MemorySize().IsMatch(o.MemoryLimit),
+                $"{LakeOptions.SectionName}:{nameof(LakeOptions.MemoryLimit)} must be a size such as 512MB or 2GB, or empty.")
             .ValidateOnStart();
         services.TryAddSingleton<LakeLayout>();
         services.TryAddSingleton<LakeWindowWriter>();
@@ -30,4 +34,7 @@ public static class LakeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILakeQuerySource, SpreadsQuerySource>());
         return services;
     }
+
+    [GeneratedRegex(@"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex MemorySize();
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using BitsoWorkflows.Activities.MarketData;
 
 namespace BitsoWorkflows.Activities.Lake;
@@ -11,8 +10,9 @@ namespace BitsoWorkflows.Activities.Lake;
 /// </summary>
 public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWriter writer, LakeFileReader reader, LakeLayout layout)
 {
-    // Serializes two runs of the same window in this process (e.g. a manual re-run overlapping the scheduled one).
-    private readonly ConcurrentDictionary<(string Book, DateTimeOffset Start), SemaphoreSlim> _locks = new();
+    // Serializes two runs of the same book and window in this process (e.g. a manual re-run overlapping the scheduled
+    // one); striped so that the set of locks stays fixed however many windows pass.
+    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <param name="books">Books that get a file even without a staged observation (600 <c>missed</c> rows).</param>
     /// <exception cref="InvalidDataException">Staging holds an observation that breaks its contract (outside the window, not a whole second, duplicate, bad book name).</exception>
@@ -30,7 +30,7 @@ public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWri
         var results = new List<BookCompaction>(allBooks.Count);
         foreach (var book in allBooks)
         {
-            var gate = _locks.GetOrAdd((book, window.Start), _ => new SemaphoreSlim(1, 1));
+            var gate = _stripes[(uint)HashCode.Combine(book, window.Start) % (uint)_stripes.Length];
             await gate.WaitAsync(cancellationToken);
             try
             {

@@ -25,15 +25,18 @@ public sealed class LakeServiceCollectionExtensionsTests
         Assert.Single(provider.GetServices<ILakeQuerySource>());
     }
 
-    [Fact]
-    public void AddLake_WhenMaxRowsIsNotPositive_FailsValidationNamingTheSetting()
+    [Theory]
+    [InlineData("MaxRows", "0")]
+    [InlineData("QueryTimeout", "-00:00:01")]
+    [InlineData("MemoryLimit", "lots")]
+    public void AddLake_WhenASettingIsInvalid_FailsValidationNamingIt(string setting, string value)
     {
         using var lake = new LakeFixture(DateTimeOffset.UnixEpoch);
-        using var provider = Services(lake, new Dictionary<string, string?> { ["Lake:MaxRows"] = "0" }).BuildServiceProvider();
+        using var provider = Services(lake, new Dictionary<string, string?> { ["Lake:" + setting] = value }).BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LakeOptions>>().Value);
 
-        Assert.Contains("Lake:MaxRows", error.Message);
+        Assert.Contains("Lake:" + setting, error.Message);
     }
 
     private static ServiceCollection Services(LakeFixture lake, Dictionary<string, string?> settings)
