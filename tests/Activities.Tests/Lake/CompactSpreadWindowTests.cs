@@ -30,6 +30,7 @@ public sealed class CompactSpreadWindowTests
         Assert.All(usd.Rows, r => Assert.Equal("missed", r.Status));
         Assert.Equal((1, 2, 0, 594, 606, 595), (output.Windows, output.FilesWritten, output.FilesUnchanged, output.RowsOk, output.RowsNotOk, output.StagedDeleted));
         Assert.Equal(0, lake.Store.Count);
+        Assert.Contains("info: lake/spreads/book=usd_mxn/date=2026-11-27/usd_mxn_20261127T1430Z.parquet: 0/600 ok, 0 staged, 0 deleted from staging", lake.Journal.Lines);
     }
 
     [Fact]
@@ -113,6 +114,21 @@ public sealed class CompactSpreadWindowTests
         Assert.Equal(599, rerun.StagedDeleted);
         Assert.Equal(0, lake.Store.Count);
         Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenTwoRunsOfTheWindowOverlap_LeaveOneCompleteFileAndEmptyStaging()
+    {
+        using var lake = new LakeFixture(Window.End.AddSeconds(5));
+        var staged = LakeFixture.Observations("btc_mxn", WindowStart, Enumerable.Range(0, 600).Where(i => i != 100));
+        await lake.Store.UpsertAsync(staged, default);
+
+        var outputs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => lake.CompactAsync(Window, ["btc_mxn"]))));
+
+        var file = await lake.Reader.ReadAsync(lake.Layout.FilePath("btc_mxn", new SpreadWindow(WindowStart), LakeFileFormat.Parquet), default);
+        Assert.Equal(staged.Select(LakeSpreadRow.From), file.Rows.Where(r => r.IsOk));
+        Assert.Equal(599, outputs.Sum(o => o.StagedDeleted));
+        Assert.Equal(0, lake.Store.Count);
     }
 
     [Fact]
