@@ -76,7 +76,16 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
         foreach (var source in sources)
         {
             foreach (var statement in source.SetupStatements())
-                Execute(connection, statement);
+            {
+                try
+                {
+                    Execute(connection, statement);
+                }
+                catch (DuckDBException e)
+                {
+                    throw new LakeQueryException($"The query source {source.GetType().Name} could not be set up ({statement}): {e.Message}", refused: false, e);
+                }
+            }
             readable.AddRange(source.ReadableFolders.Select(Path.GetFullPath));
         }
         var folders = string.Join(", ", readable.Select(f => Sql.Literal(Path.TrimEndingDirectorySeparator(f) + "/")));

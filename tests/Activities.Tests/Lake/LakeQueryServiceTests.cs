@@ -207,6 +207,17 @@ public sealed class LakeQueryServiceTests : IDisposable
         Assert.True(insert.Refused);
     }
 
+    [Fact]
+    public async Task QueryAsync_WhenAQuerySourceCannotBeSetUp_FailsNamingTheSource()
+    {
+        var missing = Path.Combine(_lake.Root, "warehouse", "missing.duckdb");
+        var service = new LakeQueryService([new SpreadsQuerySource(_lake.Layout), new AttachedDatabaseSource(missing)], new LakeQueryGuard(), Options.Create(new LakeOptions()));
+
+        var error = await Assert.ThrowsAsync<LakeQueryException>(() => service.QueryAsync("select 1", default));
+
+        Assert.Contains("AttachedDatabaseSource could not be set up", error.Message);
+    }
+
     private LakeQueryService Service(LakeOptions? options = null) =>
         new([new SpreadsQuerySource(_lake.Layout)], new LakeQueryGuard(), Options.Create(options ?? new LakeOptions()));
 
