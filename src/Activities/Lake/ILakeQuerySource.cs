@@ -1,0 +1,15 @@
+namespace BitsoWorkflows.Activities.Lake;
+
+/// <summary>
+/// Tables a query over the lake can see: the lake's <c>spreads</c> view, and later e.g. the master-data warehouse
+/// (<c>ATTACH '…/warehouse.duckdb' AS warehouse (READ_ONLY)</c> plus views). Register implementations as
+/// <c>ILakeQuerySource</c> singletons; each query's fresh in-memory DuckDB runs their statements first, then is locked down.
+/// </summary>
+public interface ILakeQuerySource
+{
+    /// <summary>Folders the views read when queried; after the lockdown DuckDB may read these and nothing else.</summary>
+    IReadOnlyList<string> ReadableFolders { get; }
+
+    /// <summary>Statements that create the views (or attach databases read-only), run before the lockdown and the user's SQL.</summary>
+    IReadOnlyList<string> SetupStatements();
+}
