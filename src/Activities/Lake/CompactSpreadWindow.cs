@@ -20,7 +20,7 @@ public sealed class CompactSpreadWindow(SpreadWindowCompactor compactor, TimePro
         var windows = SpreadWindow.Cover(context.DataInterval);
         var now = time.GetUtcNow();
         if (windows[^1].End > now)
-            throw new InvalidOperationException($"Window {windows[^1]} has not ended yet (now {now:yyyy-MM-ddTHH:mm:ssZ}); compacting it would cut off seconds still being captured.");
+            throw new ActivityFailedException($"Window {windows[^1]} has not ended yet (now {now:yyyy-MM-ddTHH:mm:ssZ}); compacting it would cut off seconds still being captured.");
 
         var results = new List<BookCompaction>();
         foreach (var window in windows)

@@ -15,7 +15,8 @@ public abstract class Activity<TInput, TOutput> : IActivity
 {
     /// <summary>
     /// Does the work. Expected failures (a source that is down, a bad row) belong in the output; anything thrown
-    /// fails the attempt, is recorded with its stack and is retried per the definition's retry policy.
+    /// fails the attempt, is recorded with its stack and is retried per the definition's retry policy — except
+    /// <see cref="ActivityFailedException"/> and <see cref="ArgumentException"/>, which no retry can cure.
     /// </summary>
     public abstract Task<TOutput> ExecuteAsync(ActivityContext<TInput> context, CancellationToken cancellationToken);
 }

@@ -200,8 +200,9 @@ public sealed partial class WorkflowRunner(
             journal.Error(message);
             return NodeOutcome.Failure(ActivityStatus.TimedOut, message, retryable: true);
         }
-        catch (ActivityInputException ex)
+        catch (Exception ex) when (ex is ActivityInputException or Activities.ActivityFailedException or ArgumentException)
         {
+            // Deterministic: bad inputs or a failure the activity explained. A retry would fail the same way.
             record.Error = ex.Message;
             journal.Error(ex.Message);
             return NodeOutcome.Failure(ActivityStatus.Failed, ex.Message, retryable: false);

@@ -30,6 +30,8 @@ public static class CommandLine
           backfills list [--workflow <id>] [--limit N] [--format ...] | show <id> | cancel <id>
           alerts list [--book <book>] [--open] [--since <time>] [--limit N] [--format ...]
           spreads tail [--book <book>] [--limit N] [--format ...]
+          query "<sql>" [--format table|csv|json]   read-only SQL over the lake (view spreads) and the warehouse
+          lake list [--book <book>] [--date yyyy-MM-dd] [--format ...]   partitions and files with completeness
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -62,6 +64,8 @@ public static class CommandLine
                 "backfills" => await BackfillCommands.BackfillsAsync(cli, global),
                 "alerts" => await MarketCommands.AlertsAsync(cli, global),
                 "spreads" => await MarketCommands.SpreadsAsync(cli, global),
+                "query" => await LakeCommands.QueryAsync(cli, global),
+                "lake" => await LakeCommands.LakeAsync(cli, global),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }

@@ -1,4 +1,5 @@
 using BitsoWorkflows.Activities;
+using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Activities.MarketData;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Scheduling;
@@ -14,6 +15,7 @@ public static class AppServiceCollectionExtensions
         services.AddWorkflowEngine(configuration, new DataDirectory(global.DataDir), ActivitiesAssembly.Assembly);
         services.AddWorkflowBackfills();
         services.AddMarketData(configuration);
+        services.AddLake(configuration);
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
         return services;
     }

@@ -48,6 +48,7 @@ public static class ServerApp
         app.MapRunsApi();
         app.MapBackfillsApi();
         app.MapMarketApi();
+        app.MapLakeApi();
         app.MapStudio();
         return app;
     }

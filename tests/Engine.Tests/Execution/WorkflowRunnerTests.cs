@@ -84,6 +84,19 @@ public sealed class WorkflowRunnerTests
     }
 
     [Fact]
+    public async Task Run_WhenActivityFailsWithAnExplainedFailure_DoesNotRetry()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("refuse", """{ "id": "r", "type": "Refuse", "retry": { "count": 3, "backoff": "00:00:00.010" } }"""));
+
+        var (run, activities) = await engine.RunAsync("refuse");
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal("the window has not ended yet", Assert.Single(activities).Error);
+        Assert.Equal(1, engine.Get<ProbeLog>().Attempts["refuse"]);
+    }
+
+    [Fact]
     public async Task Run_WhenActivityExceedsTimeout_TimesOutEvenIfItIgnoresCancellation()
     {
         await using var engine = await TestEngine.StartAsync();

@@ -115,3 +115,13 @@ public sealed class LoginInput
     [Input(Description = "Password.", Secret = true)]
     public string Password { get; init; } = "";
 }
+
+[Activity("Refuse", Description = "Test: fails with an explained, deterministic failure.")]
+public sealed class RefuseActivity(ProbeLog log) : Activity<ProbeInput, NoOutput>
+{
+    public override Task<NoOutput> ExecuteAsync(ActivityContext<ProbeInput> context, CancellationToken cancellationToken)
+    {
+        log.Attempts.AddOrUpdate("refuse", 1, (_, n) => n + 1);
+        throw new ActivityFailedException("the window has not ended yet");
+    }
+}
