@@ -81,6 +81,27 @@ public sealed partial class RunLauncher(
         return new RunHandle(run.ShallowCopy(), completion);
     }
 
+    /// <summary>
+    /// Retries a finished run that did not succeed: a new run of the same workflow, logical time and params that reuses
+    /// the outputs of the activities that succeeded and starts again from the failed ones.
+    /// </summary>
+    /// <exception cref="RunRequestException">The run does not exist, or has not ended unsuccessfully.</exception>
+    public async Task<RunHandle> RetryAsync(string runId, RunStore runs, CancellationToken cancellationToken)
+    {
+        var original = await runs.GetAsync(runId, cancellationToken) ?? throw new RunRequestException($"run '{runId}' does not exist", notFound: true);
+        if (original.Status is not (RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted))
+            throw new RunRequestException($"run '{runId}' is {original.Status.ToString().ToLowerInvariant()}; only failed, cancelled or interrupted runs can be retried");
+        return await StartAsync(new RunRequest
+        {
+            WorkflowId = original.WorkflowId,
+            TriggerKind = TriggerKind.Manual,
+            LogicalTime = new DateTimeOffset(original.LogicalTime),
+            Params = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(original.ParamsJson, DefinitionJson.Options),
+            BackfillId = original.BackfillId,
+            RetryOf = original.Id,
+        }, cancellationToken);
+    }
+
     /// <summary>Records an interval that was due but never started (a late or skipped per-second fire).</summary>
     public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason)
     {

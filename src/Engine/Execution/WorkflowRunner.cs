@@ -19,6 +19,7 @@ public sealed partial class WorkflowRunner(
     ActivityRegistry registry,
     IServiceScopeFactory scopes,
     RunWriteQueue writes,
+    RunStore runs,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<WorkflowRunner> logger)
@@ -40,7 +41,8 @@ public sealed partial class WorkflowRunner(
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.ParamsJson, DefinitionJson.Options) ?? []);
 
         await using var scope = scopes.CreateAsyncScope();
-        var outcomes = await RunGraphAsync(definition, info, scope.ServiceProvider, token);
+        var reusable = run.RetryOf is { } retryOf ? await ReusableOutputsAsync(retryOf, token) : [];
+        var outcomes = await RunGraphAsync(definition, info, scope.ServiceProvider, reusable, token);
 
         run.EndedAt = time.GetUtcNow().UtcDateTime;
         var failed = outcomes.FirstOrDefault(o => o.Value.Status is ActivityStatus.Failed or ActivityStatus.TimedOut);
@@ -69,7 +71,16 @@ public sealed partial class WorkflowRunner(
         return run;
     }
 
-    private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunInfo info, IServiceProvider services, CancellationToken token)
+    /// <summary>Outputs of the activities that succeeded in the run being retried: a retry starts from the failed activity.</summary>
+    private async Task<Dictionary<string, JsonElement>> ReusableOutputsAsync(string runId, CancellationToken token)
+    {
+        var attempts = await runs.GetActivitiesAsync(runId, token);
+        return attempts.Where(a => a.Status == ActivityStatus.Succeeded && a.OutputsJson is not null)
+            .GroupBy(a => a.ActivityId)
+            .ToDictionary(g => g.Key, g => JsonDocument.Parse(g.OrderByDescending(a => a.Attempt).First().OutputsJson!).RootElement.Clone());
+    }
+
+    private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunInfo info, IServiceProvider services, Dictionary<string, JsonElement> reusable, CancellationToken token)
     {
         var parents = DependencyGraph.Parents(definition);
         var children = definition.Edges.ToLookup(e => e.From, e => e.To);
@@ -89,6 +100,11 @@ public sealed partial class WorkflowRunner(
                 if (token.IsCancellationRequested)
                 {
                     outcomes[id] = await SkipAsync(info.RunId, nodes[id], "the run was cancelled before it started");
+                    continue;
+                }
+                if (reusable.TryGetValue(id, out var earlier))
+                {
+                    running.Add(ReuseAsync(nodes[id], info, earlier), id);
                     continue;
                 }
                 var evaluator = new ExpressionEvaluator(info, new Dictionary<string, JsonElement>(outputs));
@@ -213,6 +229,27 @@ public sealed partial class WorkflowRunner(
             journal.Error(ex.Message);
             return NodeOutcome.Failure(ActivityStatus.Failed, ex.Message, retryable: true);
         }
+    }
+
+    /// <summary>Takes an activity's output from the run being retried instead of running it again.</summary>
+    private Task<NodeOutcome> ReuseAsync(ActivityNode node, RunInfo info, JsonElement output)
+    {
+        var now = time.GetUtcNow();
+        var journal = new RunJournal(time, logger);
+        journal.Info("succeeded in the run this one retries; its output is reused");
+        _ = writes.SaveActivityAsync(new ActivityRecord
+        {
+            RunId = info.RunId,
+            ActivityId = node.Id,
+            ActivityType = node.Type,
+            Attempt = 1,
+            Status = ActivityStatus.Succeeded,
+            StartedAt = now.UtcDateTime,
+            EndedAt = now.UtcDateTime,
+            OutputsJson = output.GetRawText(),
+            JournalJson = journal.ToJson(),
+        }, isNew: true);
+        return Task.FromResult(NodeOutcome.Success(output));
     }
 
     private Task<NodeOutcome> SkipAsync(string runId, ActivityNode node, string reason)

@@ -82,21 +82,24 @@ public sealed partial class WorkflowTriggerStore(WorkflowCatalog catalog, TimePr
             .ForJob(job)
             .UsingJobData(WorkflowFireJob.StageKey, WorkflowFireJob.TickStage)
             .UsingJobData(SpecKey, spec);
-        var now = time.GetUtcNow();
+        // Start at the next occurrence, never "now": a trigger replaced mid-second (a reschedule, or two nodes
+        // scheduling at once) must not fire an occurrence that has already fired.
+        var schedule = WorkflowSchedule.From(trigger);
+        var first = schedule.Next(time.GetUtcNow());
+        if (trigger.StartDate is { } startDate && startDate > first) first = schedule.Floor(startDate) < startDate ? schedule.Next(startDate) : startDate;
         if (trigger.Cron is { } cron)
         {
             // Missed ticks are not fired late: the fire handler notices the gap and records or catches it up.
             return builder
                 .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
-                .StartAt(trigger.StartDate is { } start && start > now ? start : now)
+                .StartAt(first)
                 .Build();
         }
 
-        var schedule = WorkflowSchedule.From(trigger);
         return builder
             .WithSimpleSchedule(s => s.WithInterval(DefinitionJson.ParseDuration(trigger.Interval)!.Value).RepeatForever()
                 .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
-            .StartAt(schedule.Next(now))
+            .StartAt(first)
             .Build();
     }
 

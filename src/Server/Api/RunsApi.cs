@@ -14,6 +14,7 @@ public static class RunsApi
         group.MapGet("/", ListAsync).WithSummary("Runs, newest first. Page with before=<id of the last run of the previous page>.");
         group.MapGet("/{id}", GetAsync).WithSummary("One run with every activity attempt, its inputs, outputs, error and journal.");
         group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel a queued or running run.");
+        group.MapPost("/{id}/retry", RetryAsync).WithSummary("Retry a failed, cancelled or interrupted run from the failed activity: succeeded activities' outputs are reused.");
         return group;
     }
 
@@ -59,6 +60,19 @@ public static class RunsApi
         if (run is null) return ProblemResults.NotFound($"run '{id}' does not exist");
         var activities = await runs.GetActivitiesAsync(id, ct);
         return TypedResults.Ok(new RunDetailDto(RunDto.From(run), activities.Select(ActivityAttemptDto.From).ToList()));
+    }
+
+    private static async Task<Results<Accepted<RunDto>, ProblemHttpResult>> RetryAsync(string id, RunLauncher launcher, RunStore runs, CancellationToken ct)
+    {
+        try
+        {
+            var handle = await launcher.RetryAsync(id, runs, ct);
+            return TypedResults.Accepted($"/api/runs/{handle.Run.Id}", RunDto.From(handle.Run));
+        }
+        catch (RunRequestException ex)
+        {
+            return ex.NotFound ? ProblemResults.NotFound(ex.Message) : ProblemResults.Conflict(ex.Message);
+        }
     }
 
     private static Results<Accepted, ProblemHttpResult> Cancel(string id, RunLauncher launcher) =>

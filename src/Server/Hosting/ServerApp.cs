@@ -6,6 +6,7 @@ using BitsoWorkflows.Server.Api;
 using BitsoWorkflows.Server.Auth;
 using BitsoWorkflows.Server.Services;
 using BitsoWorkflows.Server.Studio;
+using Scalar.AspNetCore;
 
 namespace BitsoWorkflows.Server.Hosting;
 
@@ -27,6 +28,12 @@ public static class ServerApp
         builder.Services.AddHostedService<ServerLockService>();
         builder.Services.AddSingleton<WorkflowOverview>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "BitsoWorkflows API";
+            document.Info.Description = "Workflows, runs, backfills, spreads and alerts, the lake and the warehouse's questions.";
+            return Task.CompletedTask;
+        }));
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -44,6 +51,8 @@ public static class ServerApp
                 ? Results.Ok(new { status = "ready" })
                 : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithTags("Health");
+        app.MapOpenApi();                                  // /openapi/v1.json
+        app.MapScalarApiReference("/api/reference");       // a browsable reference of the same document
         app.MapWorkflowsApi();
         app.MapRunsApi();
         app.MapBackfillsApi();

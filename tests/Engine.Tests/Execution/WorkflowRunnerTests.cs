@@ -97,6 +97,31 @@ public sealed class WorkflowRunnerTests
     }
 
     [Fact]
+    public async Task Retry_StartsFromTheFailedActivityAndReusesSucceededOutputs()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("retry", """
+            { "id": "first", "type": "Probe", "inputs": { "value": 7 } },
+            { "id": "second", "type": "Flaky", "inputs": { "failTimes": 1, "key": "retry-second" } },
+            { "id": "third", "type": "Sum", "inputs": { "values": ["{{ outputs.first.value }}", "{{ outputs.second.attempts }}"] } }
+            """, string.Join(",", Workflows.Edge("first", "second"), Workflows.Edge("second", "third"))));
+        var (failed, _) = await engine.RunAsync("retry");
+        Assert.Equal(RunStatus.Failed, failed.Status);
+
+        var handle = await engine.Get<RunLauncher>().RetryAsync(failed.Id, engine.Get<RunStore>(), CancellationToken.None);
+        var retried = await handle.Completion;
+        var activities = await engine.Get<RunStore>().GetActivitiesAsync(retried.Id, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Succeeded, retried.Status);
+        Assert.Equal(failed.Id, retried.RetryOf);
+        Assert.Equal(failed.LogicalTime, retried.LogicalTime);
+        Assert.Single(engine.Get<ProbeLog>().Entries); // 'first' ran once, in the failed run
+        Assert.Contains("reused", activities.Single(a => a.ActivityId == "first").JournalJson);
+        Assert.Equal("""{"total":9,"label":""}""", activities.Single(a => a.ActivityId == "third").OutputsJson);
+        await Assert.ThrowsAsync<RunRequestException>(() => engine.Get<RunLauncher>().RetryAsync(retried.Id, engine.Get<RunStore>(), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Run_WhenActivityExceedsTimeout_TimesOutEvenIfItIgnoresCancellation()
     {
         await using var engine = await TestEngine.StartAsync();

@@ -71,7 +71,7 @@ public sealed class FlakyActivity(ProbeLog log) : Activity<FlakyInput, FlakyOutp
 {
     public override Task<FlakyOutput> ExecuteAsync(ActivityContext<FlakyInput> context, CancellationToken cancellationToken)
     {
-        var attempts = log.Attempts.AddOrUpdate(context.Run.RunId + context.ActivityId, 1, (_, n) => n + 1);
+        var attempts = log.Attempts.AddOrUpdate(context.Input.Key.Length > 0 ? context.Input.Key : context.Run.RunId + context.ActivityId, 1, (_, n) => n + 1);
         context.Journal.Info($"attempt {attempts}");
         if (attempts <= context.Input.FailTimes) throw new InvalidOperationException($"flaky failure {attempts}");
         return Task.FromResult(new FlakyOutput { Attempts = attempts });
@@ -82,6 +82,9 @@ public sealed class FlakyInput
 {
     [Input(Description = "How many attempts fail before one succeeds.")]
     public int FailTimes { get; init; }
+
+    [Input(Description = "Counts attempts under this key across runs (default: per run and activity).")]
+    public string Key { get; init; } = "";
 }
 
 public sealed class FlakyOutput
