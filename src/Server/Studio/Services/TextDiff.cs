@@ -32,6 +32,37 @@ public static class TextDiff
         return result;
     }
 
+    /// <summary>
+    /// The changed lines with <paramref name="context"/> unchanged lines around each change; a run of hidden lines
+    /// becomes one <see cref="DiffKind.Gap"/> line saying how many.
+    /// </summary>
+    public static IReadOnlyList<DiffLine> Hunks(IReadOnlyList<DiffLine> lines, int context = 3)
+    {
+        var keep = new bool[lines.Count];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Kind == DiffKind.Same) continue;
+            for (var j = Math.Max(0, i - context); j <= Math.Min(lines.Count - 1, i + context); j++) keep[j] = true;
+        }
+        var result = new List<DiffLine>();
+        var hidden = 0;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (keep[i])
+            {
+                if (hidden > 0) result.Add(new DiffLine(DiffKind.Gap, $"… {hidden} unchanged line(s)"));
+                hidden = 0;
+                result.Add(lines[i]);
+            }
+            else
+            {
+                hidden++;
+            }
+        }
+        if (hidden > 0 && result.Count > 0) result.Add(new DiffLine(DiffKind.Gap, $"… {hidden} unchanged line(s)"));
+        return result;
+    }
+
     private static string[] Split(string text) => text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
 }
 
@@ -43,4 +74,7 @@ public enum DiffKind
     Same,
     Added,
     Removed,
+
+    /// <summary>Unchanged lines left out of <see cref="TextDiff.Hunks"/>.</summary>
+    Gap,
 }
