@@ -25,5 +25,19 @@ public static class TestWorkflows
         }
         """;
 
+    public const string EverySecondId = "every-second";
+
+    /// <summary>A per-second workflow (nothing schedules it in these tests: runs are written straight to the store).</summary>
+    public const string EverySecond = """
+        {
+          "id": "every-second",
+          "name": "Every second",
+          "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" },
+          "params": { "thresholds": { "type": "object", "default": { "btc_mxn": { "warning": 0.3, "critical": 0.8 } }, "description": "Spread thresholds in percent." } },
+          "activities": [ { "id": "tick", "type": "Log", "inputs": { "message": "tick" } } ],
+          "edges": []
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> Default = new Dictionary<string, string> { ["hello.json"] = Hello };
 }
