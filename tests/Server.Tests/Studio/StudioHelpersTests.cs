@@ -103,4 +103,18 @@ public sealed class StudioHelpersTests
         Assert.False(definition.Activities[3].Inputs.ContainsKey("level"));
         Assert.Null(DefinitionEdits.AppendActivity("{ not json", registry.Find("Log")!));
     }
+
+    [Fact]
+    public void JsonLines_LineOf_FindsPropertiesAndArrayElements()
+    {
+        var json = "{\n  \"id\": \"x\",\n  \"activities\": [\n    { \"id\": \"a\" },\n    {\n      \"id\": \"b\",\n      \"type\": \"Nope\"\n    }\n  ]\n}";
+
+        Assert.Equal(1, JsonLines.LineOf(json, "$"));
+        Assert.Equal(2, JsonLines.LineOf(json, "$.id"));
+        Assert.Equal(4, JsonLines.LineOf(json, "$.activities[0]"));
+        Assert.Equal(7, JsonLines.LineOf(json, "$.activities[1].type"));
+        Assert.Equal(7, JsonLines.LineOf(json, "$['activities'][1]['type']"));
+        Assert.Null(JsonLines.LineOf(json, "$.activities[2]"));
+        Assert.Null(JsonLines.LineOf("{ \"a\": ", "$.a"));
+    }
 }
