@@ -18,8 +18,10 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
 
     private readonly Lock _gate = new();
     private volatile Dictionary<string, string>? _nameByHash;
+    private string? _cliHash;
+    private DateTime _loadedFileStamp;
 
-    public string KeysPath => data.File("auth", KeysFile);
+    public string KeysPath { get; } = data.File("auth", KeysFile);
 
     /// <summary>Lowercase hex SHA-256: API keys are long random strings, so a fast hash is safe.</summary>
     public static string HashKey(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -31,7 +33,8 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
         {
             var cliKey = NewKey();
             SecretFile.Write(LocalCliKey.PathIn(data), cliKey);
-            _nameByHash = Load(HashKey(cliKey));
+            _cliHash = HashKey(cliKey);
+            Reload();
         }
     }
 
@@ -39,6 +42,9 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
     public string? Find(string key)
     {
         if (_nameByHash is null) Initialize();
+        // Keys made by another process (a CLI verb) count as soon as they are in the file.
+        if (FileStamp() != _loadedFileStamp)
+            lock (_gate) Reload();
         return _nameByHash!.GetValueOrDefault(HashKey(key));
     }
 
@@ -52,10 +58,25 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
             var stored = ReadFile();
             stored.Add(new StoredKey(name.Trim(), HashKey(key), time.GetUtcNow()));
             SecretFile.Write(KeysPath, JsonSerializer.Serialize(stored, JsonSerializerOptions.Web));
-            var cliHash = _nameByHash?.FirstOrDefault(p => p.Value == CliKeyName).Key;
-            _nameByHash = Load(cliHash);
+            Reload();
         }
         return key;
+    }
+
+    /// <summary>Deletes the stored keys of <paramref name="name"/>; returns how many. Keys from configuration stay.</summary>
+    public int Revoke(string name)
+    {
+        lock (_gate)
+        {
+            var stored = ReadFile();
+            var removed = stored.RemoveAll(k => k.Name == name);
+            if (removed > 0)
+            {
+                SecretFile.Write(KeysPath, JsonSerializer.Serialize(stored, JsonSerializerOptions.Web));
+                Reload();
+            }
+            return removed;
+        }
     }
 
     /// <summary>Keys stored in the data dir (names and creation times; never the keys).</summary>
@@ -64,13 +85,20 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
         lock (_gate) return ReadFile();
     }
 
-    private Dictionary<string, string> Load(string? cliHash)
+    private void Reload()
     {
+        _loadedFileStamp = FileStamp();
         var byHash = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in options.Value.ApiKeys.Where(k => k.Hash.Length > 0)) byHash[key.Hash.ToLowerInvariant()] = key.Name;
         foreach (var key in ReadFile()) byHash[key.Hash] = key.Name;
-        if (cliHash is not null) byHash[cliHash] = CliKeyName;
-        return byHash;
+        if (_cliHash is not null) byHash[_cliHash] = CliKeyName;
+        _nameByHash = byHash;
+    }
+
+    private DateTime FileStamp()
+    {
+        var file = new FileInfo(KeysPath);
+        return file.Exists ? file.LastWriteTimeUtc.AddTicks(file.Length) : DateTime.MinValue;
     }
 
     private List<StoredKey> ReadFile()

@@ -55,6 +55,22 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Api_WithStoredApiKey_Answers200UntilRevoked()
+    {
+        var keys = _server.Get<ApiKeyStore>();
+        var key = keys.Create("nightly-export");
+        using var http = _server.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        using var before = await http.GetAsync("/api/runs");
+        keys.Revoke("nightly-export");
+        using var after = await http.GetAsync("/api/runs");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
     public async Task Api_WithUnknownApiKey_Answers401()
     {
         using var http = _server.CreateClient();

@@ -82,6 +82,24 @@ public sealed class UserDirectoryTests : IDisposable
         Assert.Throws<ArgumentException>(() => keys.Create(" "));
     }
 
+    [Fact]
+    public void ApiKeyStore_KeysMadeOrRevokedByAnotherProcess_CountAtOnce()
+    {
+        var server = new ApiKeyStore(Options.Create(new SignInOptions()), new DataDirectory(_root), TimeProvider.System);
+        var cli = new ApiKeyStore(Options.Create(new SignInOptions()), new DataDirectory(_root), TimeProvider.System);
+        server.Initialize();
+        Assert.Null(server.Find("bw_unknown"));
+
+        var key = cli.Create("made-by-cli");
+        var found = server.Find(key);
+        var removed = cli.Revoke("made-by-cli");
+
+        Assert.Equal("made-by-cli", found);
+        Assert.Equal(1, removed);
+        Assert.Null(server.Find(key));
+        Assert.Empty(server.ListStored());
+    }
+
     private UserDirectory Directory(SignInOptions options, Dictionary<string, string?> settings, CapturingLogger logger) =>
         new(Options.Create(options), new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), new DataDirectory(_root), logger);
 
