@@ -99,9 +99,49 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Expect(page.GetByTestId("gantt-report")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "06-run");
 
+        await page.GetByTestId("retry-run").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith(runId, StringComparison.Ordinal));
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = runId })).ToBeVisibleAsync();
+        var retryId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId($"grid-run-{runId}")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId($"grid-run-{retryId}")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "07-runs-grid");
+    }
+
+    [SkippableFact]
+    public async Task Cancel_RunningRun_EndsCancelled()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByTestId($"run-{TestWorkflows.SlowId}").ClickAsync();
+        await page.GetByTestId("start-run").ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-f]{32}$"));
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Running");
+        await page.GetByTestId("cancel-run").ClickAsync();
+
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Cancelled");
+        await Expect(page.GetByTestId("retry-run")).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
+    public async Task PauseSwitchAndSignOut_ChangeStateAndEndTheSession()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+        var states = browser.Server.Get<Engine.Persistence.DefinitionStore>();
+
+        await page.GetByTestId($"pause-{TestWorkflows.SlowId}").Locator("input").Or(page.Locator($"input[data-testid=pause-{TestWorkflows.SlowId}]")).First.ClickAsync();
+        await Expect(page.GetByText("Slow paused")).ToBeVisibleAsync();
+        Assert.True((await states.GetStateAsync(TestWorkflows.SlowId, CancellationToken.None))!.IsPaused);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login$"));
+        await page.GotoAsync("/runs");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\?ReturnUrl=%2Fruns"));
     }
 
     [SkippableFact]

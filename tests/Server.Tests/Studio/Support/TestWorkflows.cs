@@ -25,6 +25,18 @@ public static class TestWorkflows
         }
         """;
 
+    public const string SlowId = "slow";
+
+    /// <summary>A manual workflow that waits a minute, to have a run to cancel.</summary>
+    public const string Slow = """
+        {
+          "id": "slow",
+          "name": "Slow",
+          "activities": [ { "id": "wait", "type": "Delay", "inputs": { "duration": "00:01:00" } } ],
+          "edges": []
+        }
+        """;
+
     public const string EverySecondId = "every-second";
 
     /// <summary>A per-second workflow (nothing schedules it in these tests: runs are written straight to the store).</summary>
@@ -39,5 +51,5 @@ public static class TestWorkflows
         }
         """;
 
-    public static readonly IReadOnlyDictionary<string, string> Default = new Dictionary<string, string> { ["hello.json"] = Hello };
+    public static readonly IReadOnlyDictionary<string, string> Default = new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow };
 }
