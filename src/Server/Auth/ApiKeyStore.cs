@@ -41,9 +41,9 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
     /// <summary>The name of the key's owner, or null when the key is unknown.</summary>
     public string? Find(string key)
     {
-        if (_nameByHash is null) Initialize();
-        // Keys made by another process (a CLI verb) count as soon as they are in the file.
-        if (FileStamp() != _loadedFileStamp)
+        // Keys made by another process (a CLI verb) count as soon as they are in the file. Only the server's start
+        // (Initialize) writes the CLI key: a CLI process reading keys must not replace the key its server holds.
+        if (_nameByHash is null || FileStamp() != _loadedFileStamp)
             lock (_gate) Reload();
         return _nameByHash!.GetValueOrDefault(HashKey(key));
     }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Server.Auth;
 
@@ -26,15 +27,7 @@ public static class SignInExtensions
     public static WebApplicationBuilder AddSignIn(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<SignInOptions>().Bind(builder.Configuration.GetSection(SignInOptions.SectionName))
-            .Validate(o => o.Users.All(u => !string.IsNullOrWhiteSpace(u.Name)), "Auth:Users: every user needs a Name.")
-            .Validate(o => o.Users.All(u => u.PasswordHash is { } h ? PasswordHasher.IsWellFormed(h) : !string.IsNullOrEmpty(u.Password)),
-                "Auth:Users: every user needs a Password or a PasswordHash of the form pbkdf2-sha256$iterations$salt$hash.")
-            .Validate(o => o.ApiKeys.All(k => k.Hash.Length == 64 && k.Hash.All(Uri.IsHexDigit)), "Auth:ApiKeys: every Hash must be the 64-character hex SHA-256 of the key.")
-            .Validate(o => o.CookieLifetime > TimeSpan.Zero, "Auth:CookieLifetime must be positive.")
-            .ValidateOnStart();
-        services.AddSingleton<UserDirectory>();
-        services.AddSingleton<ApiKeyStore>();
+        services.AddSignInStores(builder.Configuration);
         services.AddHostedService<SignInStartup>();
         services.AddAntiforgery();
         // Sign-in cookies and antiforgery tokens stay valid across restarts: their keys live in the data dir.
@@ -57,7 +50,7 @@ public static class SignInExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-            .Configure<Microsoft.Extensions.Options.IOptions<SignInOptions>>((cookie, signIn) => cookie.ExpireTimeSpan = signIn.Value.CookieLifetime);
+            .Configure<IOptions<SignInOptions>>((cookie, signIn) => cookie.ExpireTimeSpan = signIn.Value.CookieLifetime);
 
         // Everything needs a signed-in caller but the few public paths; a policy on the path rather than on endpoint
         // metadata, so that endpoints mapped elsewhere (API, Studio, those still to come) are covered without opting in.
@@ -66,6 +59,24 @@ public static class SignInExtensions
             .Build());
         services.AddCascadingAuthenticationState();
         return builder;
+    }
+
+    /// <summary>
+    /// The users and API keys without the web parts, for CLI verbs too (e.g. <c>apikeys create</c> calls
+    /// <see cref="ApiKeyStore.Create"/>; a running server accepts the key at once).
+    /// </summary>
+    public static IServiceCollection AddSignInStores(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.SectionName))
+            .Validate(o => o.Users.All(u => !string.IsNullOrWhiteSpace(u.Name)), "Auth:Users: every user needs a Name.")
+            .Validate(o => o.Users.All(u => u.PasswordHash is { } h ? PasswordHasher.IsWellFormed(h) : !string.IsNullOrEmpty(u.Password)),
+                "Auth:Users: every user needs a Password or a PasswordHash of the form pbkdf2-sha256$iterations$salt$hash.")
+            .Validate(o => o.ApiKeys.All(k => k.Hash.Length == 64 && k.Hash.All(Uri.IsHexDigit)), "Auth:ApiKeys: every Hash must be the 64-character hex SHA-256 of the key.")
+            .Validate(o => o.CookieLifetime > TimeSpan.Zero, "Auth:CookieLifetime must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<UserDirectory>();
+        services.AddSingleton<ApiKeyStore>();
+        return services;
     }
 
     public static WebApplication UseSignIn(this WebApplication app)

@@ -94,7 +94,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-f]{32}$"));
         var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
         await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
-        await page.GetByText("say", new() { Exact = true }).First.ClickAsync();
+        await page.GetByTestId("attempts").GetByText("say", new() { Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("journal-say")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("journal-say")).ToContainTextAsync("hola from the browser");
         await Expect(page.GetByTestId("gantt-report")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "06-run");
