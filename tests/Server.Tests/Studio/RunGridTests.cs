@@ -30,19 +30,22 @@ public sealed class RunGridTests : IAsyncLifetime
             var status = second switch { < 45 => RunStatus.Succeeded, < 48 => RunStatus.Failed, _ => RunStatus.Missed };
             runs.Add(Run(TestWorkflows.EverySecondId, minute.AddSeconds(second), status));
         }
-        runs.Add(Run(TestWorkflows.EverySecondId, minute.AddMinutes(1).AddSeconds(5), RunStatus.Succeeded));
+        runs.Add(Run(TestWorkflows.EverySecondId, minute.AddMinutes(2).AddSeconds(5), RunStatus.Succeeded));
         await SaveAsync(runs);
         var trigger = (await Definition(TestWorkflows.EverySecondId)).Trigger;
 
-        var summary = await _server.Get<RunGrid>().PerMinuteAsync(TestWorkflows.EverySecondId, trigger, minute, minute.AddMinutes(2), CancellationToken.None);
+        var summary = await _server.Get<RunGrid>().PerMinuteAsync(TestWorkflows.EverySecondId, trigger, minute.AddMinutes(-5), minute.AddMinutes(5), CancellationToken.None);
 
-        Assert.Equal(2, summary.Count);
+        Assert.Equal(3, summary.Count);
         var later = summary[0];
-        var first = summary[1];
+        var gap = summary[1];
+        var first = summary[2];
         Assert.Equal(minute, first.Minute);
         Assert.Equal((50, 45, 3, 0), (first.Runs, first.Succeeded, first.Failed, first.Active));
         Assert.Equal(12, first.MissedSeconds); // 10 seconds without a record and 2 recorded as missed.
-        Assert.Equal(minute.AddMinutes(1), later.Minute);
+        Assert.Equal(minute.AddMinutes(1), gap.Minute);
+        Assert.Equal((0, 60), (gap.Runs, gap.MissedSeconds)); // No run at all: the server was down.
+        Assert.Equal(minute.AddMinutes(2), later.Minute);
         Assert.Equal((1, 1, 59), (later.Runs, later.Succeeded, later.MissedSeconds));
     }
 

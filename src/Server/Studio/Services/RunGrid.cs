@@ -74,18 +74,28 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
 
         var schedule = trigger is null ? null : WorkflowSchedule.From(trigger);
         var now = time.GetUtcNow();
-        return rows
-            .Select(row =>
-            {
-                var minute = new DateTimeOffset(row.Key.Year, row.Key.Month, row.Key.Day, row.Key.Hour, row.Key.Minute, 0, TimeSpan.Zero);
-                var minuteEnd = minute.AddMinutes(1);
-                // Seconds the schedule owed this minute (up to now) that no started run covers.
-                var expected = schedule is null ? 0 : schedule.IntervalsStartingIn(minute, minuteEnd < now ? minuteEnd : now).Count(i => schedule.FireTime(i) <= now);
-                var started = row.Runs - row.Missed;
-                return new MinuteSummary(minute, row.Runs, row.Succeeded, row.Failed, row.Active, Math.Max(row.Missed, expected - started));
-            })
-            .OrderByDescending(m => m.Minute)
-            .ToList();
+        var counted = rows.ToDictionary(
+            row => new DateTimeOffset(row.Key.Year, row.Key.Month, row.Key.Day, row.Key.Hour, row.Key.Minute, 0, TimeSpan.Zero),
+            row => (row.Runs, row.Succeeded, row.Failed, row.Active, row.Missed));
+        if (counted.Count == 0) return [];
+
+        // Minutes between the first and the last one with runs that have none at all (the server was down) are shown too:
+        // all their seconds were missed. Before the first and after the last, nothing says the workflow was meant to run.
+        var minutes = new List<MinuteSummary>();
+        for (var minute = counted.Keys.Min(); minute <= counted.Keys.Max(); minute = minute.AddMinutes(1))
+        {
+            var (runs, succeeded, failed, active, missed) = counted.GetValueOrDefault(minute);
+            var minuteEnd = minute.AddMinutes(1);
+            // Seconds the schedule owed this minute (up to now) that no started run covers. A cron fires at most once a
+            // second, so a minute with 60 started runs owes nothing, and the calendar is only walked for the others.
+            var started = runs - missed;
+            var expected = schedule is null || (trigger!.Cron is not null && started >= 60)
+                ? 0
+                : schedule.IntervalsStartingIn(minute, minuteEnd < now ? minuteEnd : now).Count(i => schedule.FireTime(i) <= now);
+            minutes.Add(new MinuteSummary(minute, runs, succeeded, failed, active, Math.Max(missed, expected - started)));
+        }
+        minutes.Reverse();
+        return minutes;
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
