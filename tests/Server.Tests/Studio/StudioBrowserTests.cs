@@ -162,4 +162,22 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Expect(page.GetByTestId("data-folders")).ToContainTextAsync("workflows.db");
         await BrowserFixture.ScreenshotAsync(page, "09-data");
     }
+
+    [SkippableFact]
+    public async Task ApiKeysPage_CreateKey_ShowsItOnceAndTheApiAcceptsIt()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+        await page.Locator("input[data-testid=api-key-name], [data-testid=api-key-name] input").First.FillAsync("browser-made");
+        await page.GetByTestId("create-api-key").ClickAsync();
+        var shown = await page.GetByTestId("new-api-key").Locator(".bw-mono").InnerTextAsync();
+        await BrowserFixture.ScreenshotAsync(page, "10-api-keys");
+
+        using var http = browser.Server.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", shown.Trim());
+        using var response = await http.GetAsync("/api/workflows");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
 }
