@@ -64,9 +64,3 @@ public sealed class DagLayout
         return new DagLayout(nodes, placedEdges, width, height);
     }
 }
-
-/// <summary>An activity's box: top-left corner.</summary>
-public sealed record PlacedNode(string Id, string Type, double X, double Y);
-
-/// <summary>An edge from the right middle of its source to the left middle of its target.</summary>
-public sealed record PlacedEdge(string From, string To, double X1, double Y1, double X2, double Y2);

@@ -17,6 +17,3 @@ public interface IBackfillStarter
     /// <summary>Stops starting further runs of the backfill and cancels its active ones.</summary>
     Task<bool> CancelAsync(string backfillId, CancellationToken cancellationToken);
 }
-
-/// <summary>How far a backfill got.</summary>
-public sealed record BackfillProgress(string Id, string WorkflowId, int Total, int Succeeded, int Failed, int Running, string Status, bool IsFinished);

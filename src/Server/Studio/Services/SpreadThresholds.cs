@@ -45,6 +45,3 @@ public static class SpreadThresholds
                 AddNumbers(lines, workflowId, book, name.Length == 0 ? property.Name : $"{name}.{property.Name}", property.Value);
     }
 }
-
-/// <summary>A horizontal line on a book's spread chart (spread in percent).</summary>
-public sealed record ThresholdLine(string Book, string Name, decimal Value, string WorkflowId);

@@ -1,4 +1,3 @@
-using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -55,12 +54,3 @@ public sealed class StoreSummary(IDbContextFactory<WorkflowDbContext> contexts, 
         }
     }
 }
-
-/// <summary>How many runs of a workflow the store holds in each status.</summary>
-public sealed record WorkflowRunCounts(string WorkflowId, IReadOnlyDictionary<RunStatus, int> ByStatus, DateTimeOffset NewestLogicalTime)
-{
-    public int Total => ByStatus.Values.Sum();
-}
-
-/// <summary>A folder of the data dir: its path relative to the root, files below it, bytes, newest write, and its own first files.</summary>
-public sealed record DataFolder(string Path, int Files, long Bytes, DateTimeOffset? NewestWrite, IReadOnlyList<string> OwnFiles);

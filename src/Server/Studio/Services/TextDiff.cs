@@ -65,16 +65,3 @@ public static class TextDiff
 
     private static string[] Split(string text) => text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
 }
-
-/// <summary>One line of a diff.</summary>
-public sealed record DiffLine(DiffKind Kind, string Text);
-
-public enum DiffKind
-{
-    Same,
-    Added,
-    Removed,
-
-    /// <summary>Unchanged lines left out of <see cref="TextDiff.Hunks"/>.</summary>
-    Gap,
-}
