@@ -113,6 +113,20 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [SkippableFact]
+    public async Task RunNow_WithLogicalTimeOffTheSchedule_ShowsWhyAndStartsNothing()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByTestId($"run-{TestWorkflows.HelloId}").ClickAsync();
+        await page.GetByLabel("Logical time (optional, UTC interval start)").FillAsync("2026-01-01T00:30:00Z");
+        await page.GetByTestId("start-run").ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("not an interval start");
+        Assert.EndsWith("/", page.Url);
+    }
+
+    [SkippableFact]
     public async Task Cancel_RunningRun_EndsCancelled()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);

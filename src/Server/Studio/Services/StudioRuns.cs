@@ -8,11 +8,11 @@ namespace BitsoWorkflows.Server.Studio.Services;
 /// <summary>What the Studio's buttons do to runs: start one now, retry one, cancel one.</summary>
 public sealed class StudioRuns(RunLauncher launcher, RunStore runs)
 {
-    /// <summary>Starts a manual run with param overrides.</summary>
-    /// <exception cref="RunRequestException">Unknown workflow or bad params.</exception>
-    public async Task<RunRecord> TriggerAsync(string workflowId, IReadOnlyDictionary<string, JsonElement> parameters, CancellationToken cancellationToken)
+    /// <summary>Starts a manual run with param overrides, of the latest due interval or of the one starting at <paramref name="logicalTime"/>.</summary>
+    /// <exception cref="RunRequestException">Unknown workflow, bad params, or a logical time that is no interval start.</exception>
+    public async Task<RunRecord> TriggerAsync(string workflowId, IReadOnlyDictionary<string, JsonElement> parameters, DateTimeOffset? logicalTime, CancellationToken cancellationToken)
     {
-        var handle = await launcher.StartAsync(new RunRequest { WorkflowId = workflowId, TriggerKind = TriggerKind.Manual, Params = parameters }, cancellationToken);
+        var handle = await launcher.StartAsync(new RunRequest { WorkflowId = workflowId, TriggerKind = TriggerKind.Manual, Params = parameters, LogicalTime = logicalTime }, cancellationToken);
         return handle.Run;
     }
 
