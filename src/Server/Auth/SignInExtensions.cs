@@ -22,7 +22,7 @@ public static class SignInExtensions
     public const string LogoutPath = "/account/logout";
 
     /// <summary>What anyone may fetch: the health check, the login page and the assets it needs.</summary>
-    private static readonly string[] PublicPrefixes = ["/health", LoginPath, LoginPostPath, "/_framework/", "/_content/", "/studio/", "/favicon"];
+    private static readonly string[] PublicPrefixes = ["/health", LoginPath, LoginPostPath, "/_framework/", "/_content/", "/studio/", "/favicon.ico"];
 
     public static WebApplicationBuilder AddSignIn(this WebApplicationBuilder builder)
     {
