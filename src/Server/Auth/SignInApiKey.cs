@@ -1,0 +1,10 @@
+namespace BitsoWorkflows.Server.Auth;
+
+/// <summary>An API key known by the lowercase hex SHA-256 of the key (<see cref="ApiKeyStore.HashKey"/>); the key itself is never stored.</summary>
+public sealed class SignInApiKey
+{
+    /// <summary>Who or what uses the key; becomes the caller's name.</summary>
+    public string Name { get; set; } = "";
+
+    public string Hash { get; set; } = "";
+}

@@ -1,0 +1,197 @@
+using BitsoWorkflows.Activities.MarketData;
+using BitsoWorkflows.Server.Tests.Studio.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BitsoWorkflows.Server.Tests.Studio;
+
+/// <summary>The Studio in a real browser against the real server: sign in, edit and publish, run, follow the run.</summary>
+public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string SkipReason = "Debian's Chromium is not installed at " + BrowserFixture.ChromiumPath + " (apt-get install chromium)";
+
+    [SkippableFact]
+    public async Task SignIn_WithAdminPassword_OpensWorkflowsPage()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
+        await BrowserFixture.ScreenshotAsync(page, "01-login");
+        await page.GetByLabel("User").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync("wrong password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("wrong password");
+        await page.GetByLabel("User").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(StudioTestServer.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("admin");
+        await Expect(page.GetByTestId("workflows-table")).ToContainTextAsync("Hello");
+        await BrowserFixture.ScreenshotAsync(page, "02-workflows");
+    }
+
+    [SkippableFact]
+    public async Task Editor_ChangeThresholdAndPublish_ShowsNewVersionInHistory()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+        await page.GotoAsync($"/workflows/{TestWorkflows.HelloId}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var editor = page.Locator("textarea[data-testid=definition-json], [data-testid=definition-json] textarea").First;
+        var before = await page.GetByTestId("version-history").Locator("tbody tr").CountAsync();
+        await Expect(page.GetByTestId("dag-node-report")).ToBeVisibleAsync();
+
+        var json = await editor.InputValueAsync();
+        Assert.Contains("\"default\": 0.5", json);
+        await editor.FillAsync(json.Replace("\"default\": 0.5", "\"default\": 0.8", StringComparison.Ordinal));
+        await page.GetByTestId("publish-comment").Locator("input").Or(page.Locator("input[data-testid=publish-comment]")).First.FillAsync("raise the threshold");
+        await Expect(page.GetByTestId("publish")).ToBeEnabledAsync();
+        await page.GetByTestId("publish").ClickAsync();
+
+        var history = page.GetByTestId("version-history");
+        await Expect(history.Locator("tbody tr")).ToHaveCountAsync(before + 1);
+        await Expect(history.Locator("tbody tr").First).ToContainTextAsync("raise the threshold");
+        await Expect(page.GetByTestId("version-diff")).ToContainTextAsync("0.8");
+        await BrowserFixture.ScreenshotAsync(page, "03-editor-published");
+        var published = await browser.Server.Get<Engine.Definitions.WorkflowCatalog>().GetPublishedAsync(TestWorkflows.HelloId, CancellationToken.None);
+        Assert.Equal(0.8m, published!.Definition.Params["threshold"].Default!.Value.GetDecimal());
+    }
+
+    [SkippableFact]
+    public async Task Editor_InvalidJson_ShowsErrorsWithPathsAndBlocksPublish()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+        await page.GotoAsync($"/workflows/{TestWorkflows.HelloId}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var editor = page.Locator("textarea[data-testid=definition-json], [data-testid=definition-json] textarea").First;
+
+        var json = await editor.InputValueAsync();
+        await editor.FillAsync(json.Replace("\"type\": \"Delay\"", "\"type\": \"NoSuchActivity\"", StringComparison.Ordinal));
+
+        await Expect(page.GetByTestId("validation-errors")).ToContainTextAsync("NoSuchActivity");
+        await Expect(page.GetByTestId("validation-errors")).ToContainTextAsync("$.activities[1]");
+        await Expect(page.GetByTestId("publish")).ToBeDisabledAsync();
+        await BrowserFixture.ScreenshotAsync(page, "04-editor-invalid");
+    }
+
+    [SkippableFact]
+    public async Task RunNow_FromWorkflowsPage_RunSucceedsAndAppearsInGrid()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByTestId($"run-{TestWorkflows.HelloId}").ClickAsync();
+        var greeting = page.Locator("input[data-testid=param-greeting], [data-testid=param-greeting] input").First;
+        await greeting.FillAsync("hola from the browser");
+        await BrowserFixture.ScreenshotAsync(page, "05-run-now-dialog");
+        await page.GetByTestId("start-run").ClickAsync();
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-f]{32}$"));
+        var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        await page.GetByTestId("attempts").GetByText("say", new() { Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("journal-say")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("journal-say")).ToContainTextAsync("hola from the browser");
+        await Expect(page.GetByTestId("gantt-report")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "06-run");
+
+        await page.GetByTestId("retry-run").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith(runId, StringComparison.Ordinal));
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = runId })).ToBeVisibleAsync();
+        var retryId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId($"grid-run-{runId}")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId($"grid-run-{retryId}")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "07-runs-grid");
+    }
+
+    [SkippableFact]
+    public async Task RunNow_WithLogicalTimeOffTheSchedule_ShowsWhyAndStartsNothing()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByTestId($"run-{TestWorkflows.HelloId}").ClickAsync();
+        await page.GetByLabel("Logical time (optional, UTC interval start)").FillAsync("2026-01-01T00:30:00Z");
+        await page.GetByTestId("start-run").ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("not an interval start");
+        Assert.EndsWith("/", page.Url);
+    }
+
+    [SkippableFact]
+    public async Task Cancel_RunningRun_EndsCancelled()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByTestId($"run-{TestWorkflows.SlowId}").ClickAsync();
+        await page.GetByTestId("start-run").ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-f]{32}$"));
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Running");
+        await page.GetByTestId("cancel-run").ClickAsync();
+
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Cancelled");
+        await Expect(page.GetByTestId("retry-run")).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
+    public async Task PauseSwitchAndSignOut_ChangeStateAndEndTheSession()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+        var states = browser.Server.Get<Engine.Persistence.DefinitionStore>();
+
+        await page.GetByTestId($"pause-{TestWorkflows.SlowId}").Locator("input").Or(page.Locator($"input[data-testid=pause-{TestWorkflows.SlowId}]")).First.ClickAsync();
+        await Expect(page.GetByText("Slow paused")).ToBeVisibleAsync();
+        Assert.True((await states.GetStateAsync(TestWorkflows.SlowId, CancellationToken.None))!.IsPaused);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login$"));
+        await page.GotoAsync("/runs");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\?ReturnUrl=%2Fruns"));
+    }
+
+    [SkippableFact]
+    public async Task MarketsAndData_WhenOpened_ShowWhatThisBuildHas()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Markets", Exact = true }).ClickAsync();
+        if (browser.Server.Services.GetService<IObservationStore>() is null)
+            await Expect(page.GetByTestId("market-data-missing")).ToBeVisibleAsync();
+        else
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Markets" }).Or(page.GetByText("Spread per book"))).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "08-markets");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Data", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("data-folders")).ToContainTextAsync("workflows.db");
+        await BrowserFixture.ScreenshotAsync(page, "09-data");
+    }
+
+    [SkippableFact]
+    public async Task ApiKeysPage_CreateKey_ShowsItOnceAndTheApiAcceptsIt()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+        await page.Locator("input[data-testid=api-key-name], [data-testid=api-key-name] input").First.FillAsync("browser-made");
+        await page.GetByTestId("create-api-key").ClickAsync();
+        var shown = await page.GetByTestId("new-api-key").Locator(".bw-mono").InnerTextAsync();
+        await BrowserFixture.ScreenshotAsync(page, "10-api-keys");
+
+        using var http = browser.Server.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", shown.Trim());
+        using var response = await http.GetAsync("/api/workflows");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+}

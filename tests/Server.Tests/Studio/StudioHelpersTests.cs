@@ -1,0 +1,120 @@
+using System.Text.Json;
+using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.Activities.BuiltIn;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Server.Studio.Services;
+using BitsoWorkflows.Server.Tests.Studio.Support;
+
+namespace BitsoWorkflows.Server.Tests.Studio;
+
+/// <summary>The Studio's pure pieces: graph layout, version diff, the params form, thresholds, palette insertion.</summary>
+public sealed class StudioHelpersTests
+{
+    [Fact]
+    public void DagLayout_Of_PutsEachActivityRightOfItsParents()
+    {
+        var layout = DagLayout.Of(
+            [("a", "Log"), ("b", "Log"), ("c", "Log"), ("d", "Log")],
+            [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("a", "missing")]);
+
+        var x = layout.Nodes.ToDictionary(n => n.Id, n => n.X);
+        Assert.True(x["a"] < x["b"] && x["b"] == x["c"] && x["c"] < x["d"]);
+        Assert.NotEqual(layout.Nodes.Single(n => n.Id == "b").Y, layout.Nodes.Single(n => n.Id == "c").Y);
+        Assert.Equal(4, layout.Edges.Count);
+        Assert.All(layout.Edges, e => Assert.True(e.X2 > e.X1));
+    }
+
+    [Fact]
+    public void DagLayout_Of_WithCycle_StillPlacesEveryNode()
+    {
+        var layout = DagLayout.Of([("a", "Log"), ("b", "Log")], [("a", "b"), ("b", "a")]);
+
+        Assert.Equal(2, layout.Nodes.Count);
+    }
+
+    [Fact]
+    public void TextDiff_Lines_MarksChangedLinesAndHunksHideDistantContext()
+    {
+        var before = string.Join('\n', Enumerable.Range(1, 20).Select(i => $"line {i}"));
+        var after = before.Replace("line 10", "line ten", StringComparison.Ordinal) + "\nline 21";
+
+        var diff = TextDiff.Lines(before, after);
+        var hunks = TextDiff.Hunks(diff, context: 1);
+
+        Assert.Equal(new DiffLine(DiffKind.Removed, "line 10"), Assert.Single(diff, d => d.Kind == DiffKind.Removed));
+        Assert.Equal(["line ten", "line 21"], diff.Where(d => d.Kind == DiffKind.Added).Select(d => d.Text));
+        Assert.Equal(DiffKind.Gap, hunks[0].Kind);
+        Assert.Contains("8 unchanged", hunks[0].Text);
+        Assert.Equal(["line 9", "line 10", "line ten", "line 11"], hunks.Skip(1).Take(4).Select(h => h.Text));
+    }
+
+    [Fact]
+    public void ParamInputs_Build_TypesValuesAndNamesBadOnes()
+    {
+        var definition = JsonSerializer.Deserialize<WorkflowDefinition>(TestWorkflows.Hello, DefinitionJson.Options)!;
+        var inputs = new ParamInputs(definition.Params);
+        Assert.Equal("0.5", inputs.Texts["threshold"]);
+
+        inputs.Texts["threshold"] = "0.75";
+        inputs.Texts["greeting"] = "hola";
+        var values = inputs.Build(out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(0.75m, values["threshold"].GetDecimal());
+        Assert.Equal("hola", values["greeting"].GetString());
+
+        inputs.Texts["threshold"] = "lots";
+        inputs.Build(out errors);
+        Assert.Equal("threshold: 'lots' is not a valid number", Assert.Single(errors));
+    }
+
+    [Fact]
+    public void SpreadThresholds_From_ReadsNestedAndListShapes()
+    {
+        var nested = JsonSerializer.Deserialize<WorkflowDefinition>(TestWorkflows.EverySecond, DefinitionJson.Options)!;
+        var listed = nested with
+        {
+            Id = "alerts",
+            Params = new() { ["thresholds"] = new ParamDefinition { Type = "array", Default = JsonDocument.Parse("""[{ "book": "usd_mxn", "maxSpreadPct": 0.2 }]""").RootElement } },
+        };
+
+        var lines = SpreadThresholds.From([nested, listed]);
+
+        Assert.Equal(
+            [("btc_mxn", "warning", 0.3m), ("btc_mxn", "critical", 0.8m), ("usd_mxn", "maxSpreadPct", 0.2m)],
+            lines.Select(l => (l.Book, l.Name, l.Value)));
+    }
+
+    [Fact]
+    public void DefinitionEdits_AppendActivity_AddsUniqueIdRequiredInputsAndEdgeFromTheLastActivity()
+    {
+        var registry = ActivityRegistry.FromAssemblies(typeof(LogActivity).Assembly);
+
+        var once = DefinitionEdits.AppendActivity(TestWorkflows.Hello, registry.Find("Log")!)!;
+        var twice = DefinitionEdits.AppendActivity(once, registry.Find("Log")!)!;
+        var result = new WorkflowDefinitionValidator(registry).Validate(twice);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        var definition = result.Definition!;
+        Assert.Equal(["say", "wait", "report", "log", "log2"], definition.Activities.Select(a => a.Id));
+        Assert.Contains(definition.Edges, e => e.From == "report" && e.To == "log");
+        Assert.Contains(definition.Edges, e => e.From == "log" && e.To == "log2");
+        Assert.True(definition.Activities[3].Inputs.ContainsKey("message"));
+        Assert.False(definition.Activities[3].Inputs.ContainsKey("level"));
+        Assert.Null(DefinitionEdits.AppendActivity("{ not json", registry.Find("Log")!));
+    }
+
+    [Fact]
+    public void JsonLines_LineOf_FindsPropertiesAndArrayElements()
+    {
+        var json = "{\n  \"id\": \"x\",\n  \"activities\": [\n    { \"id\": \"a\" },\n    {\n      \"id\": \"b\",\n      \"type\": \"Nope\"\n    }\n  ]\n}";
+
+        Assert.Equal(1, JsonLines.LineOf(json, "$"));
+        Assert.Equal(2, JsonLines.LineOf(json, "$.id"));
+        Assert.Equal(4, JsonLines.LineOf(json, "$.activities[0]"));
+        Assert.Equal(7, JsonLines.LineOf(json, "$.activities[1].type"));
+        Assert.Equal(7, JsonLines.LineOf(json, "$['activities'][1]['type']"));
+        Assert.Null(JsonLines.LineOf(json, "$.activities[2]"));
+        Assert.Null(JsonLines.LineOf("{ \"a\": ", "$.a"));
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Playwright;
+
+namespace BitsoWorkflows.Server.Tests.Studio.Support;
+
+/// <summary>
+/// One real server and one headless Debian Chromium for the Studio's browser tests. Playwright's own browser
+/// download does not work here, so the system Chromium is driven; without it the tests skip.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private StudioTestServer? _server;
+
+    public static bool ChromiumInstalled => File.Exists(ChromiumPath);
+
+    public StudioTestServer Server => _server ?? throw new InvalidOperationException("The server did not start.");
+
+    /// <summary>Where screenshots go: kept as test artifacts beside the test assembly.</summary>
+    public static string ArtifactsDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts", "studio")).FullName;
+
+    public async Task InitializeAsync()
+    {
+        if (!ChromiumInstalled) return;
+        _server = await StudioTestServer.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+        });
+    }
+
+    /// <summary>A fresh browser context (own cookies) on the server.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 960 },
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>A page already signed in as admin through the login form.</summary>
+    public async Task<IPage> SignedInPageAsync()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(StudioTestServer.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await WaitForCircuitAsync(page);
+        return page;
+    }
+
+    /// <summary>Waits until the page's Blazor circuit handles events (see the Studio's CircuitProbe).</summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("[data-testid=circuit][data-live=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}

@@ -1,0 +1,55 @@
+namespace BitsoWorkflows.Server.Tests.Studio.Support;
+
+/// <summary>Workflow files the Studio tests start with: built-in activities only, so runs need nothing outside.</summary>
+public static class TestWorkflows
+{
+    public const string HelloId = "hello";
+
+    public const string Hello = """
+        {
+          "id": "hello",
+          "name": "Hello",
+          "description": "Logs a greeting, waits a little and logs the alert threshold.",
+          "trigger": { "interval": "01:00:00" },
+          "maxActiveRuns": 4,
+          "params": {
+            "greeting": { "type": "string", "default": "hi", "description": "What to say." },
+            "threshold": { "type": "number", "default": 0.5, "description": "Alert threshold in percent." }
+          },
+          "activities": [
+            { "id": "say", "type": "Log", "inputs": { "message": "{{ params.greeting }} at {{ run.logicalTime }}" } },
+            { "id": "wait", "type": "Delay", "inputs": { "duration": "00:00:00.200" } },
+            { "id": "report", "type": "Log", "inputs": { "message": "threshold {{ params.threshold }}" } }
+          ],
+          "edges": [ { "from": "say", "to": "wait" }, { "from": "wait", "to": "report" } ]
+        }
+        """;
+
+    public const string SlowId = "slow";
+
+    /// <summary>A manual workflow that waits a minute, to have a run to cancel.</summary>
+    public const string Slow = """
+        {
+          "id": "slow",
+          "name": "Slow",
+          "activities": [ { "id": "wait", "type": "Delay", "inputs": { "duration": "00:01:00" } } ],
+          "edges": []
+        }
+        """;
+
+    public const string EverySecondId = "every-second";
+
+    /// <summary>A per-second workflow (nothing schedules it in these tests: runs are written straight to the store).</summary>
+    public const string EverySecond = """
+        {
+          "id": "every-second",
+          "name": "Every second",
+          "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" },
+          "params": { "thresholds": { "type": "object", "default": { "btc_mxn": { "warning": 0.3, "critical": 0.8 } }, "description": "Spread thresholds in percent." } },
+          "activities": [ { "id": "tick", "type": "Log", "inputs": { "message": "tick" } } ],
+          "edges": []
+        }
+        """;
+
+    public static readonly IReadOnlyDictionary<string, string> Default = new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow };
+}
