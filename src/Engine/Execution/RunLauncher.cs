@@ -82,15 +82,16 @@ public sealed partial class RunLauncher(
     }
 
     /// <summary>
-    /// Retries a finished run that did not succeed: a new run of the same workflow, logical time and params that reuses
-    /// the outputs of the activities that succeeded and starts again from the failed ones.
+    /// Retries a finished run: a new run of the same workflow, logical time and params. After a failure (or a cancel or
+    /// interruption) it reuses the outputs of the activities that succeeded and starts again from the failed ones; after
+    /// a success it runs everything again (Airflow's "clear").
     /// </summary>
-    /// <exception cref="RunRequestException">The run does not exist, or has not ended unsuccessfully.</exception>
+    /// <exception cref="RunRequestException">The run does not exist, or has not ended yet.</exception>
     public async Task<RunHandle> RetryAsync(string runId, RunStore runs, CancellationToken cancellationToken)
     {
         var original = await runs.GetAsync(runId, cancellationToken) ?? throw new RunRequestException($"run '{runId}' does not exist", notFound: true);
-        if (original.Status is not (RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted))
-            throw new RunRequestException($"run '{runId}' is {original.Status.ToString().ToLowerInvariant()}; only failed, cancelled or interrupted runs can be retried");
+        if (!original.Status.IsFinal() || original.Status == RunStatus.Missed)
+            throw new RunRequestException($"run '{runId}' is {original.Status.ToString().ToLowerInvariant()}; only a run that has ended can be retried");
         return await StartAsync(new RunRequest
         {
             WorkflowId = original.WorkflowId,

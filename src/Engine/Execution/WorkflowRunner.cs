@@ -74,6 +74,7 @@ public sealed partial class WorkflowRunner(
     /// <summary>Outputs of the activities that succeeded in the run being retried: a retry starts from the failed activity.</summary>
     private async Task<Dictionary<string, JsonElement>> ReusableOutputsAsync(string runId, CancellationToken token)
     {
+        if (await runs.GetAsync(runId, token) is not { Status: RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted }) return [];
         var attempts = await runs.GetActivitiesAsync(runId, token);
         return attempts.Where(a => a.Status == ActivityStatus.Succeeded && a.OutputsJson is not null)
             .GroupBy(a => a.ActivityId)

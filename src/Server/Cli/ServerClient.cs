@@ -16,6 +16,8 @@ public sealed class ServerClient(HttpClient http) : IDisposable
     {
         if (ServerLockFile.ReadLive(data) is not { } lockFile) return null;
         var http = new HttpClient { BaseAddress = new Uri(lockFile.Url.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(30) };
+        // The server writes a local key into the data dir for its own CLI; whoever can read the data dir is trusted.
+        Auth.LocalCliKey.Attach(http, data);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -20,6 +20,7 @@ public static class StudioExtensions
         builder.Services.AddSingleton<RunGrid>();
         builder.Services.AddSingleton<StoreSummary>();
         builder.Services.AddSingleton<StudioRuns>();
+        builder.Services.AddSingleton<IBackfillStarter, BackfillStarter>();
         return builder;
     }
 

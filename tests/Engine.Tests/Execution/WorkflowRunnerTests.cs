@@ -118,7 +118,11 @@ public sealed class WorkflowRunnerTests
         Assert.Single(engine.Get<ProbeLog>().Entries); // 'first' ran once, in the failed run
         Assert.Contains("reused", activities.Single(a => a.ActivityId == "first").JournalJson);
         Assert.Equal("""{"total":9,"label":""}""", activities.Single(a => a.ActivityId == "third").OutputsJson);
-        await Assert.ThrowsAsync<RunRequestException>(() => engine.Get<RunLauncher>().RetryAsync(retried.Id, engine.Get<RunStore>(), CancellationToken.None));
+
+        // Retrying a run that succeeded runs everything again.
+        var again = await (await engine.Get<RunLauncher>().RetryAsync(retried.Id, engine.Get<RunStore>(), CancellationToken.None)).Completion;
+        Assert.Equal(RunStatus.Succeeded, again.Status);
+        Assert.Equal(2, engine.Get<ProbeLog>().Entries.Count);
     }
 
     [Fact]

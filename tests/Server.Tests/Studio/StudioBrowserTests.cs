@@ -169,7 +169,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         if (browser.Server.Services.GetService<IObservationStore>() is null)
             await Expect(page.GetByTestId("market-data-missing")).ToBeVisibleAsync();
         else
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Markets" }).Or(page.GetByText("Spread per book"))).ToBeVisibleAsync();
+            await Expect(page.GetByText("Spread per book over the last 10 minutes")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "08-markets");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Data", Exact = true }).ClickAsync();

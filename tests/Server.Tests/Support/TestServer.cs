@@ -44,6 +44,8 @@ public sealed class TestServer : IAsyncDisposable
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var server = new TestServer(root, app, address);
+        // Calls as the CLI does: with the local key the server wrote into its data dir.
+        BitsoWorkflows.Server.Auth.LocalCliKey.Attach(server.Http, app.Services.GetRequiredService<Engine.Hosting.DataDirectory>());
         await server.WaitUntilHealthyAsync();
         return server;
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 
@@ -16,22 +15,10 @@ public sealed class StudioRuns(RunLauncher launcher, RunStore runs)
         return handle.Run;
     }
 
-    /// <summary>Starts a new run of the same workflow, logical time and params, marked as a retry of <paramref name="runId"/>.</summary>
-    /// <exception cref="RunRequestException">The run is unknown, or its logical time no longer fits the schedule.</exception>
-    public async Task<RunRecord> RetryAsync(string runId, CancellationToken cancellationToken)
-    {
-        var run = await runs.GetAsync(runId, cancellationToken) ?? throw new RunRequestException($"run '{runId}' does not exist", notFound: true);
-        var parameters = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.ParamsJson, DefinitionJson.Options);
-        var handle = await launcher.StartAsync(new RunRequest
-        {
-            WorkflowId = run.WorkflowId,
-            TriggerKind = TriggerKind.Manual,
-            LogicalTime = new DateTimeOffset(run.LogicalTime, TimeSpan.Zero),
-            Params = parameters,
-            RetryOf = run.Id,
-        }, cancellationToken);
-        return handle.Run;
-    }
+    /// <summary>Retries a run that has ended: from its failed activity after a failure, everything after a success.</summary>
+    /// <exception cref="RunRequestException">The run is unknown or still going, or its logical time no longer fits the schedule.</exception>
+    public async Task<RunRecord> RetryAsync(string runId, CancellationToken cancellationToken) =>
+        (await launcher.RetryAsync(runId, runs, cancellationToken)).Run;
 
     /// <summary>Asks a queued or running run to stop; false when it is not active on this server.</summary>
     public bool Cancel(string runId) => launcher.Cancel(runId);
