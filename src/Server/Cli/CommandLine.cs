@@ -32,6 +32,8 @@ public static class CommandLine
           spreads tail [--book <book>] [--limit N] [--format ...]
           query "<sql>" [--format table|csv|json]   read-only SQL over the lake (view spreads) and the warehouse
           lake list [--book <book>] [--date yyyy-MM-dd] [--format ...]   partitions and files with completeness
+          apikeys create <name> | list | revoke <name>   API keys for automation (header X-Api-Key)
+          users hash-password                        reads a password on stdin, prints the hash for Auth:Users configuration
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -66,6 +68,8 @@ public static class CommandLine
                 "spreads" => await MarketCommands.SpreadsAsync(cli, global),
                 "query" => await LakeCommands.QueryAsync(cli, global),
                 "lake" => await LakeCommands.LakeAsync(cli, global),
+                "apikeys" => await AccessCommands.ApiKeysAsync(cli, global),
+                "users" => await AccessCommands.UsersAsync(cli),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }
