@@ -1,0 +1,122 @@
+using BitsoWorkflows.Activities.MasterData.Snapshots;
+using DuckDB.NET.Data;
+
+namespace BitsoWorkflows.Activities.MasterData.Warehouse;
+
+/// <summary>
+/// Turns a staged source into clean rows and merges them by natural key (source + id): exact duplicate lines are
+/// dropped, of several versions of an id the last line wins, and only new or changed rows touch the facts. Every
+/// user and day whose facts changed is queued in <c>etl_pending</c> for <see cref="ModelBuilder"/>.
+/// </summary>
+public static class SourceMerger
+{
+    /// <summary>Builds <c>cln_&lt;source&gt;</c> from the stage table; returns (duplicates, superseded, clean rows, flagged).</summary>
+    public static async Task<(long Duplicates, long Superseded, long Clean, long Flagged)> DeduplicateAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken)
+    {
+        var key = source == SnapshotSource.Users ? "user_id" : "id";
+        var stage = SnapshotStager.StageTable(source);
+        await connection.ExecuteAsync($"""
+            CREATE OR REPLACE TEMP TABLE cln AS
+            SELECT * EXCLUDE (dup_rank, version) FROM (
+                SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY line_number DESC) AS version
+                FROM (SELECT *, row_number() OVER (PARTITION BY {key}, raw_hash ORDER BY line_number DESC) AS dup_rank FROM {stage})
+                WHERE dup_rank = 1)
+            WHERE version = 1;
+            """, cancellationToken);
+        var staged = await connection.ScalarAsync<long>($"SELECT count(*) FROM {stage}", cancellationToken);
+        var distinct = await connection.ScalarAsync<long>($"SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM {stage})", cancellationToken);
+        var clean = await connection.ScalarAsync<long>("SELECT count(*) FROM cln", cancellationToken);
+        var flagged = source is SnapshotSource.Deposits or SnapshotSource.Withdrawals
+            ? await connection.ScalarAsync<long>("SELECT count(*) FROM cln WHERE non_positive", cancellationToken)
+            : 0;
+        return (staged - distinct, distinct - clean, clean, flagged);
+    }
+
+    /// <summary>Merges <c>cln</c> into the source's fact tables; returns (inserted, updated).</summary>
+    public static async Task<(long Inserted, long Updated)> MergeAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken)
+    {
+        switch (source)
+        {
+            case SnapshotSource.Users:
+                await connection.ExecuteAsync("""
+                    CREATE OR REPLACE TEMP TABLE chg AS
+                    SELECT user_id, true AS is_new FROM (SELECT user_id FROM cln EXCEPT SELECT user_id FROM src_user_snapshot)
+                    UNION ALL
+                    SELECT user_id, false AS is_new FROM (SELECT user_id FROM src_user_snapshot EXCEPT SELECT user_id FROM cln);
+                    DELETE FROM src_user_snapshot WHERE user_id IN (SELECT user_id FROM chg WHERE NOT is_new);
+                    INSERT INTO src_user_snapshot SELECT user_id FROM chg WHERE is_new;
+                    INSERT INTO etl_pending SELECT user_id, NULL FROM chg;
+                    """, cancellationToken);
+                break;
+            case SnapshotSource.Deposits or SnapshotSource.Withdrawals:
+                var type = source == SnapshotSource.Deposits ? "deposit" : "withdrawal";
+                await connection.ExecuteAsync($"""
+                    CREATE OR REPLACE TEMP TABLE chg AS
+                    SELECT c.id, c.user_id, c.occurred_at, CAST(c.occurred_at AS DATE) AS date_key, c.status,
+                           CAST(c.amount AS DECIMAL(38,18)) AS amount, c.currency, c.interface, c.non_positive,
+                           f.user_id AS old_user_id, f.date_key AS old_date_key, f.transaction_id IS NULL AS is_new
+                    FROM cln c
+                    LEFT JOIN (SELECT * FROM fct_transaction WHERE transaction_type = '{type}') f ON f.transaction_id = c.id
+                    WHERE f.transaction_id IS NULL
+                       OR f.user_id <> c.user_id OR f.occurred_at <> c.occurred_at OR f.status <> c.status
+                       OR f.amount <> CAST(c.amount AS DECIMAL(38,18)) OR f.currency_code <> c.currency
+                       OR f.interface IS DISTINCT FROM c.interface;
+                    MERGE INTO fct_transaction f
+                    USING chg c ON f.transaction_type = '{type}' AND f.transaction_id = c.id
+                    WHEN MATCHED THEN UPDATE SET user_id = c.user_id, occurred_at = c.occurred_at, date_key = c.date_key,
+                        status = c.status, amount = c.amount, currency_code = c.currency, interface = c.interface, is_flagged = c.non_positive
+                    WHEN NOT MATCHED THEN INSERT (transaction_type, transaction_id, user_id, occurred_at, date_key, status, amount, currency_code, interface, is_flagged)
+                        VALUES ('{type}', c.id, c.user_id, c.occurred_at, c.date_key, c.status, c.amount, c.currency, c.interface, c.non_positive);
+                    INSERT INTO etl_pending
+                    SELECT user_id, date_key FROM chg
+                    UNION SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new;
+                    """, cancellationToken);
+                break;
+            case SnapshotSource.Events:
+                await connection.ExecuteAsync("""
+                    CREATE OR REPLACE TEMP TABLE chg AS
+                    WITH current AS (
+                        SELECT event_id, user_id, 'login' AS event_name, occurred_at, date_key FROM fct_login
+                        UNION ALL
+                        SELECT event_id, user_id, event_name, occurred_at, date_key FROM fct_user_event)
+                    SELECT c.id, c.user_id, c.occurred_at, CAST(c.occurred_at AS DATE) AS date_key, c.event_name,
+                           f.user_id AS old_user_id, f.date_key AS old_date_key, f.event_name AS old_event_name, f.event_id IS NULL AS is_new
+                    FROM cln c LEFT JOIN current f ON f.event_id = c.id
+                    WHERE f.event_id IS NULL OR f.user_id <> c.user_id OR f.occurred_at <> c.occurred_at OR f.event_name <> c.event_name;
+                    DELETE FROM fct_login WHERE event_id IN (SELECT id FROM chg WHERE old_event_name = 'login' AND event_name <> 'login');
+                    DELETE FROM fct_user_event WHERE event_id IN (SELECT id FROM chg WHERE old_event_name <> 'login' AND event_name = 'login');
+                    MERGE INTO fct_login f
+                    USING (SELECT * FROM chg WHERE event_name = 'login') c ON f.event_id = c.id
+                    WHEN MATCHED THEN UPDATE SET user_id = c.user_id, occurred_at = c.occurred_at, date_key = c.date_key
+                    WHEN NOT MATCHED THEN INSERT (event_id, user_id, occurred_at, date_key) VALUES (c.id, c.user_id, c.occurred_at, c.date_key);
+                    MERGE INTO fct_user_event f
+                    USING (SELECT * FROM chg WHERE event_name <> 'login') c ON f.event_id = c.id
+                    WHEN MATCHED THEN UPDATE SET user_id = c.user_id, event_name = c.event_name, occurred_at = c.occurred_at, date_key = c.date_key
+                    WHEN NOT MATCHED THEN INSERT (event_id, user_id, event_name, occurred_at, date_key) VALUES (c.id, c.user_id, c.event_name, c.occurred_at, c.date_key);
+                    INSERT INTO etl_pending
+                    SELECT user_id, date_key FROM chg
+                    UNION SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new;
+                    """, cancellationToken);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(source), source, null);
+        }
+        var inserted = await connection.ScalarAsync<long>("SELECT count(*) FROM chg WHERE is_new", cancellationToken);
+        var updated = await connection.ScalarAsync<long>("SELECT count(*) FROM chg WHERE NOT is_new", cancellationToken);
+        return (inserted, updated);
+    }
+
+    /// <summary>Adds the staged rejects to <c>etl_rejects</c>, one row per distinct raw line of the source.</summary>
+    public static Task MergeRejectsAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"""
+            MERGE INTO etl_rejects r
+            USING (SELECT '{SnapshotLayout.Name(source)}' AS source, raw_line, min(line_number) AS line_number, min(reason) AS reason
+                   FROM {SnapshotStager.RejectTable(source)} GROUP BY raw_line) s
+            ON r.source = s.source AND r.raw_line = s.raw_line
+            WHEN MATCHED AND (r.line_number <> s.line_number OR r.reason <> s.reason) THEN UPDATE SET line_number = s.line_number, reason = s.reason
+            WHEN NOT MATCHED THEN INSERT (source, line_number, reason, raw_line) VALUES (s.source, s.line_number, s.reason, s.raw_line);
+            """, cancellationToken);
+
+    public static Task DropStagingAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"DROP TABLE IF EXISTS {SnapshotStager.StageTable(source)}; DROP TABLE IF EXISTS {SnapshotStager.RejectTable(source)};", cancellationToken);
+}
