@@ -11,7 +11,8 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<MasterDataOptions> options)
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private int _schemaReady;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
 
     public string Path { get; } = dataDirectory.File(options.Value.WarehouseFile);
 
@@ -33,10 +34,22 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
         try
         {
             await connection.ExecuteAsync("SET TimeZone = 'UTC'", cancellationToken);
-            if (Volatile.Read(ref _schemaReady) == 0)
+            if (!_schemaReady)
             {
-                await connection.ExecuteAsync(WarehouseSchema.Ddl, cancellationToken);
-                Volatile.Write(ref _schemaReady, 1);
+                // Parallel loads open at once; two CREATE TABLE IF NOT EXISTS of one table conflict in DuckDB.
+                await _schemaGate.WaitAsync(cancellationToken);
+                try
+                {
+                    if (!_schemaReady)
+                    {
+                        await connection.ExecuteAsync(WarehouseSchema.Ddl, cancellationToken);
+                        _schemaReady = true;
+                    }
+                }
+                finally
+                {
+                    _schemaGate.Release();
+                }
             }
             return connection;
         }
