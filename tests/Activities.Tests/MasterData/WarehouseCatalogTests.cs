@@ -1,0 +1,40 @@
+using BitsoWorkflows.Activities.MasterData.Warehouse;
+
+namespace BitsoWorkflows.Activities.Tests.MasterData;
+
+public sealed class WarehouseCatalogTests : IDisposable
+{
+    private readonly MasterDataHarness _harness = new();
+
+    [Fact]
+    public async Task ListAsync_BeforeAnyLoad_IsEmpty() =>
+        Assert.Empty(await _harness.Catalog.ListAsync(CancellationToken.None));
+
+    [Fact]
+    public async Task ListAsync_AfterARun_ShowsRowsAndLastLoadAndThePublishedParquetMatches()
+    {
+        var dir = _harness.WriteSnapshot("s",
+            users: ["user_id", "u1", "u2"],
+            deposits: ["id,event_timestamp,user_id,amount,currency,tx_status", "1,2024-03-01 10:00:00+00,u1,5,mxn,complete", "2,2024-03-01 11:00:00+00,u2,6,usd,complete"],
+            events: ["id,event_timestamp,user_id,event_name", "e1,2024-03-01 08:00:00+00,u1,login"]);
+
+        var run = await _harness.RunDayAsync(dir, new DateOnly(2024, 3, 1));
+        var tables = (await _harness.Catalog.ListAsync(CancellationToken.None)).ToDictionary(t => t.Name);
+
+        Assert.Equal(WarehouseSchema.ModelTables.Concat(WarehouseSchema.LoadTables), tables.Keys);
+        Assert.Equal(2, tables["fct_transaction"].Rows);
+        Assert.Equal(2, tables["dim_user"].Rows);
+        Assert.Equal(new DateOnly(2024, 3, 1), tables["fct_transaction"].LastLogicalDate);
+        Assert.Equal("run-20240301", tables["dim_user"].LastRunId);
+        Assert.Equal(_harness.Time.GetUtcNow(), tables["dim_user"].LastLoadedAt);
+        Assert.Equal(7, run.Publish.Tables);
+        foreach (var table in WarehouseSchema.ModelTables)
+        {
+            var parquet = Path.Combine(_harness.DataDirectory.Root, "lake", "warehouse", table, table + ".parquet");
+            Assert.True(File.Exists(parquet), parquet);
+            Assert.Equal(tables[table].Rows, await _harness.ScalarAsync<long>($"SELECT count(*) FROM read_parquet('{parquet}')"));
+        }
+    }
+
+    public void Dispose() => _harness.Dispose();
+}
