@@ -6,7 +6,10 @@ namespace BitsoWorkflows.Benchmarks;
 /// </summary>
 public static partial class BenchCommands
 {
-    private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["master-data"] = MasterData.MasterDataBench.RunAsync,
+    };
 
     public static Func<string[], Task<int>>? TryGet(string name) => Commands.GetValueOrDefault(name);
 

@@ -47,7 +47,7 @@ public sealed class SnapshotGenerator(TimeProvider time)
         };
         var lines = new Dictionary<string, long>();
 
-        var users = Enumerable.Range(0, options.Users).Select(_ => HexId(random)).ToArray();
+        string[] users = options.UserIds is { Count: > 0 } given ? [.. given] : Enumerable.Range(0, options.Users).Select(_ => HexId(random)).ToArray();
         var ghosts = Enumerable.Range(0, Math.Max(3, options.Users / 50)).Select(_ => HexId(random)).ToArray();
 
         await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Users)), zip: false))

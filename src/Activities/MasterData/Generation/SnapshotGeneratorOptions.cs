@@ -11,6 +11,9 @@ public sealed record SnapshotGeneratorOptions
     /// <summary>Users in the user snapshot (a few more, absent from it, appear in the other files).</summary>
     public int Users { get; init; } = 2_000;
 
+    /// <summary>Existing user ids to use instead of generated ones (e.g. the real user snapshot); <see cref="Users"/> is then ignored.</summary>
+    public IReadOnlyList<string>? UserIds { get; init; }
+
     public int Deposits { get; init; } = 20_000;
 
     public int Withdrawals { get; init; } = 5_000;
