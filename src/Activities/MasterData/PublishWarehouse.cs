@@ -9,9 +9,10 @@ public sealed class PublishWarehouse(WarehousePublisher publisher) : Activity<No
 {
     public override async Task<PublishWarehouseOutput> ExecuteAsync(ActivityContext<NoInput> context, CancellationToken cancellationToken)
     {
-        var files = await publisher.PublishAsync(cancellationToken);
-        var folder = Path.GetDirectoryName(Path.GetDirectoryName(files[0]))!;
-        context.Journal.Info($"Published {files.Count} tables under {folder}.");
-        return new PublishWarehouseOutput { Folder = folder, Tables = files.Count };
+        var result = await publisher.PublishAsync(cancellationToken);
+        context.Journal.Info(result.Skipped
+            ? $"Nothing loaded since the last publish; the {result.Files.Count} Parquet files under {result.Folder} are current."
+            : $"Published {result.Files.Count} tables under {result.Folder}.");
+        return new PublishWarehouseOutput { Folder = result.Folder, Tables = result.Files.Count, Skipped = result.Skipped };
     }
 }

@@ -9,4 +9,7 @@ public sealed class PublishWarehouseOutput
 
     [Output(Description = "Tables published.")]
     public int Tables { get; init; }
+
+    [Output(Description = "True when nothing was loaded since the last publish, so no file was rewritten.")]
+    public bool Skipped { get; init; }
 }

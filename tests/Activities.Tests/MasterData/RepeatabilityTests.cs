@@ -71,6 +71,7 @@ public sealed class RepeatabilityTests : IDisposable
             Assert.Equal(0, l.Loaded);
         });
         Assert.Contains(again.Journal.Lines, l => l.Contains("snapshot unchanged", StringComparison.Ordinal));
+        Assert.True(again.Publish.Skipped);
         Assert.Equal(before, await harness.DumpModelAsync());
     }
 

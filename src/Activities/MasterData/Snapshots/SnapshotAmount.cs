@@ -46,4 +46,19 @@ public static class SnapshotAmount
         normalized = text.ToString();
         return null;
     }
+
+    /// <summary>
+    /// The checked amount as a .NET decimal when that is exact (at most 28 significant digits, which covers real
+    /// amounts); false for the rare wider one, which is then cast from its text in SQL (exact, but slow in bulk).
+    /// </summary>
+    public static bool TryExact(string normalized, out decimal value)
+    {
+        value = 0;
+        var text = normalized.AsSpan().TrimStart("+-");
+        var dot = text.IndexOf('.');
+        var integerDigits = (dot < 0 ? text : text[..dot]).TrimStart('0').Length;
+        var fractionDigits = dot < 0 ? 0 : text[(dot + 1)..].TrimEnd('0').Length;
+        return integerDigits + fractionDigits <= 28
+            && decimal.TryParse(normalized, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
 }

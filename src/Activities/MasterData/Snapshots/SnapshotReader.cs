@@ -27,30 +27,47 @@ public static class SnapshotReader
         }
     }
 
-    /// <summary>SHA-256 of the file's bytes and its data rows (lines of the CSV after the header).</summary>
+    /// <summary>SHA-256 of the file's bytes and its data rows (lines of the CSV after the header), in one pass for a plain CSV.</summary>
     public static async Task<SnapshotFile> DescribeAsync(SnapshotSource source, string path, CancellationToken cancellationToken)
     {
-        string sha;
-        await using (var stream = File.OpenRead(path))
-            sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-
-        long lines = 0;
-        var endsWithNewline = true;
-        var any = false;
-        await using (var stream = Open(path))
+        var zipped = path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        var lines = new LineCounter();
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
         {
-            var buffer = new byte[1 << 16];
             int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                any = true;
-                var span = buffer.AsSpan(0, read);
-                lines += span.Count((byte)'\n');
-                endsWithNewline = span[^1] == '\n';
+                sha.AppendData(buffer, 0, read);
+                if (!zipped) lines.Add(buffer.AsSpan(0, read));
             }
         }
-        if (any && !endsWithNewline) lines++;
-        return new SnapshotFile(source, path, sha, new FileInfo(path).Length, Math.Max(0, lines - 1));
+        if (zipped)
+        {
+            await using var entry = Open(path);
+            int read;
+            while ((read = await entry.ReadAsync(buffer, cancellationToken)) > 0)
+                lines.Add(buffer.AsSpan(0, read));
+        }
+        return new SnapshotFile(source, path, Convert.ToHexStringLower(sha.GetHashAndReset()), new FileInfo(path).Length, Math.Max(0, lines.Lines - 1));
+    }
+
+    private sealed class LineCounter
+    {
+        private long _newlines;
+        private bool _any;
+        private bool _endsWithNewline = true;
+
+        public long Lines => _any && !_endsWithNewline ? _newlines + 1 : _newlines;
+
+        public void Add(ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.IsEmpty) return;
+            _any = true;
+            _newlines += bytes.Count((byte)'\n');
+            _endsWithNewline = bytes[^1] == '\n';
+        }
     }
 
     /// <summary>The entry's stream, which also closes the archive.</summary>

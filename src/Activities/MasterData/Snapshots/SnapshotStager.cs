@@ -125,8 +125,9 @@ public static class SnapshotStager
                             outside++;
                             continue;
                         }
+                        var exact = SnapshotAmount.TryExact(amount, out var value);
                         rows.CreateRow().AppendValue(line).AppendValue(hash).AppendValue(id).AppendValue(user)
-                            .AppendValue(occurredAt).AppendValue(status).AppendValue(amount).AppendValue(currency).AppendValue(channel)
+                            .AppendValue(occurredAt).AppendValue(status).AppendValue(exact ? value : null).AppendValue(exact ? null : amount).AppendValue(currency).AppendValue(channel)
                             .AppendValue(isNonPositive).EndRow();
                         staged++;
                         if (isNonPositive) nonPositive++;
@@ -152,6 +153,6 @@ public static class SnapshotStager
     {
         SnapshotSource.Users => "line_number BIGINT, raw_hash BIGINT, user_id VARCHAR",
         SnapshotSource.Events => "line_number BIGINT, raw_hash BIGINT, id VARCHAR, user_id VARCHAR, occurred_at TIMESTAMP, event_name VARCHAR",
-        _ => "line_number BIGINT, raw_hash BIGINT, id VARCHAR, user_id VARCHAR, occurred_at TIMESTAMP, status VARCHAR, amount VARCHAR, currency VARCHAR, interface VARCHAR, non_positive BOOLEAN",
+        _ => "line_number BIGINT, raw_hash BIGINT, id VARCHAR, user_id VARCHAR, occurred_at TIMESTAMP, status VARCHAR, amount DECIMAL(38,18), amount_text VARCHAR, currency VARCHAR, interface VARCHAR, non_positive BOOLEAN",
     };
 }

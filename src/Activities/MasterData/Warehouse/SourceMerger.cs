@@ -15,13 +15,10 @@ public static class SourceMerger
     {
         var key = source == SnapshotSource.Users ? "user_id" : "id";
         var stage = SnapshotStager.StageTable(source);
+        // The last line of an id wins; when it has exact duplicates they are the same content, so any of them will do.
         await connection.ExecuteAsync($"""
             CREATE OR REPLACE TEMP TABLE cln AS
-            SELECT * EXCLUDE (dup_rank, version) FROM (
-                SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY line_number DESC) AS version
-                FROM (SELECT *, row_number() OVER (PARTITION BY {key}, raw_hash ORDER BY line_number DESC) AS dup_rank FROM {stage})
-                WHERE dup_rank = 1)
-            WHERE version = 1;
+            SELECT {(source is SnapshotSource.Deposits or SnapshotSource.Withdrawals ? "* EXCLUDE (amount_text) REPLACE (coalesce(amount, CAST(amount_text AS DECIMAL(38,18))) AS amount)" : "*")} FROM {stage} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY line_number DESC) = 1;
             """, cancellationToken);
         var staged = await connection.ScalarAsync<long>($"SELECT count(*) FROM {stage}", cancellationToken);
         var distinct = await connection.ScalarAsync<long>($"SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM {stage})", cancellationToken);
@@ -53,20 +50,21 @@ public static class SourceMerger
                 await connection.ExecuteAsync($"""
                     CREATE OR REPLACE TEMP TABLE chg AS
                     SELECT c.id, c.user_id, c.occurred_at, CAST(c.occurred_at AS DATE) AS date_key, c.status,
-                           CAST(c.amount AS DECIMAL(38,18)) AS amount, c.currency, c.interface, c.non_positive,
+                           c.amount, c.currency, c.interface, c.non_positive,
                            f.user_id AS old_user_id, f.date_key AS old_date_key, f.transaction_id IS NULL AS is_new
                     FROM cln c
                     LEFT JOIN (SELECT * FROM fct_transaction WHERE transaction_type = '{type}') f ON f.transaction_id = c.id
                     WHERE f.transaction_id IS NULL
                        OR f.user_id <> c.user_id OR f.occurred_at <> c.occurred_at OR f.status <> c.status
-                       OR f.amount <> CAST(c.amount AS DECIMAL(38,18)) OR f.currency_code <> c.currency
+                       OR f.amount <> c.amount OR f.currency_code <> c.currency
                        OR f.interface IS DISTINCT FROM c.interface;
-                    MERGE INTO fct_transaction f
-                    USING chg c ON f.transaction_type = '{type}' AND f.transaction_id = c.id
-                    WHEN MATCHED THEN UPDATE SET user_id = c.user_id, occurred_at = c.occurred_at, date_key = c.date_key,
-                        status = c.status, amount = c.amount, currency_code = c.currency, interface = c.interface, is_flagged = c.non_positive
-                    WHEN NOT MATCHED THEN INSERT (transaction_type, transaction_id, user_id, occurred_at, date_key, status, amount, currency_code, interface, is_flagged)
-                        VALUES ('{type}', c.id, c.user_id, c.occurred_at, c.date_key, c.status, c.amount, c.currency, c.interface, c.non_positive);
+                    UPDATE fct_transaction f
+                    SET user_id = c.user_id, occurred_at = c.occurred_at, date_key = c.date_key, status = c.status, amount = c.amount,
+                        currency_code = c.currency, interface = c.interface, is_flagged = c.non_positive
+                    FROM chg c
+                    WHERE NOT c.is_new AND f.transaction_type = '{type}' AND f.transaction_id = c.id;
+                    INSERT INTO fct_transaction (transaction_type, transaction_id, user_id, occurred_at, date_key, status, amount, currency_code, interface, is_flagged)
+                    SELECT '{type}', id, user_id, occurred_at, date_key, status, amount, currency, interface, non_positive FROM chg WHERE is_new;
                     INSERT INTO etl_pending
                     SELECT user_id, date_key FROM chg
                     UNION SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new;
@@ -85,14 +83,14 @@ public static class SourceMerger
                     WHERE f.event_id IS NULL OR f.user_id <> c.user_id OR f.occurred_at <> c.occurred_at OR f.event_name <> c.event_name;
                     DELETE FROM fct_login WHERE event_id IN (SELECT id FROM chg WHERE old_event_name = 'login' AND event_name <> 'login');
                     DELETE FROM fct_user_event WHERE event_id IN (SELECT id FROM chg WHERE old_event_name <> 'login' AND event_name = 'login');
-                    MERGE INTO fct_login f
-                    USING (SELECT * FROM chg WHERE event_name = 'login') c ON f.event_id = c.id
-                    WHEN MATCHED THEN UPDATE SET user_id = c.user_id, occurred_at = c.occurred_at, date_key = c.date_key
-                    WHEN NOT MATCHED THEN INSERT (event_id, user_id, occurred_at, date_key) VALUES (c.id, c.user_id, c.occurred_at, c.date_key);
-                    MERGE INTO fct_user_event f
-                    USING (SELECT * FROM chg WHERE event_name <> 'login') c ON f.event_id = c.id
-                    WHEN MATCHED THEN UPDATE SET user_id = c.user_id, event_name = c.event_name, occurred_at = c.occurred_at, date_key = c.date_key
-                    WHEN NOT MATCHED THEN INSERT (event_id, user_id, event_name, occurred_at, date_key) VALUES (c.id, c.user_id, c.event_name, c.occurred_at, c.date_key);
+                    UPDATE fct_login f SET user_id = c.user_id, occurred_at = c.occurred_at, date_key = c.date_key
+                    FROM chg c WHERE c.old_event_name = 'login' AND c.event_name = 'login' AND f.event_id = c.id;
+                    INSERT INTO fct_login SELECT id, user_id, occurred_at, date_key FROM chg
+                    WHERE event_name = 'login' AND (is_new OR old_event_name <> 'login');
+                    UPDATE fct_user_event f SET user_id = c.user_id, event_name = c.event_name, occurred_at = c.occurred_at, date_key = c.date_key
+                    FROM chg c WHERE c.old_event_name <> 'login' AND c.event_name <> 'login' AND f.event_id = c.id;
+                    INSERT INTO fct_user_event SELECT id, user_id, event_name, occurred_at, date_key FROM chg
+                    WHERE event_name <> 'login' AND (is_new OR old_event_name = 'login');
                     INSERT INTO etl_pending
                     SELECT user_id, date_key FROM chg
                     UNION SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new;
