@@ -60,5 +60,17 @@ public sealed class SnapshotGeneratorTests : IDisposable
         Assert.True(active > 0);
     }
 
+    [Fact]
+    public async Task WriteDemoAsync_Twice_RewritesTheSameDemoFolder()
+    {
+        var first = await _harness.Generator.WriteDemoAsync(_harness.DataDirectory, CancellationToken.None);
+        var fingerprint = Fingerprint(first.Directory);
+        var second = await _harness.Generator.WriteDemoAsync(_harness.DataDirectory, CancellationToken.None);
+
+        Assert.Equal(Path.Combine(_harness.DataDirectory.Root, "demo", "master-data-snapshot"), second.Directory);
+        Assert.Equal(fingerprint, Fingerprint(second.Directory));
+        Assert.NotNull(SnapshotLayout.Find(second.Directory, SnapshotSource.Deposits));
+    }
+
     public void Dispose() => _harness.Dispose();
 }

@@ -32,6 +32,13 @@ public sealed class SnapshotGenerator(TimeProvider time)
     private static readonly (string Name, double Weight)[] EventNames =
         [("login", 55), ("logout", 20), ("app_open", 10), ("2fa_enabled", 5), ("password_reset", 5), ("kyc_submitted", 5)];
 
+    /// <summary>The folder <c>serve --demo</c> generates into: <c>demo/master-data-snapshot</c> under the data dir.</summary>
+    public static string DemoFolder(BitsoWorkflows.Engine.Hosting.DataDirectory dataDirectory) => dataDirectory.Folder("demo", "master-data-snapshot");
+
+    /// <summary>Writes the default-sized demo snapshot into <see cref="DemoFolder"/>; point the workflow's <c>sourceDir</c> at the result's directory.</summary>
+    public Task<GeneratedSnapshot> WriteDemoAsync(BitsoWorkflows.Engine.Hosting.DataDirectory dataDirectory, CancellationToken cancellationToken) =>
+        WriteAsync(DemoFolder(dataDirectory), new SnapshotGeneratorOptions { ZipDeposits = true }, cancellationToken);
+
     public async Task<GeneratedSnapshot> WriteAsync(string directory, SnapshotGeneratorOptions options, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Users);
@@ -50,7 +57,7 @@ public sealed class SnapshotGenerator(TimeProvider time)
         string[] users = options.UserIds is { Count: > 0 } given ? [.. given] : Enumerable.Range(0, options.Users).Select(_ => HexId(random)).ToArray();
         var ghosts = Enumerable.Range(0, Math.Max(3, options.Users / 50)).Select(_ => HexId(random)).ToArray();
 
-        await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Users)), zip: false))
+        await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Users)), zip: false, end))
         {
             await writer.WriteLineAsync("user_id");
             await writer.WriteLineAsync(""); // the public snapshot has an empty line 2
@@ -70,11 +77,11 @@ public sealed class SnapshotGenerator(TimeProvider time)
         }
 
         var generator = new RowWriter(random, options.DirtShare, users, ghosts, dirt);
-        await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Deposits)), options.ZipDeposits))
+        await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Deposits)), options.ZipDeposits, end))
             lines["deposits"] = await generator.WriteTransactionsAsync(writer, withdrawals: false, options.Deposits, start, end, firstId: 1_000, cancellationToken);
-        await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Withdrawals)), zip: false))
+        await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Withdrawals)), zip: false, end))
             lines["withdrawals"] = await generator.WriteTransactionsAsync(writer, withdrawals: true, options.Withdrawals, start, end, firstId: 1_000, cancellationToken);
-        await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Events)), zip: false))
+        await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Events)), zip: false, end))
             lines["events"] = await generator.WriteEventsAsync(writer, options.Events, start, end, cancellationToken);
 
         return new GeneratedSnapshot(Path.GetFullPath(directory), end, lines, dirt);
@@ -87,11 +94,13 @@ public sealed class SnapshotGenerator(TimeProvider time)
         return Convert.ToHexStringLower(bytes);
     }
 
-    private static StreamWriter CreateWriter(string path, bool zip)
+    private static StreamWriter CreateWriter(string path, bool zip, DateTimeOffset modified)
     {
         if (!zip) return new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 20) { NewLine = "\n" };
+        File.Delete(path + ".zip");
         var archive = ZipFile.Open(path + ".zip", ZipArchiveMode.Create);
         var entry = archive.CreateEntry(Path.GetFileName(path), CompressionLevel.Fastest);
+        entry.LastWriteTime = modified; // the entry's time comes from the injected clock, so the zip is reproducible
         return new ZipEntryWriter(archive, entry.Open());
     }
 

@@ -4,7 +4,7 @@ namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 /// Validates amounts as plain decimal text that fits the warehouse's exact <c>DECIMAL(38,18)</c>, so the text can be
 /// cast in SQL without rounding (a .NET decimal has only 28–29 significant digits, too few for 18 decimals).
 /// </summary>
-public static class SnapshotAmount
+internal static class SnapshotAmount
 {
     public const int Scale = 18;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 
 /// <summary>Opens snapshot files (plain CSV or a zip holding one CSV) as text, and fingerprints them.</summary>
-public static class SnapshotReader
+internal static class SnapshotReader
 {
     /// <summary>The CSV bytes; for a zip, its single CSV entry, streamed without unpacking to disk.</summary>
     public static Stream Open(string path)

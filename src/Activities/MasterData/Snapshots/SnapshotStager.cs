@@ -11,7 +11,7 @@ namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 /// and the unparsable ones, with the reason and raw line, to <c>stg_rejects_&lt;source&gt;</c>.
 /// Duplicates are resolved afterwards in SQL (see <see cref="SourceMerger"/>), where the whole window is visible.
 /// </summary>
-public static class SnapshotStager
+internal static class SnapshotStager
 {
     public static string StageTable(SnapshotSource source) => "stg_" + SnapshotLayout.Name(source);
 

@@ -5,7 +5,7 @@ namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 /// 0–7 fraction digits and an optional offset (<c>Z</c>, <c>+hh</c>, <c>+hh:mm</c>, <c>+hhmm</c>; none means UTC).
 /// Hand-written because it runs for every one of millions of rows.
 /// </summary>
-public static class SnapshotTimestamp
+internal static class SnapshotTimestamp
 {
     /// <summary>The instant as a UTC <see cref="DateTime"/>, or false when the text is not such a timestamp.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out DateTime utc)

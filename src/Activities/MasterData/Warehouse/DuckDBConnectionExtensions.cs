@@ -3,7 +3,7 @@ using DuckDB.NET.Data;
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 
 /// <summary>Small conveniences over ADO.NET commands for the warehouse code.</summary>
-public static class DuckDBConnectionExtensions
+internal static class DuckDBConnectionExtensions
 {
     public static async Task<int> ExecuteAsync(this DuckDBConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -3,7 +3,7 @@ using DuckDB.NET.Data;
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 
 /// <summary>Keeps <c>etl_load_history</c>: the last load of each table, which the Studio's data page shows.</summary>
-public static class LoadHistory
+internal static class LoadHistory
 {
     public static async Task RecordAsync(DuckDBConnection connection, IEnumerable<string> tables, DateOnly logicalDate, string runId, DateTimeOffset loadedAt, long rowsChanged, CancellationToken cancellationToken)
     {

@@ -42,28 +42,32 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
         DELETE FROM fct_user_daily d USING aff a WHERE d.user_id = a.user_id AND a.from_date IS NOT NULL AND d.date_key >= a.from_date;
         INSERT INTO fct_user_daily
         WITH activity AS (
-            SELECT user_id, date_key,
-                   CASE WHEN transaction_type = 'deposit' AND status = 'complete' THEN 1 ELSE 0 END AS deposit,
-                   CASE WHEN transaction_type = 'deposit' THEN 1 ELSE 0 END AS deposit_attempt,
-                   CASE WHEN transaction_type = 'withdrawal' AND status = 'complete' THEN 1 ELSE 0 END AS withdrawal,
-                   CASE WHEN transaction_type = 'withdrawal' THEN 1 ELSE 0 END AS withdrawal_attempt,
+            SELECT t.user_id, t.date_key,
+                   CASE WHEN t.transaction_type = 'deposit' AND t.status = 'complete' THEN 1 ELSE 0 END AS deposit,
+                   CASE WHEN t.transaction_type = 'deposit' THEN 1 ELSE 0 END AS deposit_attempt,
+                   CASE WHEN t.transaction_type = 'withdrawal' AND t.status = 'complete' THEN 1 ELSE 0 END AS withdrawal,
+                   CASE WHEN t.transaction_type = 'withdrawal' THEN 1 ELSE 0 END AS withdrawal_attempt,
                    0 AS login
-            FROM fct_transaction WHERE user_id IN (SELECT user_id FROM aff WHERE from_date IS NOT NULL)
+            FROM fct_transaction t JOIN aff a ON a.user_id = t.user_id
+            WHERE t.date_key >= $from_floor AND t.date_key >= a.from_date
             UNION ALL
-            SELECT user_id, date_key, 0, 0, 0, 0, 1 FROM fct_login WHERE user_id IN (SELECT user_id FROM aff WHERE from_date IS NOT NULL)),
+            SELECT l.user_id, l.date_key, 0, 0, 0, 0, 1
+            FROM fct_login l JOIN aff a ON a.user_id = l.user_id
+            WHERE l.date_key >= $from_floor AND l.date_key >= a.from_date),
         days AS (
             SELECT user_id, date_key, sum(deposit) AS deposits, sum(deposit_attempt) AS deposit_attempts,
                    sum(withdrawal) AS withdrawals, sum(withdrawal_attempt) AS withdrawal_attempts, sum(login) AS logins
             FROM activity GROUP BY user_id, date_key),
-        running AS (
-            SELECT *,
-                   sum(deposits) OVER (PARTITION BY user_id ORDER BY date_key ROWS UNBOUNDED PRECEDING) AS cumulative_deposits,
-                   sum(deposit_attempts) OVER (PARTITION BY user_id ORDER BY date_key ROWS UNBOUNDED PRECEDING) AS cumulative_deposit_attempts
-            FROM days)
+        -- Cumulative counts never decrease, so the running total before the first changed day is the max of the rows kept.
+        base AS (
+            SELECT a.user_id, coalesce(max(d.cumulative_deposit_count), 0) AS deposits, coalesce(max(d.cumulative_deposit_attempt_count), 0) AS deposit_attempts
+            FROM aff a LEFT JOIN fct_user_daily d ON d.user_id = a.user_id
+            WHERE a.from_date IS NOT NULL
+            GROUP BY a.user_id)
         SELECT r.user_id, r.date_key, r.deposits, r.deposit_attempts, r.withdrawals, r.withdrawal_attempts, r.logins,
-               r.cumulative_deposits, r.cumulative_deposit_attempts
-        FROM running r JOIN aff a ON a.user_id = r.user_id
-        WHERE r.date_key >= a.from_date;
+               b.deposits + sum(r.deposits) OVER (PARTITION BY r.user_id ORDER BY r.date_key ROWS UNBOUNDED PRECEDING),
+               b.deposit_attempts + sum(r.deposit_attempts) OVER (PARTITION BY r.user_id ORDER BY r.date_key ROWS UNBOUNDED PRECEDING)
+        FROM days r JOIN base b ON b.user_id = r.user_id;
 
         DELETE FROM dim_currency;
         INSERT INTO dim_currency
@@ -99,7 +103,9 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
         await connection.ExecuteAsync("BEGIN TRANSACTION", cancellationToken);
         try
         {
-            await connection.ExecuteAsync(Sql, cancellationToken);
+            // A constant lower bound lets DuckDB skip the row groups of older days (facts arrive roughly in time order).
+            var floor = await connection.ScalarAsync<DateTime?>("SELECT CAST(min(date_key) AS TIMESTAMP) FROM etl_pending", cancellationToken);
+            await connection.ExecuteAsync(Sql.Replace("$from_floor", floor is { } f ? $"DATE '{f:yyyy-MM-dd}'" : "DATE '9999-12-31'"), cancellationToken);
             var daily = await connection.ScalarAsync<long>(
                 "SELECT count(*) FROM fct_user_daily d JOIN aff a ON a.user_id = d.user_id WHERE d.date_key >= a.from_date", cancellationToken);
             var currencies = await connection.ScalarAsync<long>("SELECT count(*) FROM dim_currency", cancellationToken);

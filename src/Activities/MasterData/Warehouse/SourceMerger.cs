@@ -8,7 +8,7 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 /// dropped, of several versions of an id the last line wins, and only new or changed rows touch the facts. Every
 /// user and day whose facts changed is queued in <c>etl_pending</c> for <see cref="ModelBuilder"/>.
 /// </summary>
-public static class SourceMerger
+internal static class SourceMerger
 {
     /// <summary>Builds <c>cln_&lt;source&gt;</c> from the stage table; returns (duplicates, superseded, clean rows, flagged).</summary>
     public static async Task<(long Duplicates, long Superseded, long Clean, long Flagged)> DeduplicateAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken)

@@ -32,8 +32,8 @@ public sealed class WarehouseCatalog(WarehouseDatabase database)
         return tables;
     }
 
-    /// <summary>The most recent rejects of a source (or all sources), newest line first; for the Studio's data page.</summary>
-    public async Task<IReadOnlyList<(string Source, long LineNumber, string Reason, string RawLine)>> RejectsAsync(string? source, int limit, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="limit"/> rejects of a source (or of all sources when null), by source and line; for the Studio's data page.</summary>
+    public async Task<IReadOnlyList<WarehouseReject>> RejectsAsync(string? source, int limit, CancellationToken cancellationToken)
     {
         if (!database.Exists) return [];
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -42,9 +42,9 @@ public sealed class WarehouseCatalog(WarehouseDatabase database)
         command.Parameters.Add(new DuckDBParameter("source", (object?)source ?? DBNull.Value));
         command.Parameters.Add(new DuckDBParameter("limit", limit));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<(string, long, string, string)>();
+        var rows = new List<WarehouseReject>();
         while (await reader.ReadAsync(cancellationToken))
-            rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+            rows.Add(new WarehouseReject(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
         return rows;
     }
 }

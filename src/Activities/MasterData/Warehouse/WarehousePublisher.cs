@@ -31,7 +31,7 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
             var target = Path.Combine(dataDirectory.Folder("lake", "warehouse", table), table + ".parquet");
             var temporary = target + ".tmp";
             await connection.ExecuteAsync(
-                $"COPY (SELECT * FROM {table} ORDER BY {WarehouseSchema.OrderBy(table)}) TO '{temporary.Replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd)",
+                $"COPY (SELECT * FROM {table} ORDER BY {WarehouseSchema.OrderBy(table)}) TO '{temporary.Replace("'", "''")}' (FORMAT parquet)",
                 cancellationToken);
             File.Move(temporary, target, overwrite: true);
         }
