@@ -44,6 +44,10 @@ internal static class SnapshotStager
         if (missing.Count > 0)
             throw new InvalidDataException($"Snapshot '{path}' lacks column(s) {string.Join(", ", missing)}; its header is '{string.Join(",", header)}'.");
         var index = required.ToDictionary(c => c, c => header.IndexOf(c));
+        var timestampIndex = source == SnapshotSource.Users ? -1 : index["event_timestamp"];
+        // Local dates this far outside the window cannot reach it whatever their offset (at most ±14 h).
+        DateOnly? firstLocalDay = from is { } f ? DateOnly.FromDateTime(f).AddDays(-1) : null;
+        DateOnly? lastLocalDay = to is { } t ? DateOnly.FromDateTime(t) : null;
 
         long read = 0, rejected = 0, outside = 0, staged = 0, nonPositive = 0;
         using var rows = connection.CreateAppender(StageTable(source));
@@ -53,6 +57,13 @@ internal static class SnapshotStager
         {
             if ((read & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
             read++;
+            if (timestampIndex >= 0 && csv.FieldCount > timestampIndex && LocalDay(csv.GetSpan(timestampIndex)) is { } localDay
+                && (localDay < firstLocalDay || localDay > lastLocalDay))
+            {
+                // A cheap skip of rows far outside the window: their other fields are checked by the run whose window holds them.
+                outside++;
+                continue;
+            }
             var raw = csv.RawRecord;
             if (raw.Length > 0 && raw[^1] == (byte)'\r') raw = raw[..^1];
             var hash = RawLineHash.Of(raw);
@@ -142,6 +153,26 @@ internal static class SnapshotStager
         rows.Close();
         rejects.Close();
         return new StageCounts(read, rejected, outside, staged, nonPositive);
+    }
+
+    /// <summary>The calendar date a timestamp field starts with (its local date), or null when it does not start with one.</summary>
+    private static DateOnly? LocalDay(ReadOnlySpan<byte> field)
+    {
+        field = field.TrimStart((byte)' ');
+        if (field.Length < 10 || field[4] != '-' || field[7] != '-') return null;
+        var year = 0;
+        var month = 0;
+        var day = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            if (i is 4 or 7) continue;
+            var digit = field[i] - '0';
+            if (digit is < 0 or > 9) return null;
+            if (i < 4) year = year * 10 + digit;
+            else if (i < 7) month = month * 10 + digit;
+            else day = day * 10 + digit;
+        }
+        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
     }
 
     private static string Field(CsvReader csv, int index) => csv.GetString(index) ?? "";
