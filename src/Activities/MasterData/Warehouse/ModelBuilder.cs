@@ -85,6 +85,14 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
         FROM bounds, generate_series(CAST(bounds.lo AS TIMESTAMP), CAST(bounds.hi AS TIMESTAMP), INTERVAL 1 DAY) AS g(d)
         WHERE bounds.lo IS NOT NULL;
 
+        -- Cumulative counts ripple forward: every month from the first changed day on is republished.
+        INSERT INTO etl_publish_pending
+        SELECT 'fct_user_daily', CAST(m AS DATE)
+        FROM (SELECT min(from_date) AS lo FROM aff) b, (SELECT max(date_key) AS hi FROM fct_user_daily) e,
+             generate_series(CAST(date_trunc('month', b.lo) AS TIMESTAMP), CAST(date_trunc('month', greatest(b.lo, coalesce(e.hi, b.lo))) AS TIMESTAMP), INTERVAL 1 MONTH) AS g(m)
+        WHERE b.lo IS NOT NULL;
+        INSERT INTO etl_publish_pending VALUES ('dim_user', NULL), ('dim_currency', NULL), ('dim_date', NULL);
+
         DELETE FROM etl_pending;
         """;
 

@@ -68,6 +68,8 @@ internal static class SourceMerger
                     INSERT INTO etl_pending
                     SELECT user_id, date_key FROM chg
                     UNION SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new;
+                    INSERT INTO etl_publish_pending
+                    SELECT DISTINCT 'fct_transaction', date_trunc('month', d) FROM (SELECT date_key AS d FROM chg UNION ALL SELECT old_date_key FROM chg WHERE NOT is_new);
                     """, cancellationToken);
                 break;
             case SnapshotSource.Events:
@@ -94,6 +96,9 @@ internal static class SourceMerger
                     INSERT INTO etl_pending
                     SELECT user_id, date_key FROM chg
                     UNION SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new;
+                    INSERT INTO etl_publish_pending
+                    SELECT DISTINCT t.name, date_trunc('month', d)
+                    FROM (SELECT date_key AS d FROM chg UNION ALL SELECT old_date_key FROM chg WHERE NOT is_new), (VALUES ('fct_login'), ('fct_user_event')) t(name);
                     """, cancellationToken);
                 break;
             default:

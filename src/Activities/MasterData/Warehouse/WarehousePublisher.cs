@@ -1,41 +1,87 @@
 using BitsoWorkflows.Engine.Hosting;
+using DuckDB.NET.Data;
 
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 
 /// <summary>
-/// Publishes every model table as one Parquet file, <c>lake/warehouse/&lt;table&gt;/&lt;table&gt;.parquet</c>, rows in
-/// natural-key order so an unchanged table gives the same file. Each file is written aside and moved into place.
-/// When no load changed anything since the last publish (same load history and snapshot checksums), it writes nothing.
+/// Publishes the model as Parquet under <c>lake/warehouse/&lt;table&gt;/</c>: the dimensions as <c>&lt;table&gt;.parquet</c>,
+/// the facts as one file per month of <c>date_key</c>, <c>month=YYYY-MM/data.parquet</c> (hive layout). Only what the
+/// loads changed since the last publish is rewritten (<c>etl_publish_pending</c>); a table never published, or whose
+/// folder is gone, is written whole. Rows are in natural-key order and each file is written aside and moved into place.
 /// </summary>
 public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory dataDirectory)
 {
-    private const string MarkerFile = "_published";
-
-    private const string FingerprintSql = """
-        SELECT coalesce((SELECT string_agg(table_name || '|' || run_id || '|' || CAST(loaded_at AS VARCHAR) || '|' || rows_changed, ';' ORDER BY table_name) FROM etl_load_history), '')
-            || '#' || coalesce((SELECT string_agg(source || '|' || sha256 || '|' || CAST(covered_to AS VARCHAR), ';' ORDER BY source) FROM etl_source_state), '')
-        """;
-
     public async Task<PublishResult> PublishAsync(CancellationToken cancellationToken)
     {
-        var folder = dataDirectory.Folder("lake", "warehouse");
-        var files = WarehouseSchema.ModelTables.Select(t => Path.Combine(folder, t, t + ".parquet")).ToList();
-        var marker = Path.Combine(folder, MarkerFile);
+        var root = dataDirectory.Folder("lake", "warehouse");
         await using var connection = await database.OpenAsync(cancellationToken);
-        var fingerprint = await connection.ScalarAsync<string>(FingerprintSql, cancellationToken) ?? "";
-        if (File.Exists(marker) && await File.ReadAllTextAsync(marker, cancellationToken) == fingerprint && files.All(File.Exists))
-            return new PublishResult(folder, files, Skipped: true);
+        var pending = new List<(string Table, DateTime? Month)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT DISTINCT table_name, CAST(month AS TIMESTAMP) FROM etl_publish_pending";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                pending.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetDateTime(1)));
+        }
 
+        var written = new List<string>();
         foreach (var table in WarehouseSchema.ModelTables)
         {
-            var target = Path.Combine(dataDirectory.Folder("lake", "warehouse", table), table + ".parquet");
-            var temporary = target + ".tmp";
-            await connection.ExecuteAsync(
-                $"COPY (SELECT * FROM {table} ORDER BY {WarehouseSchema.OrderBy(table)}) TO '{temporary.Replace("'", "''")}' (FORMAT parquet)",
-                cancellationToken);
-            File.Move(temporary, target, overwrite: true);
+            var folder = Path.Combine(root, table);
+            var whole = !Directory.Exists(folder) || pending.Any(p => p.Table == table && p.Month is null);
+            if (!WarehouseSchema.MonthlyTables.Contains(table))
+            {
+                if (whole || !File.Exists(Path.Combine(folder, table + ".parquet")))
+                    written.Add(await WriteAsync(connection, table, "true", Path.Combine(Directory.CreateDirectory(folder).FullName, table + ".parquet"), cancellationToken));
+                continue;
+            }
+
+            List<DateTime> months;
+            if (whole)
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                Directory.CreateDirectory(folder);
+                months = await MonthsAsync(connection, table, cancellationToken);
+            }
+            else
+            {
+                months = [.. pending.Where(p => p.Table == table && p.Month is not null).Select(p => p.Month!.Value).Distinct()];
+            }
+            foreach (var month in months.Order())
+            {
+                var partition = Path.Combine(folder, $"month={month:yyyy-MM}");
+                var filter = $"date_key >= DATE '{month:yyyy-MM-dd}' AND date_key < DATE '{month.AddMonths(1):yyyy-MM-dd}'";
+                if (await connection.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE {filter}", cancellationToken) == 0)
+                {
+                    if (Directory.Exists(partition)) Directory.Delete(partition, recursive: true);
+                    continue;
+                }
+                written.Add(await WriteAsync(connection, table, filter, Path.Combine(Directory.CreateDirectory(partition).FullName, "data.parquet"), cancellationToken));
+            }
         }
-        await File.WriteAllTextAsync(marker, fingerprint, cancellationToken);
-        return new PublishResult(folder, files, Skipped: false);
+
+        if (pending.Count > 0)
+            await connection.ExecuteAsync("DELETE FROM etl_publish_pending", cancellationToken);
+        return new PublishResult(root, written, Skipped: written.Count == 0);
+    }
+
+    private static async Task<string> WriteAsync(DuckDBConnection connection, string table, string filter, string target, CancellationToken cancellationToken)
+    {
+        var temporary = target + ".tmp";
+        await connection.ExecuteAsync(
+            $"COPY (SELECT * FROM {table} WHERE {filter} ORDER BY {WarehouseSchema.OrderBy(table)}) TO '{temporary.Replace("'", "''")}' (FORMAT parquet)",
+            cancellationToken);
+        File.Move(temporary, target, overwrite: true);
+        return target;
+    }
+
+    private static async Task<List<DateTime>> MonthsAsync(DuckDBConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT DISTINCT CAST(date_trunc('month', date_key) AS TIMESTAMP) FROM {table}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var months = new List<DateTime>();
+        while (await reader.ReadAsync(cancellationToken)) months.Add(reader.GetDateTime(0));
+        return months;
     }
 }

@@ -10,6 +10,9 @@ public static class WarehouseSchema
     public static readonly IReadOnlyList<string> ModelTables =
         ["dim_user", "dim_currency", "dim_date", "fct_transaction", "fct_login", "fct_user_event", "fct_user_daily"];
 
+    /// <summary>Model tables published as one Parquet file per month of <c>date_key</c>; the others are one file each.</summary>
+    public static readonly IReadOnlySet<string> MonthlyTables = new HashSet<string>(StringComparer.Ordinal) { "fct_transaction", "fct_login", "fct_user_event", "fct_user_daily" };
+
     /// <summary>Bookkeeping tables shown in the catalog next to the model.</summary>
     public static readonly IReadOnlyList<string> LoadTables = ["etl_rejects", "etl_load_history", "etl_source_state"];
 
@@ -97,6 +100,7 @@ public static class WarehouseSchema
             reason VARCHAR NOT NULL,
             raw_line VARCHAR NOT NULL);
         CREATE TABLE IF NOT EXISTS etl_pending (user_id VARCHAR NOT NULL, date_key DATE);
+        CREATE TABLE IF NOT EXISTS etl_publish_pending (table_name VARCHAR NOT NULL, month DATE);
         CREATE TABLE IF NOT EXISTS etl_source_state (
             source VARCHAR NOT NULL,
             sha256 VARCHAR NOT NULL,
