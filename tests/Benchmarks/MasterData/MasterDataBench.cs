@@ -125,7 +125,7 @@ public static class MasterDataBench
             Console.WriteLine();
             Console.WriteLine($"{label} for {day:yyyy-MM-dd}: {seconds:F2} s wall, {(Cpu() - cpu).TotalSeconds:F1} s CPU (extract+checksums {extract:F2}, loads {load:F2}, model {build:F2}, publish {publish:F2})");
             foreach (var l in loads)
-                Console.WriteLine($"  {l.Source,-12} read {l.Read,10:N0} loaded {l.Loaded,10:N0} new {l.Inserted,10:N0} changed {l.Updated,6:N0} dup {l.Duplicates,6:N0} superseded {l.Superseded,6:N0} rejected {l.Rejected,6:N0} flagged {l.Flagged,6:N0}{(l.Unchanged ? " (unchanged)" : "")}");
+                Console.WriteLine($"  {l.Source,-12} read {l.Read,10:N0} loaded {l.Loaded,10:N0} new {l.Inserted,10:N0} changed {l.Updated,6:N0} dup {l.Duplicates,6:N0} superseded {l.Superseded,6:N0} rejected {l.Rejected,6:N0} flagged {l.Flagged,6:N0}{(l.Unchanged ? " (unchanged)" : $" stage {l.StageTime.TotalSeconds:F1} s merge {l.MergeTime.TotalSeconds:F1} s")}");
             Console.WriteLine($"  model: {model.UsersRecomputed:N0} users recomputed, {model.DailyRowsWritten:N0} daily rows written; publish {(published.Skipped ? "skipped (nothing changed)" : "wrote " + published.Files.Count + " files")}");
             return seconds;
         }

@@ -180,6 +180,10 @@ internal static class SnapshotStager
     private static bool InWindow(DateTime occurredAt, DateTime? from, DateTime? to) =>
         (from is null || occurredAt >= from) && (to is null || occurredAt < to);
 
+    /// <summary>The columns of <c>stg_&lt;source&gt;</c>, in order.</summary>
+    public static IEnumerable<string> StageColumnNames(SnapshotSource source) =>
+        StageColumns(source).Split(", ").Select(c => c.Split(' ')[0]);
+
     private static string StageColumns(SnapshotSource source) => source switch
     {
         SnapshotSource.Users => "line_number BIGINT, raw_hash BIGINT, user_id VARCHAR",

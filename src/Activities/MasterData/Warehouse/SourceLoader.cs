@@ -30,7 +30,10 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
 
         try
         {
+            var started = time.GetTimestamp();
             var staged = await SnapshotStager.StageAsync(connection, source, file.Path, from, to, cancellationToken);
+            var stageTime = time.GetElapsedTime(started);
+            started = time.GetTimestamp();
             var (duplicates, superseded, clean, flagged) = await SourceMerger.DeduplicateAsync(connection, source, cancellationToken);
             var result = new SourceLoadResult(name, file.Sha256, false, from, to, staged.Read, staged.Rejected, staged.OutsideWindow, duplicates, superseded, clean, 0, 0, flagged);
 
@@ -50,7 +53,7 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
                             $"{name}: {result.Rejected} of {result.Read} rows rejected ({result.RejectShare:P2}), more than the allowed {maxRejectShare:P2}; see etl_rejects (source = '{name}'). No facts were changed.");
                     }
                     var (inserted, updated) = await SourceMerger.MergeAsync(connection, source, cancellationToken);
-                    result = result with { Inserted = inserted, Updated = updated };
+                    result = result with { Inserted = inserted, Updated = updated, StageTime = stageTime, MergeTime = time.GetElapsedTime(started) };
                     await WriteStateAsync(connection, name, file.Sha256, state, from, to, runId, cancellationToken);
                     string[] tables = source switch
                     {

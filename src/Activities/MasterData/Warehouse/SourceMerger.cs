@@ -6,27 +6,36 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 /// <summary>
 /// Turns a staged source into clean rows and merges them by natural key (source + id): exact duplicate lines are
 /// dropped, of several versions of an id the last line wins, and only new or changed rows touch the facts. Every
-/// user and day whose facts changed is queued in <c>etl_pending</c> for <see cref="ModelBuilder"/>.
+/// user whose facts changed is queued in <c>etl_pending</c> with the earliest changed day, for <see cref="ModelBuilder"/>.
 /// </summary>
 internal static class SourceMerger
 {
-    /// <summary>Builds <c>cln_&lt;source&gt;</c> from the stage table; returns (duplicates, superseded, clean rows, flagged).</summary>
+    /// <summary>Builds <c>cln</c> from the stage table; returns (duplicates, superseded, clean rows, flagged).</summary>
     public static async Task<(long Duplicates, long Superseded, long Clean, long Flagged)> DeduplicateAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken)
     {
         var key = source == SnapshotSource.Users ? "user_id" : "id";
-        var stage = SnapshotStager.StageTable(source);
-        // The last line of an id wins; when it has exact duplicates they are the same content, so any of them will do.
+        var columns = SnapshotStager.StageColumnNames(source).Where(c => c != key).ToList();
+        var transactions = source is SnapshotSource.Deposits or SnapshotSource.Withdrawals;
+        var select = columns.Where(c => c != "amount_text").Select(c => c == "amount" && transactions
+            ? "coalesce(r.amount, CAST(r.amount_text AS DECIMAL(38,18))) AS amount"
+            : $"r.{c} AS {c}");
+        // One hash aggregate per id: the last line wins (its exact duplicates have the same content), and the line
+        // and distinct-content counts give the duplicates and superseded versions.
         await connection.ExecuteAsync($"""
-            CREATE OR REPLACE TEMP TABLE cln AS
-            SELECT {(source is SnapshotSource.Deposits or SnapshotSource.Withdrawals ? "* EXCLUDE (amount_text) REPLACE (coalesce(amount, CAST(amount_text AS DECIMAL(38,18))) AS amount)" : "*")} FROM {stage} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY line_number DESC) = 1;
+            CREATE OR REPLACE TEMP TABLE grp AS
+            SELECT {key} AS k, count(*) AS lines, count(DISTINCT raw_hash) AS versions,
+                   arg_max(struct_pack({string.Join(", ", columns)}), line_number) AS r
+            FROM {SnapshotStager.StageTable(source)} GROUP BY {key};
+            CREATE OR REPLACE TEMP TABLE cln AS SELECT k AS {key}, {string.Join(", ", select)} FROM grp;
             """, cancellationToken);
-        var staged = await connection.ScalarAsync<long>($"SELECT count(*) FROM {stage}", cancellationToken);
-        var distinct = await connection.ScalarAsync<long>($"SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM {stage})", cancellationToken);
-        var clean = await connection.ScalarAsync<long>("SELECT count(*) FROM cln", cancellationToken);
-        var flagged = source is SnapshotSource.Deposits or SnapshotSource.Withdrawals
-            ? await connection.ScalarAsync<long>("SELECT count(*) FROM cln WHERE non_positive", cancellationToken)
-            : 0;
-        return (staged - distinct, distinct - clean, clean, flagged);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT CAST(coalesce(sum(lines - versions), 0) AS BIGINT), CAST(coalesce(sum(versions - 1), 0) AS BIGINT), count(*) FROM grp";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (duplicates, superseded, clean) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        var flagged = transactions ? await connection.ScalarAsync<long>("SELECT count(*) FROM cln WHERE non_positive", cancellationToken) : 0;
+        await connection.ExecuteAsync("DROP TABLE grp", cancellationToken);
+        return (duplicates, superseded, clean, flagged);
     }
 
     /// <summary>Merges <c>cln</c> into the source's fact tables; returns (inserted, updated).</summary>
@@ -66,8 +75,8 @@ internal static class SourceMerger
                     INSERT INTO fct_transaction (transaction_type, transaction_id, user_id, occurred_at, date_key, status, amount, currency_code, interface, is_flagged)
                     SELECT '{type}', id, user_id, occurred_at, date_key, status, amount, currency, interface, non_positive FROM chg WHERE is_new;
                     INSERT INTO etl_pending
-                    SELECT user_id, date_key FROM chg
-                    UNION SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new;
+                    SELECT user_id, min(date_key) FROM (SELECT user_id, date_key FROM chg UNION ALL SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new)
+                    GROUP BY user_id;
                     INSERT INTO etl_publish_pending
                     SELECT DISTINCT 'fct_transaction', date_trunc('month', d) FROM (SELECT date_key AS d FROM chg UNION ALL SELECT old_date_key FROM chg WHERE NOT is_new);
                     """, cancellationToken);
@@ -94,8 +103,8 @@ internal static class SourceMerger
                     INSERT INTO fct_user_event SELECT id, user_id, event_name, occurred_at, date_key FROM chg
                     WHERE event_name <> 'login' AND (is_new OR old_event_name = 'login');
                     INSERT INTO etl_pending
-                    SELECT user_id, date_key FROM chg
-                    UNION SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new;
+                    SELECT user_id, min(date_key) FROM (SELECT user_id, date_key FROM chg UNION ALL SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new)
+                    GROUP BY user_id;
                     INSERT INTO etl_publish_pending
                     SELECT DISTINCT t.name, date_trunc('month', d)
                     FROM (SELECT date_key AS d FROM chg UNION ALL SELECT old_date_key FROM chg WHERE NOT is_new), (VALUES ('fct_login'), ('fct_user_event')) t(name);
