@@ -10,7 +10,7 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 /// </summary>
 internal static class SourceMerger
 {
-    /// <summary>Builds <c>cln</c> from the stage table; returns (duplicates, superseded, clean rows, flagged).</summary>
+    /// <summary>Builds <c>grp</c> and the view <c>cln</c> over it from the stage table; returns (duplicates, superseded, clean rows, flagged).</summary>
     public static async Task<(long Duplicates, long Superseded, long Clean, long Flagged)> DeduplicateAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken)
     {
         var key = source == SnapshotSource.Users ? "user_id" : "id";
@@ -26,7 +26,7 @@ internal static class SourceMerger
             SELECT {key} AS k, count(*) AS lines, count(DISTINCT raw_hash) AS versions,
                    arg_max(struct_pack({string.Join(", ", columns)}), line_number) AS r
             FROM {SnapshotStager.StageTable(source)} GROUP BY {key};
-            CREATE OR REPLACE TEMP TABLE cln AS SELECT k AS {key}, {string.Join(", ", select)} FROM grp;
+            CREATE OR REPLACE TEMP VIEW cln AS SELECT k AS {key}, {string.Join(", ", select)} FROM grp;
             """, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT CAST(coalesce(sum(lines - versions), 0) AS BIGINT), CAST(coalesce(sum(versions - 1), 0) AS BIGINT), count(*) FROM grp";
@@ -34,7 +34,6 @@ internal static class SourceMerger
         await reader.ReadAsync(cancellationToken);
         var (duplicates, superseded, clean) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
         var flagged = transactions ? await connection.ScalarAsync<long>("SELECT count(*) FROM cln WHERE non_positive", cancellationToken) : 0;
-        await connection.ExecuteAsync("DROP TABLE grp", cancellationToken);
         return (duplicates, superseded, clean, flagged);
     }
 
@@ -106,8 +105,9 @@ internal static class SourceMerger
                     SELECT user_id, min(date_key) FROM (SELECT user_id, date_key FROM chg UNION ALL SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new)
                     GROUP BY user_id;
                     INSERT INTO etl_publish_pending
-                    SELECT DISTINCT t.name, date_trunc('month', d)
-                    FROM (SELECT date_key AS d FROM chg UNION ALL SELECT old_date_key FROM chg WHERE NOT is_new), (VALUES ('fct_login'), ('fct_user_event')) t(name);
+                    SELECT t.name, m.month
+                    FROM (SELECT DISTINCT date_trunc('month', d) AS month FROM (SELECT date_key AS d FROM chg UNION ALL SELECT old_date_key FROM chg WHERE NOT is_new)) m,
+                         (VALUES ('fct_login'), ('fct_user_event')) t(name);
                     """, cancellationToken);
                 break;
             default:
@@ -130,5 +130,8 @@ internal static class SourceMerger
             """, cancellationToken);
 
     public static Task DropStagingAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync($"DROP TABLE IF EXISTS {SnapshotStager.StageTable(source)}; DROP TABLE IF EXISTS {SnapshotStager.RejectTable(source)};", cancellationToken);
+        connection.ExecuteAsync($"""
+            DROP VIEW IF EXISTS cln; DROP TABLE IF EXISTS grp; DROP TABLE IF EXISTS chg;
+            DROP TABLE IF EXISTS {SnapshotStager.StageTable(source)}; DROP TABLE IF EXISTS {SnapshotStager.RejectTable(source)};
+            """, cancellationToken);
 }
