@@ -19,20 +19,26 @@ internal static class SourceMerger
         var select = columns.Where(c => c != "amount_text").Select(c => c == "amount" && transactions
             ? "coalesce(r.amount, CAST(r.amount_text AS DECIMAL(38,18))) AS amount"
             : $"r.{c} AS {c}");
-        // One hash aggregate per id: the last line wins (its exact duplicates have the same content), and the line
-        // and distinct-content counts give the duplicates and superseded versions.
+        // One hash aggregate per id keeps its last line (exact duplicates of it have the same content). Only ids with
+        // several lines (few) are looked at again to tell exact duplicates from other versions.
+        var stage = SnapshotStager.StageTable(source);
         await connection.ExecuteAsync($"""
             CREATE OR REPLACE TEMP TABLE grp AS
-            SELECT {key} AS k, count(*) AS lines, count(DISTINCT raw_hash) AS versions,
-                   arg_max(struct_pack({string.Join(", ", columns)}), line_number) AS r
-            FROM {SnapshotStager.StageTable(source)} GROUP BY {key};
+            SELECT {key} AS k, count(*) AS lines, arg_max(struct_pack({string.Join(", ", columns)}), line_number) AS r
+            FROM {stage} GROUP BY {key};
             CREATE OR REPLACE TEMP VIEW cln AS SELECT k AS {key}, {string.Join(", ", select)} FROM grp;
             """, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT CAST(coalesce(sum(lines - versions), 0) AS BIGINT), CAST(coalesce(sum(versions - 1), 0) AS BIGINT), count(*) FROM grp";
+        command.CommandText = $"""
+            SELECT (SELECT count(*) FROM grp),
+                   (SELECT count(*) FROM grp WHERE lines > 1),
+                   (SELECT CAST(coalesce(sum(lines), 0) AS BIGINT) FROM grp WHERE lines > 1),
+                   (SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM {stage} WHERE {key} IN (SELECT k FROM grp WHERE lines > 1)))
+            """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        var (duplicates, superseded, clean) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        var (clean, repeatedIds, repeatedLines, distinctLines) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        var (duplicates, superseded) = (repeatedLines - distinctLines, distinctLines - repeatedIds);
         var flagged = transactions ? await connection.ScalarAsync<long>("SELECT count(*) FROM cln WHERE non_positive", cancellationToken) : 0;
         return (duplicates, superseded, clean, flagged);
     }
