@@ -44,4 +44,12 @@ public sealed class SnapshotTimestampTests
     [InlineData("2020-01-10 14:11:05 UTC")]
     public void TryParse_WhenTheTextIsNotATimestamp_ReturnsFalse(string text) =>
         Assert.False(SnapshotTimestamp.TryParse(text, out _));
+
+    [Fact]
+    public void TryParse_FromUtf8Bytes_MatchesTheTextParse()
+    {
+        Assert.True(SnapshotTimestamp.TryParse("2020-01-10 14:11:05.63+00"u8, out var utc));
+        Assert.Equal(new DateTime(2020, 1, 10, 14, 11, 5, DateTimeKind.Utc).AddMilliseconds(630), utc);
+        Assert.False(SnapshotTimestamp.TryParse("2020-01-10 14:11:05.63+00 but longer than any timestamp can be, surely"u8, out _));
+    }
 }

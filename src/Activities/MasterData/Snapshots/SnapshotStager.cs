@@ -33,6 +33,7 @@ internal static class SnapshotStager
             TrackLineNumbers = true,
             AllowLineBreaksInQuotes = false,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
+            PoolStrings = true,
         };
         using var csv = CsvReader.Create(SnapshotReader.Open(path), options, leaveOpen: false);
         csv.ReadHeader();
@@ -93,10 +94,10 @@ internal static class SnapshotStager
             {
                 var id = Field(csv, index["id"]).Trim();
                 var user = Field(csv, index["user_id"]).Trim();
-                var timestamp = Field(csv, index["event_timestamp"]);
+                var timestamp = csv.GetSpan(timestampIndex);
                 if (id.Length == 0) reasons.Add("missing id");
                 if (user.Length == 0) reasons.Add("missing user_id");
-                if (!SnapshotTimestamp.TryParse(timestamp, out var occurredAt)) reasons.Add($"bad event_timestamp '{timestamp.Trim()}'");
+                if (!SnapshotTimestamp.TryParse(timestamp, out var occurredAt)) reasons.Add($"bad event_timestamp '{Encoding.UTF8.GetString(timestamp).Trim()}'");
 
                 if (source == SnapshotSource.Events)
                 {

@@ -7,6 +7,20 @@ namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 /// </summary>
 internal static class SnapshotTimestamp
 {
+    /// <summary>As <see cref="TryParse(ReadOnlySpan{char}, out DateTime)"/>, from UTF-8 bytes as the CSV reader holds them (no string allocated).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out DateTime utc)
+    {
+        utc = default;
+        if (utf8.Length > 64) return false;
+        Span<char> text = stackalloc char[64];
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] > 127) return false;
+            text[i] = (char)utf8[i];
+        }
+        return TryParse(text[..utf8.Length], out utc);
+    }
+
     /// <summary>The instant as a UTC <see cref="DateTime"/>, or false when the text is not such a timestamp.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out DateTime utc)
     {
