@@ -14,7 +14,10 @@ public sealed class BuildMasterModel(ModelBuilder builder) : Activity<NoInput, B
         context.Journal.Info($"Recomputed {result.UsersRecomputed} users and {result.DailyRowsWritten} daily rows; {result.Currencies} currencies, {result.Dates} dates.");
         return new BuildMasterModelOutput
         {
-            UsersRecomputed = result.UsersRecomputed, DailyRowsWritten = result.DailyRowsWritten, Currencies = result.Currencies, Dates = result.Dates,
+            UsersRecomputed = result.UsersRecomputed,
+            DailyRowsWritten = result.DailyRowsWritten,
+            Currencies = result.Currencies,
+            Dates = result.Dates,
         };
     }
 }

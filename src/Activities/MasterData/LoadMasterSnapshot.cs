@@ -26,9 +26,18 @@ public sealed class LoadMasterSnapshot(SourceLoader loader) : Activity<LoadMaste
 
         return new LoadMasterSnapshotOutput
         {
-            Source = result.Source, Sha256 = result.Sha256, Unchanged = result.Unchanged, Read = result.Read, Loaded = result.Loaded,
-            Inserted = result.Inserted, Updated = result.Updated, Duplicates = result.Duplicates, Superseded = result.Superseded,
-            Rejected = result.Rejected, Flagged = result.Flagged, OutsideWindow = result.OutsideWindow,
+            Source = result.Source,
+            Sha256 = result.Sha256,
+            Unchanged = result.Unchanged,
+            Read = result.Read,
+            Loaded = result.Loaded,
+            Inserted = result.Inserted,
+            Updated = result.Updated,
+            Duplicates = result.Duplicates,
+            Superseded = result.Superseded,
+            Rejected = result.Rejected,
+            Flagged = result.Flagged,
+            OutsideWindow = result.OutsideWindow,
         };
     }
 }

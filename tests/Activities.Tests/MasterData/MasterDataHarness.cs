@@ -80,7 +80,11 @@ public sealed class MasterDataHarness : IDisposable
         var loads = await Task.WhenAll(SnapshotLayout.All.Select(source => new LoadMasterSnapshot(Loader).ExecuteAsync(
             new ActivityContext<LoadMasterSnapshotInput>(new LoadMasterSnapshotInput
             {
-                Source = SnapshotLayout.Name(source), ManifestPath = extract.ManifestPath, LookbackDays = lookbackDays, MaxRejectShare = maxRejectShare, Force = force,
+                Source = SnapshotLayout.Name(source),
+                ManifestPath = extract.ManifestPath,
+                LookbackDays = lookbackDays,
+                MaxRejectShare = maxRejectShare,
+                Force = force,
             }, run, "load-" + SnapshotLayout.Name(source), 1, journal), CancellationToken.None)));
         var model = await new BuildMasterModel(Builder).ExecuteAsync(new ActivityContext<NoInput>(new NoInput(), run, "build-model", 1, journal), CancellationToken.None);
         var publish = await new PublishWarehouse(Publisher).ExecuteAsync(new ActivityContext<NoInput>(new NoInput(), run, "publish", 1, journal), CancellationToken.None);

@@ -55,8 +55,10 @@ public sealed class SnapshotExtractorTests : IDisposable
         var dataDirectory = new DataDirectory(_root);
         var options = Options.Create(new MasterDataOptions
         {
-            UsersUrl = "https://snapshots.test/users.csv", WithdrawalsUrl = "https://snapshots.test/withdrawals.csv",
-            EventsUrl = "https://snapshots.test/events.csv", DepositsUrl = "https://snapshots.test/deposit_sample_data.csv.zip",
+            UsersUrl = "https://snapshots.test/users.csv",
+            WithdrawalsUrl = "https://snapshots.test/withdrawals.csv",
+            EventsUrl = "https://snapshots.test/events.csv",
+            DepositsUrl = "https://snapshots.test/deposit_sample_data.csv.zip",
         });
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 3, 2, 0, 5, 0, TimeSpan.Zero));
         var extractor = new SnapshotExtractor(new HttpClient(handler), dataDirectory, options, time);

@@ -50,7 +50,12 @@ public sealed class SnapshotGenerator(TimeProvider time)
         var random = new Random(options.Seed);
         var dirt = new Dictionary<string, long>
         {
-            [ExactDuplicate] = 0, [ConflictingVersion] = 0, [MessyStatus] = 0, [UnknownUser] = 0, [OddAmount] = 0, [Unparsable] = 0,
+            [ExactDuplicate] = 0,
+            [ConflictingVersion] = 0,
+            [MessyStatus] = 0,
+            [UnknownUser] = 0,
+            [OddAmount] = 0,
+            [Unparsable] = 0,
         };
         var lines = new Dictionary<string, long>();
 

@@ -1,7 +1,7 @@
 using System.Text;
+using BitsoWorkflows.Activities.MasterData.Warehouse;
 using CsvHelper;
 using DuckDB.NET.Data;
-using BitsoWorkflows.Activities.MasterData.Warehouse;
 
 namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 
