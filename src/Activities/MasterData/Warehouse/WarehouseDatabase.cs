@@ -33,7 +33,8 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
         }
         try
         {
-            await connection.ExecuteAsync("SET TimeZone = 'UTC'", cancellationToken);
+            // Row order is never relied on (every query and export orders explicitly), so DuckDB may load and aggregate unordered.
+            await connection.ExecuteAsync("SET TimeZone = 'UTC'; SET preserve_insertion_order = false;", cancellationToken);
             if (!_schemaReady)
             {
                 // Parallel loads open at once; two CREATE TABLE IF NOT EXISTS of one table conflict in DuckDB.
