@@ -4,6 +4,7 @@ using BitsoWorkflows.Activities.MasterData.Snapshots;
 using BitsoWorkflows.Activities.MasterData.Warehouse;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.MasterData;
@@ -31,6 +32,8 @@ public static class MasterDataServiceCollectionExtensions
         services.AddSingleton<WarehouseCatalog>();
         services.AddSingleton<AnswerService>();
         services.AddSingleton<SnapshotGenerator>();
+        // The published tables are queryable beside the lake's spreads (query, POST /api/query).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<BitsoWorkflows.Activities.Lake.ILakeQuerySource, WarehouseQuerySource>());
         return services;
     }
 }

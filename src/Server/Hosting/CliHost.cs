@@ -36,6 +36,7 @@ public sealed class CliHost : IAsyncDisposable
         await host.StartAsync(cancellationToken);
         var initializer = host.Services.GetRequiredService<EngineInitializer>();
         await initializer.MigrateAsync(cancellationToken);
+        await DemoSnapshots.EnsureAsync(host.Services, global, cancellationToken);
         if (importWorkflows)
         {
             var imports = await host.Services.GetRequiredService<Engine.Definitions.WorkflowCatalog>().ImportDirectoryAsync(cancellationToken);
