@@ -14,7 +14,7 @@ namespace BitsoWorkflows.Engine.Definitions;
 public sealed partial class WorkflowCatalog
 {
     /// <summary>How long a published version and pause state read from the store is reused (changes made in this process show at once).</summary>
-    public static readonly TimeSpan PublishedCacheTime = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan PublishedCacheTime = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<(string Id, int Version), WorkflowDefinition> _parsed = new();
     private readonly ConcurrentDictionary<string, (PublishedWorkflow? Workflow, DateTimeOffset ReadAt)> _published = new();
