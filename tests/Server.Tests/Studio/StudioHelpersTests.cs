@@ -4,6 +4,7 @@ using BitsoWorkflows.Engine.Activities.BuiltIn;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Server.Studio.Services;
 using BitsoWorkflows.Server.Tests.Studio.Support;
+using BitsoWorkflows.Server.Tests.Support;
 
 namespace BitsoWorkflows.Server.Tests.Studio;
 
@@ -83,6 +84,26 @@ public sealed class StudioHelpersTests
         Assert.Equal(
             [("btc_mxn", "warning", 0.3m), ("btc_mxn", "critical", 0.8m), ("usd_mxn", "maxSpreadPct", 0.2m)],
             lines.Select(l => (l.Book, l.Name, l.Value)));
+    }
+
+    [Fact]
+    public void SpreadThresholds_From_ShippedOrderBookWorkflowWithRule_DrawsEveryBookAndTheRuleOverride()
+    {
+        var shipped = JsonSerializer.Deserialize<WorkflowDefinition>(RepoFiles.Workflow("order-book-every-second"), DefinitionJson.Options)!;
+        var withRule = shipped with
+        {
+            Params = new(shipped.Params)
+            {
+                ["rules"] = new ParamDefinition { Type = "array", Default = JsonDocument.Parse("""[{ "book": "usd_mxn", "thresholds": [0.3] }]""").RootElement },
+            },
+        };
+
+        var lines = SpreadThresholds.From([withRule]);
+
+        Assert.Equal(
+            [("btc_mxn", 1.0m), ("btc_mxn", 0.5m), ("btc_mxn", 0.1m), ("usd_mxn", 0.3m)],
+            lines.Select(l => (l.Book, l.Value)));
+        Assert.All(lines, l => Assert.Equal("order-book-every-second", l.WorkflowId));
     }
 
     [Fact]
