@@ -11,6 +11,7 @@ public static partial class BenchCommands
         ["fire-offset"] = Scheduling.FireOffsetBench.RunAsync,
         ["market-capture-latency"] = MarketData.CaptureLatencyBench.RunAsync,
         ["lake-query-30-days"] = Lake.LakeQueryBench.RunAsync,
+        ["master-data"] = MasterData.MasterDataBench.RunAsync,
     };
 
     public static Func<string[], Task<int>>? TryGet(string name) => Commands.GetValueOrDefault(name);

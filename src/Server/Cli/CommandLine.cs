@@ -12,7 +12,9 @@ public static class CommandLine
     public const string Usage = """
         usage: bitsoworkflows [verb] [options]      (no verb = serve)
 
-        global options: --data-dir <path> (default ./data)  --workflows-dir <path> (default ./workflows)  --demo
+        global options: --data-dir <path> (default ./data)  --workflows-dir <path> (default ./workflows)
+                        --demo (simulated market data, generated master-data snapshots: runs offline)
+                        --source-dir <path> (snapshot CSVs for the daily master-data load instead of the public URLs)
                         --Section:Key <value> sets any configuration key (e.g. --Store:Provider postgres)
         verbs:
           serve [--urls <url>]                       run the engine, scheduler, REST API and Studio
@@ -32,6 +34,10 @@ public static class CommandLine
           spreads tail [--book <book>] [--limit N] [--format ...]
           query "<sql>" [--format table|csv|json]   read-only SQL over the lake (view spreads) and the warehouse
           lake list [--book <book>] [--date yyyy-MM-dd] [--format ...]   partitions and files with completeness
+          answer <question> [--date D] [--user U] [--from D1 --to D2] [--currency C] [--include-failed] [--format table|json]
+                                                     the business questions over the warehouse; answer --list names them
+          apikeys create <name> | list | revoke <name>   API keys for automation (header X-Api-Key)
+          users hash-password                        reads a password on stdin, prints the hash for Auth:Users configuration
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -52,6 +58,7 @@ public static class CommandLine
                 cli.Option("urls") ?? GlobalOptions.DefaultUrls)
             {
                 Settings = cli.ConfigurationSettings(),
+                SourceDir = cli.Option("source-dir") is { } sourceDir ? Path.GetFullPath(sourceDir) : null,
             };
             var verb = cli.Positional(0) ?? "serve";
             return verb switch
@@ -66,6 +73,9 @@ public static class CommandLine
                 "spreads" => await MarketCommands.SpreadsAsync(cli, global),
                 "query" => await LakeCommands.QueryAsync(cli, global),
                 "lake" => await LakeCommands.LakeAsync(cli, global),
+                "answer" => await AnswerCommands.AnswerAsync(cli, global),
+                "apikeys" => await AccessCommands.ApiKeysAsync(cli, global),
+                "users" => await AccessCommands.UsersAsync(cli),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }

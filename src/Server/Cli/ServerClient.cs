@@ -69,6 +69,16 @@ public sealed class ServerClient(HttpClient http) : IDisposable
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
+    /// <summary>The answer to a question, formatted by the server (json or table).</summary>
+    public async Task<string> AnswerAsync(string name, IReadOnlyDictionary<string, string?> parameters, string format, CancellationToken cancellationToken)
+    {
+        var query = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value ?? "true")}").Append($"format={format}"));
+        using var response = await http.GetAsync($"/api/answers/{Uri.EscapeDataString(name)}?{query}", cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return text.EndsWith('\n') ? text : text + Environment.NewLine;
+    }
+
     /// <summary>Polls a run until it is final.</summary>
     public async Task<RunDetailDto> WaitForRunAsync(string runId, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using BitsoWorkflows.Activities;
 using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Activities.MarketData;
+using BitsoWorkflows.Activities.MasterData;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Scheduling;
 
@@ -16,6 +17,7 @@ public static class AppServiceCollectionExtensions
         services.AddWorkflowBackfills();
         services.AddMarketData(configuration);
         services.AddLake(configuration);
+        services.AddMasterData(configuration);
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
         return services;
     }

@@ -1,4 +1,5 @@
 using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Server.Auth;
 
 namespace BitsoWorkflows.Server.Hosting;
 
@@ -30,10 +31,12 @@ public sealed class CliHost : IAsyncDisposable
         // The CLI's own output says what matters; the engine's diagnostics only when something is wrong.
         builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning && category != typeof(Engine.Definitions.WorkflowCatalog).FullName);
         builder.Services.AddBitsoWorkflows(builder.Configuration, global);
+        builder.Services.AddSignInStores(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         var initializer = host.Services.GetRequiredService<EngineInitializer>();
         await initializer.MigrateAsync(cancellationToken);
+        await DemoSnapshots.EnsureAsync(host.Services, global, cancellationToken);
         if (importWorkflows)
         {
             var imports = await host.Services.GetRequiredService<Engine.Definitions.WorkflowCatalog>().ImportDirectoryAsync(cancellationToken);

@@ -3,6 +3,14 @@ namespace BitsoWorkflows.Server.Hosting;
 /// <summary>The options every verb takes: where data and workflows live, demo mode, and where the server listens.</summary>
 public sealed record GlobalOptions(string DataDir, string WorkflowsDir, bool Demo, string Urls)
 {
+    public const string MasterDataWorkflowId = "master-data-daily";
+
+    /// <summary>Folder of snapshot CSVs for scheduled master-data runs (<c>--source-dir</c>); none downloads the public ones.</summary>
+    public string? SourceDir { get; init; }
+
+    /// <summary>Where <c>--demo</c> generates its master-data snapshot.</summary>
+    public string DemoSnapshotDir => Path.Combine(DataDir, "demo", "master-data-snapshot");
+
     /// <summary>Configuration given on the command line as <c>--Section:Key value</c> (e.g. <c>--Store:Provider postgres</c>).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -11,9 +19,12 @@ public sealed record GlobalOptions(string DataDir, string WorkflowsDir, bool Dem
     {
         if (Demo)
         {
-            // Offline: the capture simulates books instead of calling Bitso.
+            // Offline: the capture simulates books instead of calling Bitso, the daily load reads generated snapshots.
             yield return new("Engine:ParamDefaults:order-book-every-second:source", "simulated");
+            yield return new($"Engine:ParamDefaults:{MasterDataWorkflowId}:sourceDir", DemoSnapshotDir);
         }
+        if (SourceDir is not null)
+            yield return new($"Engine:ParamDefaults:{MasterDataWorkflowId}:sourceDir", SourceDir);
         foreach (var setting in Settings) yield return setting;
     }
 

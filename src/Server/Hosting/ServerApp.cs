@@ -23,6 +23,7 @@ public static class ServerApp
         builder.Configuration.AddInMemoryCollection(global.ConfigurationValues());
         builder.WebHost.UseUrls(global.Urls);
         builder.Services.AddBitsoWorkflows(builder.Configuration, global);
+        builder.Services.AddHostedService<DemoSnapshotService>();
         builder.Services.AddWorkflowEngineHosting();
         builder.Services.AddWorkflowScheduling(builder.Configuration, new DataDirectory(global.DataDir));
         builder.Services.AddHostedService<ServerLockService>();
@@ -58,6 +59,7 @@ public static class ServerApp
         app.MapBackfillsApi();
         app.MapMarketApi();
         app.MapLakeApi();
+        app.MapAnswersApi();
         app.MapStudio();
         return app;
     }

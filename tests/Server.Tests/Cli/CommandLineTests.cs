@@ -48,6 +48,10 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("runs", "list", "--limt", "5")]
     [InlineData("runs", "list", "--status", "happy")]
     [InlineData("trigger")]
+    [InlineData("answer", "most-loved-coin")]
+    [InlineData("answer", "active-users")]
+    [InlineData("query", "drop table spreads")]
+    [InlineData("alerts", "list", "--book", "BTC")]
     public async Task UsageErrors_Exit2WithOneLineReason(params string[] args)
     {
         var result = await Cli(args);

@@ -1,0 +1,32 @@
+namespace BitsoWorkflows.Activities.MasterData;
+
+/// <summary>Where the master-data warehouse lives and where the default snapshots are downloaded from.</summary>
+public sealed class MasterDataOptions
+{
+    public const string SectionName = "MasterData";
+
+    public const string DefaultUsersUrl = "https://raw.githubusercontent.com/IMARVI/sr_de_challenge/main/user_id_sample_data.csv";
+    public const string DefaultWithdrawalsUrl = "https://raw.githubusercontent.com/IMARVI/sr_de_challenge/main/withdrawals_sample_data.csv";
+    public const string DefaultEventsUrl = "https://raw.githubusercontent.com/IMARVI/sr_de_challenge/main/event_sample_data.csv";
+    public static readonly TimeSpan DefaultDownloadTimeout = TimeSpan.FromMinutes(5);
+
+    public const string DefaultDepositsUrl = "https://github.com/IMARVI/sr_de_challenge/raw/main/deposit_sample_data.csv.zip";
+
+    /// <summary>The DuckDB file, relative to the data dir.</summary>
+    public string WarehouseFile { get; set; } = Path.Combine("warehouse", "master-data.duckdb");
+
+    /// <summary>URL of the user snapshot used when a run has no <c>sourceDir</c>.</summary>
+    public string UsersUrl { get; set; } = DefaultUsersUrl;
+
+    /// <summary>URL of the withdrawal snapshot used when a run has no <c>sourceDir</c>.</summary>
+    public string WithdrawalsUrl { get; set; } = DefaultWithdrawalsUrl;
+
+    /// <summary>URL of the event snapshot used when a run has no <c>sourceDir</c>.</summary>
+    public string EventsUrl { get; set; } = DefaultEventsUrl;
+
+    /// <summary>URL of the zipped deposit snapshot used when a run has no <c>sourceDir</c>.</summary>
+    public string DepositsUrl { get; set; } = DefaultDepositsUrl;
+
+    /// <summary>How long one snapshot download may take.</summary>
+    public TimeSpan DownloadTimeout { get; set; } = DefaultDownloadTimeout;
+}

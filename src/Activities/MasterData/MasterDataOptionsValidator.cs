@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Activities.MasterData;
+
+/// <summary>Checks <see cref="MasterDataOptions"/> at start-up and names every bad property with its value.</summary>
+public sealed class MasterDataOptionsValidator : IValidateOptions<MasterDataOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MasterDataOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.WarehouseFile) || Path.IsPathRooted(options.WarehouseFile))
+            errors.Add($"{MasterDataOptions.SectionName}:{nameof(options.WarehouseFile)} must be a relative path under the data dir, was '{options.WarehouseFile}'.");
+        foreach (var (property, value) in new[]
+                 {
+                     (nameof(options.UsersUrl), options.UsersUrl), (nameof(options.WithdrawalsUrl), options.WithdrawalsUrl),
+                     (nameof(options.EventsUrl), options.EventsUrl), (nameof(options.DepositsUrl), options.DepositsUrl),
+                 })
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                errors.Add($"{MasterDataOptions.SectionName}:{property} must be an absolute http(s) URL, was '{value}'.");
+        }
+        if (options.DownloadTimeout <= TimeSpan.Zero || options.DownloadTimeout > TimeSpan.FromHours(1))
+            errors.Add($"{MasterDataOptions.SectionName}:{nameof(options.DownloadTimeout)} must be between 00:00:01 and 01:00:00, was '{options.DownloadTimeout}'.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,100 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace BitsoWorkflows.Activities.MasterData.Snapshots;
+
+/// <summary>Opens snapshot files (plain CSV or a zip holding one CSV) as text, and fingerprints them.</summary>
+internal static class SnapshotReader
+{
+    /// <summary>The CSV bytes; for a zip, its single CSV entry, streamed without unpacking to disk.</summary>
+    public static Stream Open(string path)
+    {
+        if (!path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+        var zip = ZipFile.OpenRead(path);
+        try
+        {
+            var entries = zip.Entries.Where(e => e.Length > 0 && e.FullName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !e.FullName.StartsWith("__MACOSX", StringComparison.Ordinal)).ToList();
+            if (entries.Count != 1)
+                throw new InvalidDataException($"'{path}' must hold exactly one CSV file, found {entries.Count}.");
+            return new ZipEntryStream(zip, entries[0].Open());
+        }
+        catch
+        {
+            zip.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>SHA-256 of the file's bytes and its data rows (lines of the CSV after the header), in one pass for a plain CSV.</summary>
+    public static async Task<SnapshotFile> DescribeAsync(SnapshotSource source, string path, CancellationToken cancellationToken)
+    {
+        var zipped = path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        var lines = new LineCounter();
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        {
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                if (!zipped) lines.Add(buffer.AsSpan(0, read));
+            }
+        }
+        if (zipped)
+        {
+            await using var entry = Open(path);
+            int read;
+            while ((read = await entry.ReadAsync(buffer, cancellationToken)) > 0)
+                lines.Add(buffer.AsSpan(0, read));
+        }
+        return new SnapshotFile(source, path, Convert.ToHexStringLower(sha.GetHashAndReset()), new FileInfo(path).Length, Math.Max(0, lines.Lines - 1));
+    }
+
+    private sealed class LineCounter
+    {
+        private long _newlines;
+        private bool _any;
+        private bool _endsWithNewline = true;
+
+        public long Lines => _any && !_endsWithNewline ? _newlines + 1 : _newlines;
+
+        public void Add(ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.IsEmpty) return;
+            _any = true;
+            _newlines += bytes.Count((byte)'\n');
+            _endsWithNewline = bytes[^1] == '\n';
+        }
+    }
+
+    /// <summary>The entry's stream, which also closes the archive.</summary>
+    private sealed class ZipEntryStream(ZipArchive zip, Stream entry) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => entry.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => entry.Read(buffer);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => entry.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => entry.ReadAsync(buffer, offset, count, cancellationToken);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                entry.Dispose();
+                zip.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}

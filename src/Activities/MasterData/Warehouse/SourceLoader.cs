@@ -1,0 +1,110 @@
+using BitsoWorkflows.Activities.MasterData.Snapshots;
+using DuckDB.NET.Data;
+
+namespace BitsoWorkflows.Activities.MasterData.Warehouse;
+
+/// <summary>
+/// Loads one snapshot source for logical day D: rows with event time in [D − lookback, D + 1), or all history up to
+/// the end of D when the warehouse has never loaded the source. A file with the checksum of the last load whose
+/// window is already covered is a no-op. Rejects exceeding <c>maxRejectShare</c> of the rows read fail the load
+/// after they are recorded, and before any fact changes.
+/// </summary>
+public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
+{
+    public async Task<SourceLoadResult> LoadAsync(SnapshotFile file, DateOnly day, int lookbackDays, double maxRejectShare, bool force, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lookbackDays);
+        if (maxRejectShare is < 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(maxRejectShare), maxRejectShare, "maxRejectShare must be between 0 and 1.");
+        var source = file.Source;
+        var name = SnapshotLayout.Name(source);
+        var to = day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var state = await ReadStateAsync(connection, name, cancellationToken);
+        DateTime? from = state is null || source == SnapshotSource.Users ? null : day.AddDays(-lookbackDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+        if (!force && state is { } known && known.Sha256 == file.Sha256
+            && (source == SnapshotSource.Users || ((known.From is null || (from is not null && known.From <= from)) && known.To >= to)))
+            return new SourceLoadResult(name, file.Sha256, true, from, to, file.Rows, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        try
+        {
+            var started = time.GetTimestamp();
+            var staged = await SnapshotStager.StageAsync(connection, source, file.Path, from, to, cancellationToken);
+            var stageTime = time.GetElapsedTime(started);
+            started = time.GetTimestamp();
+            var (duplicates, superseded, clean, flagged) = await SourceMerger.DeduplicateAsync(connection, source, cancellationToken);
+            var result = new SourceLoadResult(name, file.Sha256, false, from, to, staged.Read, staged.Rejected, staged.OutsideWindow, duplicates, superseded, clean, 0, 0, flagged);
+
+            using (await database.EnterWriteAsync(cancellationToken))
+            {
+                await connection.ExecuteAsync("BEGIN TRANSACTION", cancellationToken);
+                var open = true;
+                try
+                {
+                    await SourceMerger.MergeRejectsAsync(connection, source, cancellationToken);
+                    if (result.RejectShare > maxRejectShare)
+                    {
+                        await LoadHistory.RecordAsync(connection, ["etl_rejects"], day, runId, time.GetUtcNow(), result.Rejected, cancellationToken);
+                        await connection.ExecuteAsync("COMMIT", cancellationToken);
+                        open = false;
+                        throw new InvalidDataException(
+                            $"{name}: {result.Rejected} of {result.Read} rows rejected ({result.RejectShare:P2}), more than the allowed {maxRejectShare:P2}; see etl_rejects (source = '{name}'). No facts were changed.");
+                    }
+                    var (inserted, updated) = await SourceMerger.MergeAsync(connection, source, cancellationToken);
+                    result = result with { Inserted = inserted, Updated = updated, StageTime = stageTime, MergeTime = time.GetElapsedTime(started) };
+                    await WriteStateAsync(connection, name, file.Sha256, state, from, to, runId, cancellationToken);
+                    string[] tables = source switch
+                    {
+                        SnapshotSource.Users => ["src_user_snapshot", "etl_rejects"],
+                        SnapshotSource.Events => ["fct_login", "fct_user_event", "etl_rejects"],
+                        _ => ["fct_transaction", "etl_rejects"],
+                    };
+                    await LoadHistory.RecordAsync(connection, tables, day, runId, time.GetUtcNow(), inserted + updated, cancellationToken);
+                    await connection.ExecuteAsync("COMMIT", cancellationToken);
+                    open = false;
+                }
+                catch (Exception) when (open)
+                {
+                    await connection.ExecuteAsync("ROLLBACK", CancellationToken.None);
+                    throw;
+                }
+            }
+            return result;
+        }
+        finally
+        {
+            await SourceMerger.DropStagingAsync(connection, source, CancellationToken.None);
+        }
+    }
+
+    private sealed record SourceState(string Sha256, DateTime? From, DateTime To);
+
+    private static async Task<SourceState?> ReadStateAsync(DuckDBConnection connection, string source, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sha256, covered_from, covered_to FROM etl_source_state WHERE source = $source";
+        command.Parameters.Add(new DuckDBParameter("source", source));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new SourceState(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetDateTime(1), reader.GetDateTime(2));
+    }
+
+    private async Task WriteStateAsync(DuckDBConnection connection, string source, string sha256, SourceState? previous, DateTime? from, DateTime to, string runId, CancellationToken cancellationToken)
+    {
+        // Windows of the same file that overlap or touch grow one covered span; a new file starts a new one.
+        if (previous is not null && previous.Sha256 == sha256 && (previous.From is null || from is null || previous.From <= to) && (from is null || previous.To >= from))
+        {
+            from = previous.From is null || from is null ? null : previous.From < from ? previous.From : from;
+            to = previous.To > to ? previous.To : to;
+        }
+        await connection.ExecuteAsync(
+            """
+            DELETE FROM etl_source_state WHERE source = $source;
+            INSERT INTO etl_source_state VALUES ($source, $sha, $from, $to, $loadedAt, $runId);
+            """,
+            cancellationToken,
+            ("source", source), ("sha", sha256), ("from", from), ("to", to), ("loadedAt", time.GetUtcNow().UtcDateTime), ("runId", runId));
+    }
+}

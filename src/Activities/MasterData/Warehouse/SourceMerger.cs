@@ -1,0 +1,143 @@
+using BitsoWorkflows.Activities.MasterData.Snapshots;
+using DuckDB.NET.Data;
+
+namespace BitsoWorkflows.Activities.MasterData.Warehouse;
+
+/// <summary>
+/// Turns a staged source into clean rows and merges them by natural key (source + id): exact duplicate lines are
+/// dropped, of several versions of an id the last line wins, and only new or changed rows touch the facts. Every
+/// user whose facts changed is queued in <c>etl_pending</c> with the earliest changed day, for <see cref="ModelBuilder"/>.
+/// </summary>
+internal static class SourceMerger
+{
+    /// <summary>Builds <c>grp</c> and the view <c>cln</c> over it from the stage table; returns (duplicates, superseded, clean rows, flagged).</summary>
+    public static async Task<(long Duplicates, long Superseded, long Clean, long Flagged)> DeduplicateAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken)
+    {
+        var key = source == SnapshotSource.Users ? "user_id" : "id";
+        var columns = SnapshotStager.StageColumnNames(source).Where(c => c != key).ToList();
+        var transactions = source is SnapshotSource.Deposits or SnapshotSource.Withdrawals;
+        var select = columns.Where(c => c != "amount_text").Select(c => c == "amount" && transactions
+            ? "coalesce(r.amount, CAST(r.amount_text AS DECIMAL(38,18))) AS amount"
+            : $"r.{c} AS {c}");
+        // One hash aggregate per id keeps its last line (exact duplicates of it have the same content). Only ids with
+        // several lines (few) are looked at again to tell exact duplicates from other versions.
+        var stage = SnapshotStager.StageTable(source);
+        await connection.ExecuteAsync($"""
+            CREATE OR REPLACE TEMP TABLE grp AS
+            SELECT {key} AS k, count(*) AS lines, arg_max(struct_pack({string.Join(", ", columns)}), line_number) AS r
+            FROM {stage} GROUP BY {key};
+            CREATE OR REPLACE TEMP VIEW cln AS SELECT k AS {key}, {string.Join(", ", select)} FROM grp;
+            """, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT (SELECT count(*) FROM grp),
+                   (SELECT count(*) FROM grp WHERE lines > 1),
+                   (SELECT CAST(coalesce(sum(lines), 0) AS BIGINT) FROM grp WHERE lines > 1),
+                   (SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM {stage} WHERE {key} IN (SELECT k FROM grp WHERE lines > 1)))
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (clean, repeatedIds, repeatedLines, distinctLines) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        var (duplicates, superseded) = (repeatedLines - distinctLines, distinctLines - repeatedIds);
+        var flagged = transactions ? await connection.ScalarAsync<long>("SELECT count(*) FROM cln WHERE non_positive", cancellationToken) : 0;
+        return (duplicates, superseded, clean, flagged);
+    }
+
+    /// <summary>Merges <c>cln</c> into the source's fact tables; returns (inserted, updated).</summary>
+    public static async Task<(long Inserted, long Updated)> MergeAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken)
+    {
+        switch (source)
+        {
+            case SnapshotSource.Users:
+                await connection.ExecuteAsync("""
+                    CREATE OR REPLACE TEMP TABLE chg AS
+                    SELECT user_id, true AS is_new FROM (SELECT user_id FROM cln EXCEPT SELECT user_id FROM src_user_snapshot)
+                    UNION ALL
+                    SELECT user_id, false AS is_new FROM (SELECT user_id FROM src_user_snapshot EXCEPT SELECT user_id FROM cln);
+                    DELETE FROM src_user_snapshot WHERE user_id IN (SELECT user_id FROM chg WHERE NOT is_new);
+                    INSERT INTO src_user_snapshot SELECT user_id FROM chg WHERE is_new;
+                    INSERT INTO etl_pending SELECT user_id, NULL FROM chg;
+                    """, cancellationToken);
+                break;
+            case SnapshotSource.Deposits or SnapshotSource.Withdrawals:
+                var type = source == SnapshotSource.Deposits ? "deposit" : "withdrawal";
+                await connection.ExecuteAsync($"""
+                    CREATE OR REPLACE TEMP TABLE chg AS
+                    SELECT c.id, c.user_id, c.occurred_at, CAST(c.occurred_at AS DATE) AS date_key, c.status,
+                           c.amount, c.currency, c.interface, c.non_positive,
+                           f.user_id AS old_user_id, f.date_key AS old_date_key, f.transaction_id IS NULL AS is_new
+                    FROM cln c
+                    LEFT JOIN (SELECT * FROM fct_transaction WHERE transaction_type = '{type}') f ON f.transaction_id = c.id
+                    WHERE f.transaction_id IS NULL
+                       OR f.user_id <> c.user_id OR f.occurred_at <> c.occurred_at OR f.status <> c.status
+                       OR f.amount <> c.amount OR f.currency_code <> c.currency
+                       OR f.interface IS DISTINCT FROM c.interface;
+                    UPDATE fct_transaction f
+                    SET user_id = c.user_id, occurred_at = c.occurred_at, date_key = c.date_key, status = c.status, amount = c.amount,
+                        currency_code = c.currency, interface = c.interface, is_flagged = c.non_positive
+                    FROM chg c
+                    WHERE NOT c.is_new AND f.transaction_type = '{type}' AND f.transaction_id = c.id;
+                    INSERT INTO fct_transaction (transaction_type, transaction_id, user_id, occurred_at, date_key, status, amount, currency_code, interface, is_flagged)
+                    SELECT '{type}', id, user_id, occurred_at, date_key, status, amount, currency, interface, non_positive FROM chg WHERE is_new;
+                    INSERT INTO etl_pending
+                    SELECT user_id, min(date_key) FROM (SELECT user_id, date_key FROM chg UNION ALL SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new)
+                    GROUP BY user_id;
+                    INSERT INTO etl_publish_pending
+                    SELECT DISTINCT 'fct_transaction', date_trunc('month', d) FROM (SELECT date_key AS d FROM chg UNION ALL SELECT old_date_key FROM chg WHERE NOT is_new);
+                    """, cancellationToken);
+                break;
+            case SnapshotSource.Events:
+                await connection.ExecuteAsync("""
+                    CREATE OR REPLACE TEMP TABLE chg AS
+                    WITH current AS (
+                        SELECT event_id, user_id, 'login' AS event_name, occurred_at, date_key FROM fct_login
+                        UNION ALL
+                        SELECT event_id, user_id, event_name, occurred_at, date_key FROM fct_user_event)
+                    SELECT c.id, c.user_id, c.occurred_at, CAST(c.occurred_at AS DATE) AS date_key, c.event_name,
+                           f.user_id AS old_user_id, f.date_key AS old_date_key, f.event_name AS old_event_name, f.event_id IS NULL AS is_new
+                    FROM cln c LEFT JOIN current f ON f.event_id = c.id
+                    WHERE f.event_id IS NULL OR f.user_id <> c.user_id OR f.occurred_at <> c.occurred_at OR f.event_name <> c.event_name;
+                    DELETE FROM fct_login WHERE event_id IN (SELECT id FROM chg WHERE old_event_name = 'login' AND event_name <> 'login');
+                    DELETE FROM fct_user_event WHERE event_id IN (SELECT id FROM chg WHERE old_event_name <> 'login' AND event_name = 'login');
+                    UPDATE fct_login f SET user_id = c.user_id, occurred_at = c.occurred_at, date_key = c.date_key
+                    FROM chg c WHERE c.old_event_name = 'login' AND c.event_name = 'login' AND f.event_id = c.id;
+                    INSERT INTO fct_login SELECT id, user_id, occurred_at, date_key FROM chg
+                    WHERE event_name = 'login' AND (is_new OR old_event_name <> 'login');
+                    UPDATE fct_user_event f SET user_id = c.user_id, event_name = c.event_name, occurred_at = c.occurred_at, date_key = c.date_key
+                    FROM chg c WHERE c.old_event_name <> 'login' AND c.event_name <> 'login' AND f.event_id = c.id;
+                    INSERT INTO fct_user_event SELECT id, user_id, event_name, occurred_at, date_key FROM chg
+                    WHERE event_name <> 'login' AND (is_new OR old_event_name = 'login');
+                    INSERT INTO etl_pending
+                    SELECT user_id, min(date_key) FROM (SELECT user_id, date_key FROM chg UNION ALL SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new)
+                    GROUP BY user_id;
+                    INSERT INTO etl_publish_pending
+                    SELECT t.name, m.month
+                    FROM (SELECT DISTINCT date_trunc('month', d) AS month FROM (SELECT date_key AS d FROM chg UNION ALL SELECT old_date_key FROM chg WHERE NOT is_new)) m,
+                         (VALUES ('fct_login'), ('fct_user_event')) t(name);
+                    """, cancellationToken);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(source), source, null);
+        }
+        var inserted = await connection.ScalarAsync<long>("SELECT count(*) FROM chg WHERE is_new", cancellationToken);
+        var updated = await connection.ScalarAsync<long>("SELECT count(*) FROM chg WHERE NOT is_new", cancellationToken);
+        return (inserted, updated);
+    }
+
+    /// <summary>Adds the staged rejects to <c>etl_rejects</c>, one row per distinct raw line of the source.</summary>
+    public static Task MergeRejectsAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"""
+            MERGE INTO etl_rejects r
+            USING (SELECT '{SnapshotLayout.Name(source)}' AS source, raw_line, min(line_number) AS line_number, min(reason) AS reason
+                   FROM {SnapshotStager.RejectTable(source)} GROUP BY raw_line) s
+            ON r.source = s.source AND r.raw_line = s.raw_line
+            WHEN MATCHED AND (r.line_number <> s.line_number OR r.reason <> s.reason) THEN UPDATE SET line_number = s.line_number, reason = s.reason
+            WHEN NOT MATCHED THEN INSERT (source, line_number, reason, raw_line) VALUES (s.source, s.line_number, s.reason, s.raw_line);
+            """, cancellationToken);
+
+    public static Task DropStagingAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"""
+            DROP VIEW IF EXISTS cln; DROP TABLE IF EXISTS grp; DROP TABLE IF EXISTS chg;
+            DROP TABLE IF EXISTS {SnapshotStager.StageTable(source)}; DROP TABLE IF EXISTS {SnapshotStager.RejectTable(source)};
+            """, cancellationToken);
+}

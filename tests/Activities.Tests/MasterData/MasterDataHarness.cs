@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json;
+using BitsoWorkflows.Activities.MasterData;
+using BitsoWorkflows.Activities.MasterData.Generation;
+using BitsoWorkflows.Activities.MasterData.Questions;
+using BitsoWorkflows.Activities.MasterData.Snapshots;
+using BitsoWorkflows.Activities.MasterData.Warehouse;
+using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BitsoWorkflows.Activities.Tests.MasterData;
+
+/// <summary>A temp data dir with a real DuckDB warehouse and the master-data services; runs the daily workflow's activities in DAG order.</summary>
+public sealed class MasterDataHarness : IDisposable
+{
+    public MasterDataHarness(DateTimeOffset? now = null)
+    {
+        Root = Path.Combine(Path.GetTempPath(), "bw-master-" + Guid.NewGuid().ToString("N"));
+        Time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 3, 10, 6, 0, 0, TimeSpan.Zero));
+        DataDirectory = new DataDirectory(Path.Combine(Root, "data"));
+        var options = Options.Create(new MasterDataOptions());
+        Database = new WarehouseDatabase(DataDirectory, options);
+        Extractor = new SnapshotExtractor(new HttpClient(), DataDirectory, options, Time);
+        Loader = new SourceLoader(Database, Time);
+        Builder = new ModelBuilder(Database, Time);
+        Publisher = new WarehousePublisher(Database, DataDirectory);
+        Answers = new AnswerService(Database);
+        Catalog = new WarehouseCatalog(Database);
+        Generator = new SnapshotGenerator(Time);
+    }
+
+    public string Root { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public DataDirectory DataDirectory { get; }
+
+    public WarehouseDatabase Database { get; }
+
+    public SnapshotExtractor Extractor { get; }
+
+    public SourceLoader Loader { get; }
+
+    public ModelBuilder Builder { get; }
+
+    public WarehousePublisher Publisher { get; }
+
+    public AnswerService Answers { get; }
+
+    public WarehouseCatalog Catalog { get; }
+
+    public SnapshotGenerator Generator { get; }
+
+    /// <summary>A snapshot folder with the given lines per file (header included); a file not given gets only its header.</summary>
+    public string WriteSnapshot(string name, string[]? users = null, string[]? deposits = null, string[]? withdrawals = null, string[]? events = null)
+    {
+        var dir = Path.Combine(Root, name);
+        Directory.CreateDirectory(dir);
+        void Write(SnapshotSource source, string[]? lines) =>
+            File.WriteAllText(Path.Combine(dir, SnapshotLayout.FileName(source)),
+                string.Join("\n", lines ?? [string.Join(",", SnapshotLayout.Columns(source))]) + "\n", new UTF8Encoding(false));
+        Write(SnapshotSource.Users, users);
+        Write(SnapshotSource.Deposits, deposits);
+        Write(SnapshotSource.Withdrawals, withdrawals);
+        Write(SnapshotSource.Events, events);
+        return dir;
+    }
+
+    /// <summary>Runs extract → the four loads in parallel → model → publish for the UTC day, as the workflow does.</summary>
+    public async Task<DayRun> RunDayAsync(string sourceDir, DateOnly day, int lookbackDays = 3, bool force = false, double maxRejectShare = 0.05)
+    {
+        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var run = new RunInfo("run-" + day.ToString("yyyyMMdd"), "master-data-daily", 1, TriggerKind.Manual, start, new DataInterval(start, start.AddDays(1)), new Dictionary<string, JsonElement>());
+        var journal = new TestJournal();
+        var extract = await new ExtractMasterSnapshots(Extractor).ExecuteAsync(
+            new ActivityContext<ExtractMasterSnapshotsInput>(new ExtractMasterSnapshotsInput { SourceDir = sourceDir }, run, "extract", 1, journal), CancellationToken.None);
+        var loads = await Task.WhenAll(SnapshotLayout.All.Select(source => new LoadMasterSnapshot(Loader).ExecuteAsync(
+            new ActivityContext<LoadMasterSnapshotInput>(new LoadMasterSnapshotInput
+            {
+                Source = SnapshotLayout.Name(source),
+                ManifestPath = extract.ManifestPath,
+                LookbackDays = lookbackDays,
+                MaxRejectShare = maxRejectShare,
+                Force = force,
+            }, run, "load-" + SnapshotLayout.Name(source), 1, journal), CancellationToken.None)));
+        var model = await new BuildMasterModel(Builder).ExecuteAsync(new ActivityContext<NoInput>(new NoInput(), run, "build-model", 1, journal), CancellationToken.None);
+        var publish = await new PublishWarehouse(Publisher).ExecuteAsync(new ActivityContext<NoInput>(new NoInput(), run, "publish", 1, journal), CancellationToken.None);
+        return new DayRun(extract, loads.ToDictionary(l => l.Source), model, publish, journal);
+    }
+
+    /// <summary>Every model table's rows in natural-key order, as text: equal dumps mean equal warehouses.</summary>
+    public async Task<string> DumpModelAsync()
+    {
+        var text = new StringBuilder();
+        await using var connection = await Database.OpenAsync(CancellationToken.None);
+        foreach (var table in WarehouseSchema.ModelTables.Append("etl_rejects"))
+        {
+            text.AppendLine("## " + table);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM {table} ORDER BY {WarehouseSchema.OrderBy(table)}";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                    text.Append(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                text.AppendLine();
+            }
+        }
+        return text.ToString();
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = await Database.OpenAsync(CancellationToken.None);
+        return await connection.ScalarAsync<T>(sql, CancellationToken.None);
+    }
+
+    public async Task<List<object?[]>> RowsAsync(string sql)
+    {
+        await using var connection = await Database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    public Task<AnswerResult> AnswerAsync(string question, AnswerArguments arguments) => Answers.AnswerAsync(question, arguments, CancellationToken.None);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still mapped by DuckDB on a slow close; the OS temp cleaner takes it.
+        }
+    }
+}
+
+public sealed record DayRun(ExtractMasterSnapshotsOutput Extract, IReadOnlyDictionary<string, LoadMasterSnapshotOutput> Loads, BuildMasterModelOutput Model, PublishWarehouseOutput Publish, TestJournal Journal);

@@ -1,0 +1,108 @@
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using BitsoWorkflows.Activities.MasterData;
+using BitsoWorkflows.Activities.MasterData.Snapshots;
+using BitsoWorkflows.Activities.MasterData.Warehouse;
+using BitsoWorkflows.Engine.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BitsoWorkflows.Activities.Tests.MasterData;
+
+public sealed class SnapshotExtractorTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "bw-extract-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Stands in for raw.githubusercontent.com / github.com, which tests cannot reach.</summary>
+    private sealed class PublicSnapshots(Dictionary<string, byte[]> files) : HttpMessageHandler
+    {
+        public List<string> Requested { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            Requested.Add(path);
+            return Task.FromResult(files.TryGetValue(path, out var bytes)
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(bytes) }
+                : new HttpResponseMessage(HttpStatusCode.NotFound));
+        }
+    }
+
+    private static byte[] Zip(string name, string text)
+    {
+        using var memory = new MemoryStream();
+        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var writer = new StreamWriter(archive.CreateEntry(name).Open());
+            writer.Write(text);
+        }
+        return memory.ToArray();
+    }
+
+    [Fact]
+    public async Task ExtractAsync_WithoutSourceDir_DownloadsTheFourFilesAndTheZippedDepositsLoad()
+    {
+        var deposits = Zip("deposit_sample_data.csv", "id,event_timestamp,user_id,amount,currency,tx_status\n1,2024-03-01 10:00:00.5+00,u1,12.5,mxn,complete\n2,2024-03-01 11:00:00+00,u1,1,mxn,failed\n");
+        var files = new Dictionary<string, byte[]>
+        {
+            ["/users.csv"] = "user_id\nu1\n"u8.ToArray(),
+            ["/withdrawals.csv"] = "id,event_timestamp,user_id,amount,interface,currency,tx_status\n"u8.ToArray(),
+            ["/events.csv"] = "id,event_timestamp,user_id,event_name\ne1,2024-03-01 09:00:00+00,u1,login"u8.ToArray(),
+            ["/deposit_sample_data.csv.zip"] = deposits,
+        };
+        var handler = new PublicSnapshots(files);
+        var dataDirectory = new DataDirectory(_root);
+        var options = Options.Create(new MasterDataOptions
+        {
+            UsersUrl = "https://snapshots.test/users.csv",
+            WithdrawalsUrl = "https://snapshots.test/withdrawals.csv",
+            EventsUrl = "https://snapshots.test/events.csv",
+            DepositsUrl = "https://snapshots.test/deposit_sample_data.csv.zip",
+        });
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 3, 2, 0, 5, 0, TimeSpan.Zero));
+        var extractor = new SnapshotExtractor(new HttpClient(handler), dataDirectory, options, time);
+
+        var (manifest, manifestPath) = await extractor.ExtractAsync("", new DateOnly(2024, 3, 1), CancellationToken.None);
+
+        Assert.Equal(Path.Combine(_root, "staging", "master-data", "2024-03-01", "manifest.json"), manifestPath);
+        Assert.Equal(4, handler.Requested.Count);
+        var depositFile = manifest.File(SnapshotSource.Deposits);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(deposits)), depositFile.Sha256);
+        Assert.Equal(2, depositFile.Rows);
+        Assert.Equal(1, manifest.File(SnapshotSource.Events).Rows);
+        Assert.Equal(0, manifest.File(SnapshotSource.Withdrawals).Rows);
+        Assert.Equal(manifest.Files.Select(f => f.Sha256), (await SnapshotManifest.ReadAsync(manifestPath, CancellationToken.None)).Files.Select(f => f.Sha256));
+
+        var loaded = await new SourceLoader(new WarehouseDatabase(dataDirectory, options), time)
+            .LoadAsync(depositFile, new DateOnly(2024, 3, 1), 3, 0.05, force: false, "run-1", CancellationToken.None);
+        Assert.Equal(2, loaded.Loaded);
+    }
+
+    [Fact]
+    public async Task ExtractAsync_WhenTheSourceDirLacksAFile_NamesIt()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_root, "partial")).FullName;
+        File.WriteAllText(Path.Combine(dir, "user_id_sample_data.csv"), "user_id\n");
+        var extractor = new SnapshotExtractor(new HttpClient(), new DataDirectory(Path.Combine(_root, "data")), Options.Create(new MasterDataOptions()), TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => extractor.ExtractAsync(dir, new DateOnly(2024, 3, 1), CancellationToken.None));
+
+        Assert.Contains("deposit_sample_data.csv[.zip], withdrawals_sample_data.csv[.zip], event_sample_data.csv[.zip]", error.Message);
+    }
+
+    [Fact]
+    public void Validator_WhenOptionsAreBad_NamesEveryBadProperty()
+    {
+        var result = new MasterDataOptionsValidator().Validate(null, new MasterDataOptions { WarehouseFile = "/abs.duckdb", EventsUrl = "ftp://x", DownloadTimeout = TimeSpan.Zero });
+
+        Assert.True(result.Failed);
+        Assert.Equal(3, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.StartsWith("MasterData:EventsUrl must be an absolute http(s) URL, was 'ftp://x'", StringComparison.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}

@@ -1,0 +1,62 @@
+using BitsoWorkflows.Activities.MasterData.Warehouse;
+
+namespace BitsoWorkflows.Activities.Tests.MasterData;
+
+public sealed class WarehouseCatalogTests : IDisposable
+{
+    private readonly MasterDataHarness _harness = new();
+
+    [Fact]
+    public async Task ListAsync_BeforeAnyLoad_IsEmpty() =>
+        Assert.Empty(await _harness.Catalog.ListAsync(CancellationToken.None));
+
+    [Fact]
+    public async Task ListAsync_AfterARun_ShowsRowsAndLastLoadAndThePublishedParquetMatches()
+    {
+        var dir = _harness.WriteSnapshot("s",
+            users: ["user_id", "u1", "u2"],
+            deposits: ["id,event_timestamp,user_id,amount,currency,tx_status", "1,2024-03-01 10:00:00+00,u1,5,mxn,complete", "2,2024-03-01 11:00:00+00,u2,6,usd,complete"],
+            events: ["id,event_timestamp,user_id,event_name", "e1,2024-03-01 08:00:00+00,u1,login", "e2,2024-03-01 09:00:00+00,u1,logout"]);
+
+        var run = await _harness.RunDayAsync(dir, new DateOnly(2024, 3, 1));
+        var tables = (await _harness.Catalog.ListAsync(CancellationToken.None)).ToDictionary(t => t.Name);
+
+        Assert.Equal(WarehouseSchema.ModelTables.Concat(WarehouseSchema.LoadTables), tables.Keys);
+        Assert.Equal(2, tables["fct_transaction"].Rows);
+        Assert.Equal(2, tables["dim_user"].Rows);
+        Assert.Equal(new DateOnly(2024, 3, 1), tables["fct_transaction"].LastLogicalDate);
+        Assert.Equal("run-20240301", tables["dim_user"].LastRunId);
+        Assert.Equal(_harness.Time.GetUtcNow(), tables["dim_user"].LastLoadedAt);
+        Assert.Equal(7, run.Publish.Files);
+        foreach (var table in WarehouseSchema.ModelTables)
+        {
+            var parquet = WarehouseSchema.MonthlyTables.Contains(table)
+                ? Path.Combine(_harness.DataDirectory.Root, "lake", "warehouse", table, "month=2024-03", "data.parquet")
+                : Path.Combine(_harness.DataDirectory.Root, "lake", "warehouse", table, table + ".parquet");
+            Assert.True(File.Exists(parquet), parquet);
+            Assert.Equal(tables[table].Rows, await _harness.ScalarAsync<long>($"SELECT count(*) FROM read_parquet('{parquet}')"));
+        }
+        Assert.Equal(1L, await _harness.ScalarAsync<long>("SELECT count(*) FROM dim_date WHERE date_key = DATE '2024-03-01' AND iso_day_of_week = 5 AND NOT is_weekend"));
+    }
+
+    [Fact]
+    public async Task Publish_AfterADailyRun_RewritesOnlyTheChangedMonthsAndTheDimensions()
+    {
+        string[] users = ["user_id", "u1"];
+        string[] march = ["id,event_timestamp,user_id,amount,currency,tx_status", "1,2024-03-30 10:00:00+00,u1,5,mxn,complete"];
+        await _harness.RunDayAsync(_harness.WriteSnapshot("v1", users, march), new DateOnly(2024, 4, 1));
+        var marchFile = Path.Combine(_harness.DataDirectory.Root, "lake", "warehouse", "fct_transaction", "month=2024-03", "data.parquet");
+        var marchWritten = File.GetLastWriteTimeUtc(marchFile);
+
+        var run = await _harness.RunDayAsync(_harness.WriteSnapshot("v2", users, [.. march, "2,2024-04-02 10:00:00+00,u1,6,mxn,complete"]), new DateOnly(2024, 4, 2));
+        var again = await _harness.RunDayAsync(_harness.WriteSnapshot("v2", users, [.. march, "2,2024-04-02 10:00:00+00,u1,6,mxn,complete"]), new DateOnly(2024, 4, 2));
+
+        var written = run.Journal.Lines.Single(l => l.Contains("Parquet files", StringComparison.Ordinal));
+        Assert.Equal(5, run.Publish.Files); // fct_transaction and fct_user_daily for April, and the three dimensions
+        Assert.Equal(marchWritten, File.GetLastWriteTimeUtc(marchFile));
+        Assert.Equal(2L, await _harness.ScalarAsync<long>($"SELECT count(*) FROM read_parquet('{Path.Combine(_harness.DataDirectory.Root, "lake", "warehouse", "fct_transaction")}/*/*.parquet', hive_partitioning = true)"));
+        Assert.True(again.Publish.Skipped, written);
+    }
+
+    public void Dispose() => _harness.Dispose();
+}

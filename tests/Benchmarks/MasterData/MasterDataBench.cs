@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using BitsoWorkflows.Activities.MasterData;
+using BitsoWorkflows.Activities.MasterData.Generation;
+using BitsoWorkflows.Activities.MasterData.Questions;
+using BitsoWorkflows.Activities.MasterData.Snapshots;
+using BitsoWorkflows.Activities.MasterData.Warehouse;
+using BitsoWorkflows.Engine.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BitsoWorkflows.Benchmarks.MasterData;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data [--deposits 1000000] [--events 5000000] [--keep]</c>:
+/// a full load of the real users and withdrawals (from ../shared/data) plus generated deposits and events, one daily
+/// incremental run, an unchanged-snapshot run, each question (median of 5), and the process's peak memory.
+/// </summary>
+public static class MasterDataBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var deposits = IntOption(args, "--deposits", 1_000_000);
+        var events = IntOption(args, "--events", 5_000_000);
+        var keep = args.Contains("--keep");
+        var shared = FindSharedData();
+        if (shared is null)
+        {
+            Console.Error.WriteLine("../shared/data (real users and withdrawals) not found beside the clone.");
+            return 2;
+        }
+
+        var now = new DateTimeOffset(2026, 1, 15, 6, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(now);
+        var root = Path.Combine(Path.GetTempPath(), "bw-master-bench-" + Guid.NewGuid().ToString("N"));
+        var dataDirectory = new DataDirectory(Path.Combine(root, "data"));
+        var options = Options.Create(new MasterDataOptions());
+        var database = new WarehouseDatabase(dataDirectory, options);
+        var extractor = new SnapshotExtractor(new HttpClient(), dataDirectory, options, time);
+        // The real clock here, so the loads' stage and merge timings are measured; the fake one fixes the generated data.
+        var loader = new SourceLoader(database, TimeProvider.System);
+        var builder = new ModelBuilder(database, time);
+        var publisher = new WarehousePublisher(database, dataDirectory);
+        var answers = new AnswerService(database);
+
+        try
+        {
+            var snapshotDir = Directory.CreateDirectory(Path.Combine(root, "snapshot")).FullName;
+            var realUsers = Path.Combine(shared, "sr_de_challenge", SnapshotLayout.FileName(SnapshotSource.Users));
+            var realWithdrawals = Path.Combine(shared, "sr_de_challenge", SnapshotLayout.FileName(SnapshotSource.Withdrawals));
+            var userIds = File.ReadLines(realUsers).Skip(1).Where(l => l.Length > 0).ToList();
+            var watch = Stopwatch.StartNew();
+            var generated = await new SnapshotGenerator(time).WriteAsync(Path.Combine(root, "generated"),
+                new SnapshotGeneratorOptions { UserIds = userIds, Deposits = deposits, Withdrawals = 10, Events = events, HistoryDays = 365, DirtShare = 0.01, ZipDeposits = true },
+                CancellationToken.None);
+            Console.WriteLine($"generated {deposits:N0} deposits and {events:N0} events in {watch.Elapsed.TotalSeconds:F1} s");
+            File.CreateSymbolicLink(Path.Combine(snapshotDir, SnapshotLayout.FileName(SnapshotSource.Users)), realUsers);
+            File.CreateSymbolicLink(Path.Combine(snapshotDir, SnapshotLayout.FileName(SnapshotSource.Withdrawals)), realWithdrawals);
+            File.Move(Path.Combine(generated.Directory, "deposit_sample_data.csv.zip"), Path.Combine(snapshotDir, "deposit_sample_data.csv.zip"));
+            File.Move(Path.Combine(generated.Directory, "event_sample_data.csv"), Path.Combine(snapshotDir, "event_sample_data.csv"));
+
+            var yesterday = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1);
+            var full = await RunDayAsync("full load (empty warehouse)", snapshotDir, yesterday.AddDays(-1), force: false);
+            var daily = await RunDayAsync("daily incremental (next day, lookback 3)", snapshotDir, yesterday, force: false);
+            var unchanged = await RunDayAsync("unchanged snapshot (same day again)", snapshotDir, yesterday, force: false);
+
+            Console.WriteLine();
+            Console.WriteLine("question                 median of 5 runs, each opening the warehouse");
+            var arguments = new Dictionary<string, AnswerArguments>
+            {
+                ["active-users"] = new() { Date = yesterday },
+                ["users-without-deposit"] = new(),
+                ["frequent-depositors"] = new() { Date = yesterday },
+                ["last-login"] = new() { User = userIds[0] },
+                ["login-count"] = new() { User = userIds[0], From = yesterday.AddDays(-30), To = yesterday },
+                ["deposit-currencies"] = new() { Date = yesterday },
+                ["withdrawal-currencies"] = new() { Date = new DateOnly(2022, 6, 1) },
+                ["deposit-total"] = new() { Date = yesterday, Currency = "mxn" },
+            };
+            foreach (var (question, parameters) in arguments)
+            {
+                var times = new List<double>();
+                var questionCpu = Cpu();
+                AnswerResult? result = null;
+                for (var i = 0; i < 5; i++)
+                {
+                    watch.Restart();
+                    result = await answers.AnswerAsync(question, parameters, CancellationToken.None);
+                    times.Add(watch.Elapsed.TotalMilliseconds);
+                }
+                times.Sort();
+                var cpuPerRun = (Cpu() - questionCpu).TotalMilliseconds / 5;
+                var shown = result!.Scalar is { } scalar ? AnswerFormatter.Text(scalar) : $"{result.Rows.Count} rows";
+                Console.WriteLine($"{question,-24} {times[2],8:F1} ms wall {cpuPerRun,8:F1} ms CPU   ({shown})");
+            }
+
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            Console.WriteLine();
+            Console.WriteLine($"full load {full:F1} s, daily {daily:F1} s, unchanged {unchanged:F2} s; peak working set {process.PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; warehouse file {new FileInfo(database.Path).Length / 1024.0 / 1024.0:F0} MiB");
+            return 0;
+        }
+        finally
+        {
+            if (keep) Console.WriteLine("kept " + root);
+            else Directory.Delete(root, recursive: true);
+        }
+
+        async Task<double> RunDayAsync(string label, string sourceDir, DateOnly day, bool force)
+        {
+            var total = Stopwatch.StartNew();
+            var cpu = Cpu();
+            var step = Stopwatch.StartNew();
+            var (manifest, _) = await extractor.ExtractAsync(sourceDir, day, CancellationToken.None);
+            var extract = step.Elapsed.TotalSeconds;
+            step.Restart();
+            var loads = await Task.WhenAll(manifest.Files.Select(f => loader.LoadAsync(f, day, 3, 0.05, force, "bench-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), CancellationToken.None)));
+            var load = step.Elapsed.TotalSeconds;
+            step.Restart();
+            var model = await builder.BuildAsync(day, "bench", CancellationToken.None);
+            var build = step.Elapsed.TotalSeconds;
+            step.Restart();
+            var published = await publisher.PublishAsync(CancellationToken.None);
+            var publish = step.Elapsed.TotalSeconds;
+            var seconds = total.Elapsed.TotalSeconds;
+            Console.WriteLine();
+            Console.WriteLine($"{label} for {day:yyyy-MM-dd}: {seconds:F2} s wall, {(Cpu() - cpu).TotalSeconds:F1} s CPU (extract+checksums {extract:F2}, loads {load:F2}, model {build:F2}, publish {publish:F2})");
+            foreach (var l in loads)
+                Console.WriteLine($"  {l.Source,-12} read {l.Read,10:N0} loaded {l.Loaded,10:N0} new {l.Inserted,10:N0} changed {l.Updated,6:N0} dup {l.Duplicates,6:N0} superseded {l.Superseded,6:N0} rejected {l.Rejected,6:N0} flagged {l.Flagged,6:N0}{(l.Unchanged ? " (unchanged)" : $" stage {l.StageTime.TotalSeconds:F1} s merge {l.MergeTime.TotalSeconds:F1} s")}");
+            Console.WriteLine($"  model: {model.UsersRecomputed:N0} users recomputed, {model.DailyRowsWritten:N0} daily rows written; publish {(published.Skipped ? "skipped (nothing changed)" : "wrote " + published.Files.Count + " files")}");
+            return seconds;
+        }
+    }
+
+    private static TimeSpan Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string? FindSharedData()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}
