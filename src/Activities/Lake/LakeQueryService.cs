@@ -6,26 +6,50 @@ using Microsoft.Extensions.Options;
 namespace BitsoWorkflows.Activities.Lake;
 
 /// <summary>
-/// Read-only SQL over the lake through an embedded, in-memory DuckDB: each query gets a fresh connection with the
-/// views of every <see cref="ILakeQuerySource"/> (the <c>spreads</c> view first), then external access is limited to the
-/// sources' folders and the configuration is locked, then <see cref="LakeQueryGuard"/> checks the SQL. Because nothing
-/// opens a database file for writing, it works whether or not a server runs on the same data directory.
+/// Read-only SQL over the lake through an embedded, in-memory DuckDB holding the views of every
+/// <see cref="ILakeQuerySource"/> (the <c>spreads</c> view first), with external access limited to the sources' folders
+/// and the configuration locked; <see cref="LakeQueryGuard"/> checks each query's SQL. The database lives as long as the
+/// service and is rebuilt when the sources' views change (a first file, a new warehouse table), so DuckDB's object cache
+/// keeps the Parquet footers of thousands of lake files between queries. Because nothing opens a database file for
+/// writing, it works whether or not a server runs on the same data directory.
 /// </summary>
-public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, LakeQueryGuard guard, IOptions<LakeOptions> options)
+public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, LakeQueryGuard guard, IOptions<LakeOptions> options) : IDisposable
 {
+    private readonly Lock _gate = new();
+    private SharedDatabase? _current;
+
     /// <summary>Runs one SELECT and returns at most <see cref="LakeOptions.MaxRows"/> rows.</summary>
     /// <exception cref="LakeQueryException">The query was refused, did not parse, failed in DuckDB or timed out.</exception>
     public Task<LakeQueryResult> QueryAsync(string sql, CancellationToken cancellationToken) =>
         Task.Run(() => Query(sql, cancellationToken), cancellationToken);
 
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _current?.Retire();
+            _current = null;
+        }
+    }
+
     private LakeQueryResult Query(string sql, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        var readable = Prepare(connection, settings);
-        guard.Check(connection, sql, readable);
+        var database = Acquire(settings);
+        try
+        {
+            using var connection = database.Connect();
+            guard.Check(connection, sql, database.Readable);
+            return Run(connection, sql, settings, cancellationToken);
+        }
+        finally
+        {
+            database.Release();
+        }
+    }
 
+    private LakeQueryResult Run(DuckDBConnection connection, string sql, LakeOptions settings, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.QueryTimeout);
         using var command = connection.CreateCommand();
@@ -66,33 +90,104 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
         }
     }
 
-    /// <summary>Creates the views, then locks the connection down; returns the folders it may still read.</summary>
-    private List<string> Prepare(DuckDBConnection connection, LakeOptions settings)
+    /// <summary>The shared database for the sources' current views, built anew when they changed; the caller must release it.</summary>
+    private SharedDatabase Acquire(LakeOptions settings)
     {
-        Execute(connection, "SET TimeZone = 'UTC'");
-        if (!string.IsNullOrWhiteSpace(settings.MemoryLimit))
-            Execute(connection, $"SET memory_limit = {Sql.Literal(settings.MemoryLimit)}");
-        var readable = new List<string>();
-        foreach (var source in sources)
+        var setup = sources.Select(s => (Source: s, Statements: s.SetupStatements(), Folders: s.ReadableFolders.Select(Path.GetFullPath).ToList())).ToList();
+        var fingerprint = string.Join("\n", setup.SelectMany(s => s.Statements.Concat(s.Folders))) + "\n" + settings.MemoryLimit;
+        lock (_gate)
         {
-            foreach (var statement in source.SetupStatements())
+            if (_current is null || _current.Fingerprint != fingerprint)
             {
-                try
-                {
-                    Execute(connection, statement);
-                }
-                catch (DuckDBException e)
-                {
-                    throw new LakeQueryException($"The query source {source.GetType().Name} could not be set up ({statement}): {e.Message}", refused: false, e);
-                }
+                var created = Create(setup, settings, fingerprint);
+                _current?.Retire();
+                _current = created;
             }
-            readable.AddRange(source.ReadableFolders.Select(Path.GetFullPath));
+            _current.Acquire();
+            return _current;
         }
-        var folders = string.Join(", ", readable.Select(f => Sql.Literal(Path.TrimEndingDirectorySeparator(f) + "/")));
-        Execute(connection, $"SET allowed_directories = [{folders}]");
-        Execute(connection, "SET enable_external_access = false");
-        Execute(connection, "SET lock_configuration = true");
-        return readable;
+    }
+
+    /// <summary>Creates the views, then locks the database down: after this it may read the sources' folders and nothing else.</summary>
+    private static SharedDatabase Create(List<(ILakeQuerySource Source, IReadOnlyList<string> Statements, List<string> Folders)> setup, LakeOptions settings, string fingerprint)
+    {
+        var root = new DuckDBConnection("DataSource=:memory:");
+        try
+        {
+            root.Open();
+            Execute(root, "SET GLOBAL TimeZone = 'UTC'");
+            Execute(root, "SET enable_object_cache = true");
+            if (!string.IsNullOrWhiteSpace(settings.MemoryLimit))
+                Execute(root, $"SET memory_limit = {Sql.Literal(settings.MemoryLimit)}");
+            var readable = new List<string>();
+            foreach (var (source, statements, folders) in setup)
+            {
+                foreach (var statement in statements)
+                {
+                    try
+                    {
+                        Execute(root, statement);
+                    }
+                    catch (DuckDBException e)
+                    {
+                        throw new LakeQueryException($"The query source {source.GetType().Name} could not be set up ({statement}): {e.Message}", refused: false, e);
+                    }
+                }
+                readable.AddRange(folders);
+            }
+            var allowed = string.Join(", ", readable.Select(f => Sql.Literal(Path.TrimEndingDirectorySeparator(f) + "/")));
+            Execute(root, $"SET allowed_directories = [{allowed}]");
+            Execute(root, "SET enable_external_access = false");
+            Execute(root, "SET lock_configuration = true");
+            return new SharedDatabase(root, fingerprint, readable);
+        }
+        catch
+        {
+            root.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An in-memory DuckDB kept open by its first connection; queries use duplicates of it, and it closes once retired and unused.</summary>
+    private sealed class SharedDatabase(DuckDBConnection root, string fingerprint, List<string> readable)
+    {
+        private readonly Lock _gate = new();
+        private int _users;
+        private bool _retired;
+
+        public string Fingerprint { get; } = fingerprint;
+
+        public List<string> Readable { get; } = readable;
+
+        public DuckDBConnection Connect()
+        {
+            DuckDBConnection connection;
+            lock (_gate) connection = root.Duplicate();
+            if (connection.State != System.Data.ConnectionState.Open) connection.Open();
+            return connection;
+        }
+
+        public void Acquire()
+        {
+            lock (_gate) _users++;
+        }
+
+        public void Release()
+        {
+            lock (_gate)
+            {
+                if (--_users == 0 && _retired) root.Dispose();
+            }
+        }
+
+        public void Retire()
+        {
+            lock (_gate)
+            {
+                _retired = true;
+                if (_users == 0) root.Dispose();
+            }
+        }
     }
 
     /// <summary>DuckDB's SQL name of a column type; the ADO.NET reader names the type family and gives precision and scale apart.</summary>

@@ -26,11 +26,7 @@ public static class BackfillCommands
         cli.EnsureAllOptionsUsed();
 
         await using var host = await CliHost.StartAsync(global);
-        var published = await host.Get<WorkflowCatalog>().GetPublishedAsync(workflowId, CancellationToken.None)
-            ?? throw new CliUsageException($"unknown workflow '{workflowId}'");
-        var parameters = ParamBinder.BindText(published.Definition, texts, out var errors);
-        if (errors.Count > 0) throw new CliUsageException(string.Join("; ", errors));
-        var overrides = parameters.Where(p => texts.ContainsKey(p.Key)).ToDictionary();
+        var overrides = await RunCommands.ParamOverridesAsync(host, workflowId, texts);
 
         BackfillDto final;
         using var server = await ServerClient.ConnectAsync(host.Get<DataDirectory>(), CancellationToken.None);

@@ -21,11 +21,7 @@ public static class RunCommands
         cli.EnsureAllOptionsUsed();
 
         await using var host = await CliHost.StartAsync(global);
-        var published = await host.Get<WorkflowCatalog>().GetPublishedAsync(workflowId, CancellationToken.None)
-            ?? throw new CliUsageException($"unknown workflow '{workflowId}'");
-        var parameters = ParamBinder.BindText(published.Definition, texts, out var errors);
-        if (errors.Count > 0) throw new CliUsageException(string.Join("; ", errors));
-        var overrides = parameters.Where(p => texts.ContainsKey(p.Key)).ToDictionary();
+        var overrides = await ParamOverridesAsync(host, workflowId, texts);
 
         RunDetailDto detail;
         using var server = await ServerClient.ConnectAsync(host.Get<DataDirectory>(), CancellationToken.None);
@@ -101,6 +97,16 @@ public static class RunCommands
         Console.Write(RunPrinter.Detail(new RunDetailDto(RunDto.From(run), activities.Select(ActivityAttemptDto.From).ToList()), format));
         if (format == OutputFormat.Json) Console.WriteLine();
         return 0;
+    }
+
+    /// <summary>The <c>--param</c> overrides typed by the workflow's published definition; usage errors name each bad param.</summary>
+    internal static async Task<Dictionary<string, JsonElement>> ParamOverridesAsync(CliHost host, string workflowId, IReadOnlyDictionary<string, string> texts)
+    {
+        var published = await host.Get<WorkflowCatalog>().GetPublishedAsync(workflowId, CancellationToken.None)
+            ?? throw new CliUsageException($"unknown workflow '{workflowId}'");
+        var parameters = ParamBinder.BindText(published.Definition, texts, out var errors);
+        if (errors.Count > 0) throw new CliUsageException(string.Join("; ", errors));
+        return parameters.Where(p => texts.ContainsKey(p.Key)).ToDictionary();
     }
 
     /// <summary><c>--param name=value</c>, repeatable.</summary>
