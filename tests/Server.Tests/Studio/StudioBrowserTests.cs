@@ -195,7 +195,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
 
         await sql.FillAsync("DELETE FROM spreads");
         await page.GetByTestId("run-query").ClickAsync();
-        await Expect(page.GetByTestId("query-refused")).ToContainTextAsync("Refused");
+        await Expect(page.GetByTestId("query-refused")).ToContainTextAsync("Refused: DELETE changes data");
         await Expect(result).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "09-data-refused");
 

@@ -107,6 +107,19 @@ public sealed class StudioHelpersTests
     }
 
     [Fact]
+    public void DisplayCell_WritesQueryValuesInvariantly()
+    {
+        Assert.Equal("NULL", Display.Cell(null));
+        Assert.Equal("0.0825750500", Display.Cell(0.0825750500m));
+        Assert.Equal("2026-01-05T10:00:01Z", Display.Cell(new DateTimeOffset(2026, 1, 5, 10, 0, 1, TimeSpan.Zero)));
+        Assert.Equal("2026-01-05", Display.Cell(new DateOnly(2026, 1, 5)));
+        Assert.Equal("[1, NULL, x]", Display.Cell(new object?[] { 1L, null, "x" }));
+        Assert.Equal("0.1", Display.Cell(0.1d));
+        Assert.True(Display.IsNumber(System.Numerics.BigInteger.One));
+        Assert.False(Display.IsNumber("1"));
+    }
+
+    [Fact]
     public void DefinitionEdits_AppendActivity_AddsUniqueIdRequiredInputsAndEdgeFromTheLastActivity()
     {
         var registry = ActivityRegistry.FromAssemblies(typeof(LogActivity).Assembly);
