@@ -1,6 +1,7 @@
 using System.Globalization;
 using BitsoWorkflows.Activities.MarketData;
 using BitsoWorkflows.Activities.MasterData.Questions;
+using BitsoWorkflows.Activities.MasterData.Warehouse;
 using BitsoWorkflows.Server.Tests.Studio.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -63,6 +64,10 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
         Assert.True(count > 0);
         await Expect(page.GetByTestId("warehouse-table-fct_transaction")).ToContainTextAsync(day);
         await Expect(page.GetByTestId("questions").Locator("[data-testid^=question-]")).ToHaveCountAsync(8);
+        // The demo snapshots carry bad lines on purpose; the load quarantines them.
+        var reject = Assert.Single(await browser.Server.Get<WarehouseCatalog>().RejectsAsync(null, 1, CancellationToken.None));
+        await page.GetByTestId("warehouse-rejects-toggle").ClickAsync();
+        await Expect(page.GetByTestId("warehouse-rejects").Locator("tbody tr").First).ToContainTextAsync(reject.Reason);
 
         var question = page.GetByTestId("question-active-users");
         await Expect(question.Locator("input[type=date]")).ToHaveValueAsync(day);
