@@ -67,7 +67,10 @@ public sealed partial class WorkflowRunner(
         }
 
         await writes.SaveRunAsync(run, isNew: false);
-        LogRunEnded(logger, run.WorkflowId, run.Id, run.Status, (run.EndedAt - run.StartedAt)?.TotalMilliseconds ?? 0);
+        // A per-second workflow succeeds 86,400 times a day: successes are debug noise, everything else is worth a look.
+        var elapsed = (run.EndedAt - run.StartedAt)?.TotalMilliseconds ?? 0;
+        if (run.Status == RunStatus.Succeeded) LogRunSucceeded(logger, run.WorkflowId, run.Id, elapsed);
+        else LogRunEnded(logger, run.WorkflowId, run.Id, run.Status, elapsed, run.Error);
         return run;
     }
 
@@ -291,8 +294,11 @@ public sealed partial class WorkflowRunner(
         return seen;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {WorkflowId}/{RunId} ended {Status} in {Milliseconds:F0} ms")]
-    private static partial void LogRunEnded(ILogger logger, string workflowId, string runId, RunStatus status, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {WorkflowId}/{RunId} succeeded in {Milliseconds:F0} ms")]
+    private static partial void LogRunSucceeded(ILogger logger, string workflowId, string runId, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {WorkflowId}/{RunId} ended {Status} after {Milliseconds:F0} ms: {Error}")]
+    private static partial void LogRunEnded(ILogger logger, string workflowId, string runId, RunStatus status, double milliseconds, string? error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Activity {ActivityId} attempt {Attempt} failed; retrying in {Milliseconds:F0} ms")]
     private static partial void LogRetrying(ILogger logger, string activityId, int attempt, double milliseconds);

@@ -15,36 +15,36 @@ public static class AccessCommands
         switch (sub)
         {
             case "create":
-            {
-                var name = cli.RequirePositional(2, "key name");
-                cli.EnsureAllOptionsUsed();
-                await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                var key = host.Get<ApiKeyStore>().Create(name);
-                Console.WriteLine(key);
-                Console.Error.WriteLine($"API key '{name}' created; it is shown only now. Send it as the X-Api-Key header.");
-                return 0;
-            }
+                {
+                    var name = cli.RequirePositional(2, "key name");
+                    cli.EnsureAllOptionsUsed();
+                    await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+                    var key = host.Get<ApiKeyStore>().Create(name);
+                    Console.WriteLine(key);
+                    Console.Error.WriteLine($"API key '{name}' created; it is shown only now. Send it as the X-Api-Key header.");
+                    return 0;
+                }
             case "list":
-            {
-                var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
-                cli.EnsureAllOptionsUsed();
-                await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                var keys = host.Get<ApiKeyStore>().ListStored().Select(k => new { k.Name, k.CreatedAt }).ToList();
-                Console.Write(format == OutputFormat.Json
-                    ? JsonSerializer.Serialize(keys, DefinitionJson.Options) + Environment.NewLine
-                    : TableWriter.Render(["name", "created"], keys.Select(k => (IReadOnlyList<object?>)[k.Name, k.CreatedAt])));
-                return 0;
-            }
+                {
+                    var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
+                    cli.EnsureAllOptionsUsed();
+                    await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+                    var keys = host.Get<ApiKeyStore>().ListStored().Select(k => new { k.Name, k.CreatedAt }).ToList();
+                    Console.Write(format == OutputFormat.Json
+                        ? JsonSerializer.Serialize(keys, DefinitionJson.Options) + Environment.NewLine
+                        : TableWriter.Render(["name", "created"], keys.Select(k => (IReadOnlyList<object?>)[k.Name, k.CreatedAt])));
+                    return 0;
+                }
             case "revoke":
-            {
-                var name = cli.RequirePositional(2, "key name");
-                cli.EnsureAllOptionsUsed();
-                await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                var revoked = host.Get<ApiKeyStore>().Revoke(name);
-                if (revoked == 0) throw new CliUsageException($"no stored API key is named '{name}'");
-                Console.WriteLine($"API key '{name}' revoked");
-                return 0;
-            }
+                {
+                    var name = cli.RequirePositional(2, "key name");
+                    cli.EnsureAllOptionsUsed();
+                    await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+                    var revoked = host.Get<ApiKeyStore>().Revoke(name);
+                    if (revoked == 0) throw new CliUsageException($"no stored API key is named '{name}'");
+                    Console.WriteLine($"API key '{name}' revoked");
+                    return 0;
+                }
             default:
                 throw new CliUsageException($"unknown verb 'apikeys {sub}' (use create, list, revoke)");
         }

@@ -65,39 +65,39 @@ public static class BackfillCommands
         switch (sub)
         {
             case "list":
-            {
-                var workflowId = cli.Option("workflow");
-                var limit = cli.IntOption("limit", min: 1) ?? 20;
-                var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
-                cli.EnsureAllOptionsUsed();
-                await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                var list = (await host.Get<BackfillService>().ListAsync(workflowId, limit, CancellationToken.None)).Select(BackfillDto.Create).ToList();
-                Console.Write(format == OutputFormat.Json
-                    ? JsonSerializer.Serialize(list, DefinitionJson.Options) + Environment.NewLine
-                    : TableWriter.Render(["backfill", "workflow", "from", "to", "status", "total", "succeeded", "failed", "running"],
-                        list.Select(b => (IReadOnlyList<object?>)[b.Id, b.WorkflowId, b.From, b.To, b.Status.ToString().ToLowerInvariant(), b.Total, b.Succeeded, b.Failed, b.Running])));
-                return 0;
-            }
+                {
+                    var workflowId = cli.Option("workflow");
+                    var limit = cli.IntOption("limit", min: 1) ?? 20;
+                    var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
+                    cli.EnsureAllOptionsUsed();
+                    await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+                    var list = (await host.Get<BackfillService>().ListAsync(workflowId, limit, CancellationToken.None)).Select(BackfillDto.Create).ToList();
+                    Console.Write(format == OutputFormat.Json
+                        ? JsonSerializer.Serialize(list, DefinitionJson.Options) + Environment.NewLine
+                        : TableWriter.Render(["backfill", "workflow", "from", "to", "status", "total", "succeeded", "failed", "running"],
+                            list.Select(b => (IReadOnlyList<object?>)[b.Id, b.WorkflowId, b.From, b.To, b.Status.ToString().ToLowerInvariant(), b.Total, b.Succeeded, b.Failed, b.Running])));
+                    return 0;
+                }
             case "show":
-            {
-                var id = cli.RequirePositional(2, "backfill id");
-                var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
-                cli.EnsureAllOptionsUsed();
-                await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                var record = await host.Get<BackfillService>().GetAsync(id, CancellationToken.None) ?? throw new CliUsageException($"unknown backfill '{id}'");
-                return Print(BackfillDto.Create(record), format);
-            }
+                {
+                    var id = cli.RequirePositional(2, "backfill id");
+                    var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
+                    cli.EnsureAllOptionsUsed();
+                    await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+                    var record = await host.Get<BackfillService>().GetAsync(id, CancellationToken.None) ?? throw new CliUsageException($"unknown backfill '{id}'");
+                    return Print(BackfillDto.Create(record), format);
+                }
             case "cancel":
-            {
-                var id = cli.RequirePositional(2, "backfill id");
-                cli.EnsureAllOptionsUsed();
-                await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                using var server = await ServerClient.ConnectAsync(host.Get<DataDirectory>(), CancellationToken.None)
-                    ?? throw new CliUsageException("no server is running on this data dir; a backfill runs inside the process that started it");
-                await server.CancelBackfillAsync(id, CancellationToken.None);
-                Console.WriteLine($"backfill {id} cancelling");
-                return 0;
-            }
+                {
+                    var id = cli.RequirePositional(2, "backfill id");
+                    cli.EnsureAllOptionsUsed();
+                    await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+                    using var server = await ServerClient.ConnectAsync(host.Get<DataDirectory>(), CancellationToken.None)
+                        ?? throw new CliUsageException("no server is running on this data dir; a backfill runs inside the process that started it");
+                    await server.CancelBackfillAsync(id, CancellationToken.None);
+                    Console.WriteLine($"backfill {id} cancelling");
+                    return 0;
+                }
             default:
                 throw new CliUsageException($"unknown verb 'backfills {sub}' (use list, show, cancel)");
         }
