@@ -192,6 +192,11 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-csv").ClickAsync());
         Assert.Equal("query.csv", download.SuggestedFilename);
         Assert.Equal("book,seconds,ok,widest\neth_mxn,600,540,1.0000000000\n", await File.ReadAllTextAsync((await download.PathAsync())!));
+        // Signed in but without the form's anti-forgery token, as another site's form would post: refused.
+        var forged = page.Context.APIRequest.CreateFormData();
+        forged.Set("sql", "SELECT 1");
+        var response = await page.Context.APIRequest.PostAsync("/data/query.csv", new() { Form = forged });
+        Assert.Equal(400, response.Status);
 
         await sql.FillAsync("DELETE FROM spreads");
         await page.GetByTestId("run-query").ClickAsync();
