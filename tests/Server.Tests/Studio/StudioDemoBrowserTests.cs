@@ -76,7 +76,6 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
 
         await page.GetByTestId("answer-login-count").ClickAsync();
         await Expect(page.GetByTestId("answer-error-login-count")).ToContainTextAsync("login-count needs --user");
-        await page.GetByTestId("question-active-users").ScrollIntoViewIfNeededAsync();
         await BrowserFixture.ScreenshotAsync(page, "14-data-warehouse-questions");
     }
 }
