@@ -1,4 +1,7 @@
+using System.Text;
+using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Server.Studio.Services;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.FileProviders;
 using MudBlazor.Services;
 
@@ -7,6 +10,12 @@ namespace BitsoWorkflows.Server.Studio;
 /// <summary>The browser Studio (Blazor interactive server rendering with MudBlazor), served by the same process as the engine.</summary>
 public static class StudioExtensions
 {
+    /// <summary>
+    /// Where the data page's CSV download posts its SQL. Not under <c>/studio/</c>, which is public for the static
+    /// assets: this one needs a signed-in user (and the form's anti-forgery token) like every page.
+    /// </summary>
+    public const string QueryCsvPath = "/data/query.csv";
+
     public static WebApplicationBuilder AddStudio(this WebApplicationBuilder builder)
     {
         // MudBlazor's assets come from the package's static web assets, which ASP.NET Core only serves outside
@@ -30,8 +39,26 @@ public static class StudioExtensions
         if (Directory.Exists(assets))
             app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(assets), RequestPath = "/studio" });
         app.MapStaticAssets(AssetsManifest("endpoints"));
+        app.MapPost(QueryCsvPath, DownloadQueryCsvAsync).ExcludeFromDescription();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    /// <summary>The data page's query result as a CSV file; a refused or failed query is a 400 problem saying why.</summary>
+    private static async Task<IResult> DownloadQueryCsvAsync([FromForm(Name = "sql")] string? sql, [FromServices] LakeQueryService lake, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(sql))
+            return TypedResults.Problem("sql is required", statusCode: StatusCodes.Status400BadRequest);
+        try
+        {
+            var result = await lake.QueryAsync(sql, cancellationToken);
+            var csv = Encoding.UTF8.GetBytes(LakeQueryResultFormatter.Format(result, LakeQueryOutputFormat.Csv));
+            return TypedResults.File(csv, "text/csv; charset=utf-8", "query.csv");
+        }
+        catch (LakeQueryException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: ex.Refused ? "The query was refused" : "The query failed");
+        }
     }
 
     /// <summary>

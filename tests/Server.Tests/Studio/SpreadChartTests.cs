@@ -30,6 +30,18 @@ public sealed class SpreadChartTests
     }
 
     [Fact]
+    public async Task Render_WithThresholdsFarAboveTheSpread_ScalesToTheNextThresholdAndListsTheRest()
+    {
+        var points = Enumerable.Range(0, 3).Select(i => Observation(From.AddMinutes(i * 5), 0.08m)).ToList();
+
+        var html = await RenderAsync(points, [new ThresholdLine("btc_mxn", "threshold", 1.0m, "w"), new ThresholdLine("btc_mxn", "threshold", 0.5m, "w"), new ThresholdLine("btc_mxn", "threshold", 0.1m, "w")]);
+
+        Assert.Contains("threshold 0.1%", html);
+        Assert.Contains("higher thresholds: threshold 0.5%, threshold 1.0%", html);
+        Assert.Contains(">0.115%<", html);
+    }
+
+    [Fact]
     public async Task Render_WithoutObservations_SaysSo()
     {
         var html = await RenderAsync([], []);

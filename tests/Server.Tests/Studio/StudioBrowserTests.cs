@@ -1,6 +1,5 @@
-using BitsoWorkflows.Activities.MarketData;
+using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Server.Tests.Studio.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -160,21 +159,83 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [SkippableFact]
-    public async Task MarketsAndData_WhenOpened_ShowWhatThisBuildHas()
+    public async Task DataPage_LakeFileAndQueries_ShowsCompletenessResultGridRefusalAndCsv()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        // One window of eth_mxn with every tenth second missed: 540 of 600 rows ok.
+        var window = new SpreadWindow(new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero));
+        var rows = Enumerable.Range(0, SpreadWindow.Seconds)
+            .Select(i => window.Start.AddSeconds(i))
+            .Select(second => second.Second % 10 == 9
+                ? LakeSpreadRow.Missed(second)
+                : new LakeSpreadRow { Second = second, Status = LakeSpreadRow.OkStatus, BestBid = 99m, BestAsk = 100m, Spread = 1m, SpreadPct = 1m, Source = "simulated" })
+            .ToList();
+        await browser.Server.Get<LakeWindowWriter>().WriteAsync(new LakeWindowFile("eth_mxn", window, rows, "test", 1), LakeFileFormat.Parquet, CancellationToken.None);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Data", Exact = true }).ClickAsync();
+        var partition = page.GetByTestId("partition-eth_mxn-2026-01-05");
+        await Expect(partition).ToContainTextAsync("90.0 %");
+        await Expect(partition).ToContainTextAsync("540");
+        await page.GetByTestId("partition-toggle-eth_mxn-2026-01-05").ClickAsync();
+        await Expect(page.GetByTestId("lake-file-eth_mxn-20260105T1000")).ToContainTextAsync("10:00–10:10");
+
+        var sql = page.Locator("textarea[data-testid=sql], [data-testid=sql] textarea").First;
+        await sql.FillAsync("SELECT book, count(*) AS seconds, count(*) FILTER (WHERE status = 'ok') AS ok, max(spread_pct) AS widest FROM spreads GROUP BY book");
+        await page.GetByTestId("run-query").ClickAsync();
+        var result = page.GetByTestId("query-result");
+        await Expect(result.Locator("thead th")).ToHaveCountAsync(4);
+        await Expect(result.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(result.Locator("tbody tr td")).ToHaveTextAsync(["eth_mxn", "600", "540", "1.0000000000"]);
+        await BrowserFixture.ScreenshotAsync(page, "08-data-query");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-csv").ClickAsync());
+        Assert.Equal("query.csv", download.SuggestedFilename);
+        Assert.Equal("book,seconds,ok,widest\neth_mxn,600,540,1.0000000000\n", await File.ReadAllTextAsync((await download.PathAsync())!));
+        // Signed in but without the form's anti-forgery token, as another site's form would post: refused.
+        var forged = page.Context.APIRequest.CreateFormData();
+        forged.Set("sql", "SELECT 1");
+        var response = await page.Context.APIRequest.PostAsync("/data/query.csv", new() { Form = forged });
+        Assert.Equal(400, response.Status);
+
+        await sql.FillAsync("DELETE FROM spreads");
+        await page.GetByTestId("run-query").ClickAsync();
+        await Expect(page.GetByTestId("query-refused")).ToContainTextAsync("Refused: DELETE changes data");
+        await Expect(result).ToHaveCountAsync(0);
+        await BrowserFixture.ScreenshotAsync(page, "09-data-refused");
+
+        await sql.FillAsync("SELEC book FROM spreads");
+        await page.GetByTestId("run-query").ClickAsync();
+        await Expect(page.GetByTestId("query-error")).ToContainTextAsync("syntax error");
+    }
+
+    [SkippableFact]
+    public async Task QueryCsv_WithoutSignIn_IsNotServed()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        using var http = browser.Server.CreateClient();
+
+        using var response = await http.PostAsync("/data/query.csv", new FormUrlEncodedContent(new Dictionary<string, string> { ["sql"] = "SELECT 1" }));
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/login", response.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Backfill_ThreeDaysOfDailyWorkflow_ShowsThreeSucceededRuns()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
         var page = await browser.SignedInPageAsync();
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Markets", Exact = true }).ClickAsync();
-        if (browser.Server.Services.GetService<IObservationStore>() is null)
-            await Expect(page.GetByTestId("market-data-missing")).ToBeVisibleAsync();
-        else
-            await Expect(page.GetByText("Spread per book over the last 10 minutes")).ToBeVisibleAsync();
-        await BrowserFixture.ScreenshotAsync(page, "08-markets");
+        await page.GetByTestId($"backfill-{TestWorkflows.DailyId}").ClickAsync();
+        await page.GetByTestId("start-backfill").ClickAsync();
+        await Expect(page.GetByTestId("backfill-progress")).ToContainTextAsync("3 of 3 done (3 succeeded, 0 failed");
+        await BrowserFixture.ScreenshotAsync(page, "11-backfill");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Data", Exact = true }).ClickAsync();
-        await Expect(page.GetByTestId("data-folders")).ToContainTextAsync("workflows.db");
-        await BrowserFixture.ScreenshotAsync(page, "09-data");
+        await page.GetByTestId("backfill-runs").ClickAsync();
+        var grid = page.GetByTestId($"grid-{TestWorkflows.DailyId}");
+        await Expect(grid.Locator("[data-testid^=grid-run-] .bw-status-succeeded")).ToHaveCountAsync(3);
+        await BrowserFixture.ScreenshotAsync(page, "12-backfill-runs");
     }
 
     [SkippableFact]

@@ -4,6 +4,7 @@ using BitsoWorkflows.Engine.Activities.BuiltIn;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Server.Studio.Services;
 using BitsoWorkflows.Server.Tests.Studio.Support;
+using BitsoWorkflows.Server.Tests.Support;
 
 namespace BitsoWorkflows.Server.Tests.Studio;
 
@@ -83,6 +84,39 @@ public sealed class StudioHelpersTests
         Assert.Equal(
             [("btc_mxn", "warning", 0.3m), ("btc_mxn", "critical", 0.8m), ("usd_mxn", "maxSpreadPct", 0.2m)],
             lines.Select(l => (l.Book, l.Name, l.Value)));
+    }
+
+    [Fact]
+    public void SpreadThresholds_From_ShippedOrderBookWorkflowWithRule_DrawsEveryBookAndTheRuleOverride()
+    {
+        var shipped = JsonSerializer.Deserialize<WorkflowDefinition>(RepoFiles.Workflow("order-book-every-second"), DefinitionJson.Options)!;
+        var withRule = shipped with
+        {
+            Params = new(shipped.Params)
+            {
+                ["rules"] = new ParamDefinition { Type = "array", Default = JsonDocument.Parse("""[{ "book": "usd_mxn", "thresholds": [0.3] }]""").RootElement },
+            },
+        };
+
+        var lines = SpreadThresholds.From([withRule]);
+
+        Assert.Equal(
+            [("btc_mxn", 1.0m), ("btc_mxn", 0.5m), ("btc_mxn", 0.1m), ("usd_mxn", 0.3m)],
+            lines.Select(l => (l.Book, l.Value)));
+        Assert.All(lines, l => Assert.Equal("order-book-every-second", l.WorkflowId));
+    }
+
+    [Fact]
+    public void DisplayCell_WritesQueryValuesInvariantly()
+    {
+        Assert.Equal("NULL", Display.Cell(null));
+        Assert.Equal("0.0825750500", Display.Cell(0.0825750500m));
+        Assert.Equal("2026-01-05T10:00:01Z", Display.Cell(new DateTimeOffset(2026, 1, 5, 10, 0, 1, TimeSpan.Zero)));
+        Assert.Equal("2026-01-05", Display.Cell(new DateOnly(2026, 1, 5)));
+        Assert.Equal("[1, NULL, x]", Display.Cell(new object?[] { 1L, null, "x" }));
+        Assert.Equal("0.1", Display.Cell(0.1d));
+        Assert.True(Display.IsNumber(System.Numerics.BigInteger.One));
+        Assert.False(Display.IsNumber("1"));
     }
 
     [Fact]

@@ -21,6 +21,37 @@ public static class Display
         _ => $"{(int)span.TotalHours} h {span.Minutes} min",
     };
 
+    /// <summary>A query result cell: invariant text, ISO-8601 timestamps, <c>NULL</c> for null, lists and maps spelled out.</summary>
+    public static string Cell(object? value) => value switch
+    {
+        null => "NULL",
+        string s => s,
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        System.Collections.IDictionary map => "{" + string.Join(", ", map.Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}: {Cell(e.Value)}")) + "}",
+        System.Collections.IEnumerable list and not byte[] => "[" + string.Join(", ", list.Cast<object?>().Select(Cell)) + "]",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>True for numbers, which the result grid aligns right.</summary>
+    public static bool IsNumber(object? value) =>
+        value is sbyte or byte or short or ushort or int or uint or long or ulong or System.Numerics.BigInteger or decimal or double or float;
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.0} KiB",
+        < 1024L * 1024 * 1024 => $"{bytes / 1024.0 / 1024:0.0} MiB",
+        _ => $"{bytes / 1024.0 / 1024 / 1024:0.00} GiB",
+    };
+
+    public static string Percent(double ratio) => (ratio * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
     public static Color StatusColor(RunStatus status) => status switch
     {
         RunStatus.Succeeded => Color.Success,

@@ -6,7 +6,7 @@ namespace BitsoWorkflows.Server.Tests.Studio.Support;
 /// One real server and one headless Debian Chromium for the Studio's browser tests. Playwright's own browser
 /// download does not work here, so the system Chromium is driven; without it the tests skip.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -24,7 +24,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!ChromiumInstalled) return;
-        _server = await StudioTestServer.StartAsync();
+        _server = await StartServerAsync();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -33,6 +33,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
         });
     }
+
+    /// <summary>The server the browser drives: the default test workflows unless a derived fixture says otherwise.</summary>
+    protected virtual Task<StudioTestServer> StartServerAsync() => StudioTestServer.StartAsync();
 
     /// <summary>A fresh browser context (own cookies) on the server.</summary>
     public async Task<IPage> NewPageAsync()
@@ -62,8 +65,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-testid=circuit][data-live=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, name + ".png"), FullPage = true });
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        // From the top: a full-page shot of a scrolled page draws the fixed app bar across the middle.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, name + ".png"), FullPage = true });
+    }
 
     public async Task DisposeAsync()
     {

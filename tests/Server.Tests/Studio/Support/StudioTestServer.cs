@@ -32,8 +32,12 @@ public sealed class StudioTestServer : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    /// <summary>Starts a server with the given workflow files and configuration (<c>key=value</c>); the admin password is <see cref="AdminPassword"/> unless settings say otherwise.</summary>
-    public static async Task<StudioTestServer> StartAsync(IReadOnlyDictionary<string, string>? workflowFiles = null, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts a server with the given workflow files and configuration (<c>key=value</c>); the admin password is
+    /// <see cref="AdminPassword"/> unless settings say otherwise. <paramref name="demo"/> as <c>serve --demo</c>: the
+    /// order-book capture simulates the books.
+    /// </summary>
+    public static async Task<StudioTestServer> StartAsync(IReadOnlyDictionary<string, string>? workflowFiles = null, IReadOnlyDictionary<string, string>? settings = null, bool demo = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "bw-studio-tests", Guid.NewGuid().ToString("N"));
         var workflows = Directory.CreateDirectory(Path.Combine(root, "workflows")).FullName;
@@ -49,7 +53,7 @@ public sealed class StudioTestServer : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) values[key] = value;
 
-        var global = new GlobalOptions(Path.Combine(root, "data"), workflows, Demo: false, Urls: "http://127.0.0.1:0");
+        var global = new GlobalOptions(Path.Combine(root, "data"), workflows, Demo: demo, Urls: "http://127.0.0.1:0");
         var app = ServerApp.Build(global, values.Select(p => $"--{p.Key}={p.Value}").ToArray());
         await app.StartAsync();
         var address = new Uri(app.Urls.First());

@@ -51,5 +51,18 @@ public static class TestWorkflows
         }
         """;
 
-    public static readonly IReadOnlyDictionary<string, string> Default = new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow };
+    public const string DailyId = "daily";
+
+    /// <summary>A daily workflow to backfill: one run per UTC day, each logging its data interval.</summary>
+    public const string Daily = """
+        {
+          "id": "daily",
+          "name": "Daily",
+          "trigger": { "cron": "0 0 0 * * ?" },
+          "activities": [ { "id": "report", "type": "Log", "inputs": { "message": "day {{ run.dataIntervalStart }} to {{ run.dataIntervalEnd }}" } } ],
+          "edges": []
+        }
+        """;
+
+    public static readonly IReadOnlyDictionary<string, string> Default = new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily };
 }
