@@ -46,6 +46,8 @@ public class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1440, Height = 960 },
         });
         context.SetDefaultTimeout(20_000);
+        // Expectations wait as long as actions: on a loaded 2-core machine a Blazor render can take seconds.
+        Assertions.SetDefaultExpectTimeout(20_000);
         return await context.NewPageAsync();
     }
 
