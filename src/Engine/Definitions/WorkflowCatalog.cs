@@ -79,15 +79,21 @@ public sealed partial class WorkflowCatalog
     }
 
     /// <summary>Validates JSON and publishes it as a new version; returns the errors instead when it is not valid.</summary>
-    public async Task<PublishResult> PublishAsync(string json, string origin, string? comment, CancellationToken cancellationToken, string? expectedId = null)
+    public Task<PublishResult> PublishAsync(string json, string origin, string? comment, CancellationToken cancellationToken, string? expectedId = null) =>
+        AppendAsync(json, expectedId, definition => _store.PublishAsync(definition, origin, comment, cancellationToken));
+
+    /// <summary>Validates JSON and keeps it as a draft version (not run); returns the errors instead when it is not valid.</summary>
+    public Task<PublishResult> SaveDraftAsync(string json, string origin, string? comment, CancellationToken cancellationToken, string? expectedId = null) =>
+        AppendAsync(json, expectedId, definition => _store.SaveDraftAsync(definition, origin, comment, cancellationToken));
+
+    private async Task<PublishResult> AppendAsync(string json, string? expectedId, Func<WorkflowDefinition, Task<DefinitionVersionRecord>> append)
     {
         var validation = _validator.Validate(json);
         if (!validation.IsValid) return new PublishResult(null, validation.Errors);
         var definition = validation.Definition!;
         if (expectedId is not null && definition.Id != expectedId)
             return new PublishResult(null, [new ValidationError(null, "$.id", $"id '{definition.Id}' does not match the workflow '{expectedId}' being edited")]);
-        var record = await _store.PublishAsync(definition, origin, comment, cancellationToken);
-        return new PublishResult(record, []);
+        return new PublishResult(await append(definition), []);
     }
 
     /// <summary>The latest published version of a workflow and its state, or null when there is none.</summary>

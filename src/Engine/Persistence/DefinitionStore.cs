@@ -40,12 +40,19 @@ public sealed class DefinitionStore(IDbContextFactory<WorkflowDbContext> context
         AppendAsync(definition, DefinitionState.Draft, origin, comment, null, cancellationToken);
 
     /// <summary>Publishes the content of an older version as a new version.</summary>
-    public async Task<DefinitionVersionRecord> RevertAsync(string workflowId, int version, CancellationToken cancellationToken)
+    public Task<DefinitionVersionRecord> RevertAsync(string workflowId, int version, CancellationToken cancellationToken) =>
+        RepublishAsync(workflowId, version, "revert", $"revert to version {version}", cancellationToken);
+
+    /// <summary>Publishes a draft's content as a new version (history stays append-only: the draft remains a draft).</summary>
+    public Task<DefinitionVersionRecord> PublishDraftAsync(string workflowId, int version, CancellationToken cancellationToken) =>
+        RepublishAsync(workflowId, version, "draft", $"publish draft {version}", cancellationToken);
+
+    private async Task<DefinitionVersionRecord> RepublishAsync(string workflowId, int version, string origin, string comment, CancellationToken cancellationToken)
     {
         var old = await GetVersionAsync(workflowId, version, cancellationToken)
             ?? throw new KeyNotFoundException($"Workflow '{workflowId}' has no version {version}.");
         var definition = System.Text.Json.JsonSerializer.Deserialize<WorkflowDefinition>(old.Json, DefinitionJson.Options)!;
-        return await AppendAsync(definition, DefinitionState.Published, "revert", $"revert to version {version}", null, cancellationToken);
+        return await AppendAsync(definition, DefinitionState.Published, origin, comment, null, cancellationToken);
     }
 
     public async Task<IReadOnlyList<DefinitionVersionRecord>> HistoryAsync(string workflowId, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Api.Contracts;
 using BitsoWorkflows.Server.Services;
@@ -20,6 +21,9 @@ public static class WorkflowsApi
         group.MapPost("/{id}/versions", PublishAsync).WithSummary("Publish a new version from a definition JSON body; validation errors come back as problem details.")
             .Accepts<WorkflowDefinition>("application/json");
         group.MapPost("/{id}/versions/{version:int}/revert", RevertAsync).WithSummary("Publish an older version's content as a new version.");
+        group.MapPost("/{id}/drafts", SaveDraftAsync).WithSummary("Keep a definition JSON body as a draft version: in history, not run.")
+            .Accepts<WorkflowDefinition>("application/json");
+        group.MapPost("/{id}/versions/{version:int}/publish", PublishDraftAsync).WithSummary("Publish a draft's content as a new version.");
         group.MapPost("/{id}/pause", PauseAsync).WithSummary("Stop scheduling the workflow (persisted across restarts).");
         group.MapPost("/{id}/resume", ResumeAsync).WithSummary("Schedule the workflow again; intervals missed while paused are not caught up (backfill them if needed).");
         group.MapPost("/{id}/runs", TriggerAsync).WithSummary("Start a run now, with param overrides and an optional logical time.");
@@ -58,11 +62,32 @@ public static class WorkflowsApi
         return TypedResults.Created($"/api/workflows/{id}/versions/{result.Version.Version}", DefinitionVersionDto.From(result.Version, result.Version.Version));
     }
 
-    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> RevertAsync(string id, int version, WorkflowCatalog catalog, CancellationToken ct)
+    private static async Task<Results<Created<DefinitionVersionDto>, ProblemHttpResult>> SaveDraftAsync(string id, HttpRequest request, WorkflowCatalog catalog, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body);
+        var json = await reader.ReadToEndAsync(ct);
+        var result = await catalog.SaveDraftAsync(json, "api", request.Query["comment"].FirstOrDefault(), ct, expectedId: id);
+        if (result.Version is null) return ProblemResults.Invalid(result.Errors);
+        var state = await catalog.Store.GetStateAsync(id, ct);
+        return TypedResults.Created($"/api/workflows/{id}/versions/{result.Version.Version}", DefinitionVersionDto.From(result.Version, state?.PublishedVersion ?? 0));
+    }
+
+    private static Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> RevertAsync(string id, int version, WorkflowCatalog catalog, CancellationToken ct) =>
+        RepublishAsync(() => catalog.Store.RevertAsync(id, version, ct));
+
+    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> PublishDraftAsync(string id, int version, WorkflowCatalog catalog, CancellationToken ct)
+    {
+        var draft = await catalog.Store.GetVersionAsync(id, version, ct);
+        if (draft is { State: not DefinitionState.Draft })
+            return ProblemResults.Conflict($"version {version} of '{id}' is not a draft; revert to it instead");
+        return await RepublishAsync(() => catalog.Store.PublishDraftAsync(id, version, ct));
+    }
+
+    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> RepublishAsync(Func<Task<DefinitionVersionRecord>> republish)
     {
         try
         {
-            var record = await catalog.Store.RevertAsync(id, version, ct);
+            var record = await republish();
             return TypedResults.Ok(DefinitionVersionDto.From(record, record.Version));
         }
         catch (KeyNotFoundException ex)

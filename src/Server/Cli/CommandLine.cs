@@ -22,6 +22,7 @@ public static class CommandLine
           workflows validate <file>                  print every error of a definition file (exit 2 if any)
           workflows history <id> [--format ...]      the version history
           workflows export <id> [--version N]        a version as JSON
+          workflows publish <file> [--draft] [--comment text]   a new version (or a draft) from a file
           workflows pause <id> | resume <id>         stop / restart scheduling (persisted)
           trigger <id> [--param name=value ...] [--logical-time <ISO-8601 UTC>] [--format ...]
                                                      run once, wait and print the run (exit 1 if it failed)

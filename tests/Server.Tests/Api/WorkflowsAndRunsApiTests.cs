@@ -104,6 +104,24 @@ public sealed class WorkflowsAndRunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Draft_IsKeptInHistoryWithoutRunningUntilPublished()
+    {
+        using var content = new StringContent(SampleWorkflows.HelloSaying("draft"), Encoding.UTF8, "application/json");
+        using var saved = await Http.PostAsync("/api/workflows/hello/drafts", content);
+        var before = await JsonAsync(await Http.GetAsync("/api/workflows/hello"));
+        using var published = await Http.PostAsync("/api/workflows/hello/versions/2/publish", null);
+        using var notADraft = await Http.PostAsync("/api/workflows/hello/versions/1/publish", null);
+        var after = await JsonAsync(await Http.GetAsync("/api/workflows/hello"));
+
+        Assert.Equal(HttpStatusCode.Created, saved.StatusCode);
+        Assert.Equal("draft", (await JsonAsync(saved)).GetProperty("state").GetString());
+        Assert.Equal(1, before.GetProperty("version").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Equal(3, after.GetProperty("version").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, notADraft.StatusCode);
+    }
+
+    [Fact]
     public async Task RunsList_FiltersAndRejectsBadFilters()
     {
         using var _ = await Http.PostAsJsonAsync("/api/workflows/hello/runs", new { });

@@ -112,6 +112,24 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Publish_FromAFile_AddsAVersionOrRefusesWithErrors()
+    {
+        Write("hello.json", SampleWorkflows.Hello);
+        var edited = Path.Combine(_root, "hello-v2.json");
+        await File.WriteAllTextAsync(edited, SampleWorkflows.HelloSaying("hola"));
+        var invalid = Path.Combine(_root, "bad.json");
+        await File.WriteAllTextAsync(invalid, SampleWorkflows.Invalid);
+
+        var published = await Cli("workflows", "publish", edited, "--comment", "spanish");
+        var refused = await Cli("workflows", "publish", invalid);
+
+        Assert.Equal(0, published.ExitCode);
+        Assert.Contains("hello version 2 published", published.Stdout);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("$.activities[0].type", refused.Stderr);
+    }
+
+    [Fact]
     public async Task Backfill_ThreeDays_RunsThreeIntervalsAndListsThem()
     {
         Write("daily.json", SampleWorkflows.Daily);

@@ -12,16 +12,17 @@ public static class WorkflowCommands
 {
     public static async Task<int> RunAsync(CliArguments cli, GlobalOptions global)
     {
-        var sub = cli.RequirePositional(1, "workflows sub-verb (list, validate, history, export, pause, resume)");
+        var sub = cli.RequirePositional(1, "workflows sub-verb (list, validate, history, export, publish, pause, resume)");
         return sub switch
         {
             "list" => await ListAsync(cli, global),
             "validate" => await ValidateAsync(cli, global),
             "history" => await HistoryAsync(cli, global),
             "export" => await ExportAsync(cli, global),
+            "publish" => await PublishAsync(cli, global),
             "pause" => await SetPausedAsync(cli, global, true),
             "resume" => await SetPausedAsync(cli, global, false),
-            _ => throw new CliUsageException($"unknown verb 'workflows {sub}' (use list, validate, history, export, pause, resume)"),
+            _ => throw new CliUsageException($"unknown verb 'workflows {sub}' (use list, validate, history, export, publish, pause, resume)"),
         };
     }
 
@@ -82,6 +83,30 @@ public static class WorkflowCommands
         var record = await store.GetVersionAsync(id, version ?? state.PublishedVersion, CancellationToken.None)
             ?? throw new CliUsageException($"workflow '{id}' has no version {version}");
         Console.WriteLine(record.Json);
+        return 0;
+    }
+
+    /// <summary>Publishes a definition file as a new version, or keeps it as a draft; a running server picks it up within seconds.</summary>
+    private static async Task<int> PublishAsync(CliArguments cli, GlobalOptions global)
+    {
+        var file = cli.RequirePositional(2, "definition file to publish");
+        var draft = cli.Flag("draft");
+        var comment = cli.Option("comment");
+        cli.EnsureAllOptionsUsed();
+        if (!File.Exists(file)) throw new CliUsageException($"{file}: no such file");
+        await using var host = await CliHost.StartAsync(global);
+        var catalog = host.Get<WorkflowCatalog>();
+        var json = await File.ReadAllTextAsync(file);
+        var result = draft
+            ? await catalog.SaveDraftAsync(json, "cli", comment, CancellationToken.None)
+            : await catalog.PublishAsync(json, "cli", comment, CancellationToken.None);
+        if (result.Version is null)
+        {
+            foreach (var error in result.Errors) Console.Error.WriteLine(error with { File = file });
+            Console.Error.WriteLine($"{file}: {result.Errors.Count} error(s); nothing published");
+            return 2;
+        }
+        Console.WriteLine($"{result.Version.WorkflowId} version {result.Version.Version} {(draft ? "saved as a draft" : "published")}");
         return 0;
     }
 
