@@ -2,7 +2,7 @@ namespace BitsoWorkflows.Benchmarks;
 
 /// <summary>
 /// Measurements that are not BenchmarkDotNet micro-benchmarks (e.g. a 10-minute trigger soak).
-/// Each area registers its commands here by name.
+/// Each area adds its commands to the table by name.
 /// </summary>
 public static partial class BenchCommands
 {
@@ -15,6 +15,4 @@ public static partial class BenchCommands
     };
 
     public static Func<string[], Task<int>>? TryGet(string name) => Commands.GetValueOrDefault(name);
-
-    public static void Register(string name, Func<string[], Task<int>> command) => Commands[name] = command;
 }

@@ -45,8 +45,7 @@ public static class ParamBinder
         {
             if (!definition.Params.TryGetValue(name, out var param))
             {
-                if (!errors.Any(e => e.Contains($"'{name}'", StringComparison.Ordinal)))
-                    errors.Add($"unknown param '{name}' (params of {definition.Id}: {string.Join(", ", definition.Params.Keys)})");
+                errors.Add($"unknown param '{name}' (params of {definition.Id}: {string.Join(", ", definition.Params.Keys)})");
                 continue;
             }
             if (ValueKinds.TryParse(param.Type, out var kind) && value.ValueKind != JsonValueKind.Null && !ValueKinds.Matches(value, kind))

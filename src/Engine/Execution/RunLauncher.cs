@@ -25,9 +25,6 @@ public sealed partial class RunLauncher(
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task<RunRecord> Completion)> _active = new();
     private readonly CancellationTokenSource _shutdown = new();
 
-    /// <summary>Ids of the runs this process is executing or queueing.</summary>
-    public IReadOnlyCollection<string> ActiveRunIds => _active.Keys.ToList();
-
     /// <summary>Records and starts a run; the returned handle's completion ends with the run.</summary>
     /// <exception cref="RunRequestException">Unknown workflow, bad params or a logical time off the schedule.</exception>
     public async Task<RunHandle> StartAsync(RunRequest request, CancellationToken cancellationToken)
@@ -39,23 +36,9 @@ public sealed partial class RunLauncher(
         if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
         var interval = ResolveInterval(definition, request.LogicalTime);
 
-        var now = time.GetUtcNow();
-        var run = new RunRecord
-        {
-            Id = NewRunId(now),
-            WorkflowId = definition.Id,
-            WorkflowVersion = published.Version,
-            TriggerKind = request.TriggerKind,
-            LogicalTime = interval.Start.UtcDateTime,
-            DataIntervalStart = interval.Start.UtcDateTime,
-            DataIntervalEnd = interval.End.UtcDateTime,
-            ParamsJson = JsonSerializer.Serialize(parameters, DefinitionJson.Compact),
-            Status = RunStatus.Queued,
-            CreatedAt = now.UtcDateTime,
-            BackfillId = request.BackfillId,
-            RetryOf = request.RetryOf,
-            Node = options.Value.NodeName,
-        };
+        var run = NewRun(published, request.TriggerKind, interval, JsonSerializer.Serialize(parameters, DefinitionJson.Compact), RunStatus.Queued);
+        run.BackfillId = request.BackfillId;
+        run.RetryOf = request.RetryOf;
 
         var gate = _gates.GetOrAdd(definition.Id, _ => new ActiveRunGate());
         var limit = Math.Max(1, definition.MaxActiveRuns);
@@ -106,23 +89,9 @@ public sealed partial class RunLauncher(
     /// <summary>Records an interval that was due but never started (a late or skipped per-second fire).</summary>
     public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason)
     {
-        var now = time.GetUtcNow();
-        var run = new RunRecord
-        {
-            Id = NewRunId(now),
-            WorkflowId = workflow.Definition.Id,
-            WorkflowVersion = workflow.Version,
-            TriggerKind = TriggerKind.Schedule,
-            LogicalTime = interval.Start.UtcDateTime,
-            DataIntervalStart = interval.Start.UtcDateTime,
-            DataIntervalEnd = interval.End.UtcDateTime,
-            ParamsJson = "{}",
-            Status = RunStatus.Missed,
-            CreatedAt = now.UtcDateTime,
-            EndedAt = now.UtcDateTime,
-            Error = reason,
-            Node = options.Value.NodeName,
-        };
+        var run = NewRun(workflow, TriggerKind.Schedule, interval, "{}", RunStatus.Missed);
+        run.EndedAt = run.CreatedAt;
+        run.Error = reason;
         LogMissed(logger, workflow.Definition.Id, interval.Start);
         return writes.SaveRunAsync(run, isNew: true);
     }
@@ -230,6 +199,25 @@ public sealed partial class RunLauncher(
         var merged = bound.Where(p => known.ContainsKey(p.Key)).ToDictionary();
         foreach (var (name, value) in overrides ?? new Dictionary<string, JsonElement>()) merged[name] = value;
         return merged;
+    }
+
+    private RunRecord NewRun(PublishedWorkflow workflow, TriggerKind kind, DataInterval interval, string paramsJson, RunStatus status)
+    {
+        var now = time.GetUtcNow();
+        return new RunRecord
+        {
+            Id = NewRunId(now),
+            WorkflowId = workflow.Definition.Id,
+            WorkflowVersion = workflow.Version,
+            TriggerKind = kind,
+            LogicalTime = interval.Start.UtcDateTime,
+            DataIntervalStart = interval.Start.UtcDateTime,
+            DataIntervalEnd = interval.End.UtcDateTime,
+            ParamsJson = paramsJson,
+            Status = status,
+            CreatedAt = now.UtcDateTime,
+            Node = options.Value.NodeName,
+        };
     }
 
     /// <summary>Time-ordered (UUID v7), so sorting by id sorts by creation.</summary>

@@ -8,8 +8,8 @@ public sealed class EngineHostedService(EngineInitializer initializer, RunLaunch
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var imports = await initializer.StartServerAsync(cancellationToken);
-        readiness.MarkReady(imports);
+        await initializer.StartServerAsync(cancellationToken);
+        readiness.MarkReady();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => launcher.StopAsync(TimeSpan.FromSeconds(10));

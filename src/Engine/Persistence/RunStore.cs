@@ -46,7 +46,7 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
             .OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Whether a run of this workflow and logical time, of one of the given kinds, exists.</summary>
+    /// <summary>Whether any run of this workflow and logical time exists.</summary>
     public async Task<bool> ExistsAsync(string workflowId, DateTimeOffset logicalTime, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
@@ -84,11 +84,5 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
             total += await db.Runs.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-    }
-
-    public async Task<int> CountAsync(string? workflowId, CancellationToken cancellationToken)
-    {
-        await using var db = contexts.CreateDbContext();
-        return await (workflowId is null ? db.Runs : db.Runs.Where(r => r.WorkflowId == workflowId)).CountAsync(cancellationToken);
     }
 }

@@ -47,10 +47,10 @@ public sealed partial class CatchupRunner(
         return pending;
     }
 
-    /// <summary>Catches up every workflow; returns the runs it started (their completions).</summary>
-    public async Task<IReadOnlyList<Task<RunRecord>>> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Catches up every workflow; returns, per workflow caught up, a task that ends when its caught-up runs have ended.</summary>
+    public async Task<IReadOnlyList<Task>> RunAsync(CancellationToken cancellationToken)
     {
-        var started = new List<Task<RunRecord>>();
+        var started = new List<Task>();
         foreach (var workflow in await catalog.ListPublishedAsync(cancellationToken))
         {
             var pending = await PendingAsync(workflow, cancellationToken);
@@ -61,11 +61,10 @@ public sealed partial class CatchupRunner(
         return started;
     }
 
-    private async Task<RunRecord> RunInOrderAsync(PublishedWorkflow workflow, IReadOnlyList<DataInterval> pending, CancellationToken cancellationToken)
+    private async Task RunInOrderAsync(PublishedWorkflow workflow, IReadOnlyList<DataInterval> pending, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(Math.Max(1, options.Value.CatchupParallelism));
         var active = new List<Task<RunRecord>>();
-        RunRecord? last = null;
         foreach (var interval in pending)
         {
             await slots.WaitAsync(cancellationToken);
@@ -87,8 +86,7 @@ public sealed partial class CatchupRunner(
             await catalog.Store.MarkScheduledAsync(workflow.Definition.Id, interval.Start, cancellationToken);
             active.Add(ReleaseWhenDone(handle.Completion, slots));
         }
-        foreach (var run in await Task.WhenAll(active)) last = run;
-        return last ?? new RunRecord { Id = "", WorkflowId = workflow.Definition.Id, ParamsJson = "{}", Status = RunStatus.Succeeded };
+        await Task.WhenAll(active);
     }
 
     private static async Task<RunRecord> ReleaseWhenDone(Task<RunRecord> completion, SemaphoreSlim slots)

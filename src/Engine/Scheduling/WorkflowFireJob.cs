@@ -1,3 +1,4 @@
+using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
 using Quartz;
 
@@ -8,7 +9,7 @@ namespace BitsoWorkflows.Engine.Scheduling;
 /// works out the interval it closes (or opens, for <c>fireAt: intervalStart</c>); when the trigger has a delay, the tick
 /// stores a one-shot <c>due</c> trigger for the end of the delay, so the wait survives a restart.
 /// </summary>
-public sealed class WorkflowFireJob(WorkflowTriggerStore triggers, ScheduledFireHandler handler) : IJob
+public sealed class WorkflowFireJob(WorkflowCatalog catalog, WorkflowTriggerStore triggers, ScheduledFireHandler handler) : IJob
 {
     public const string WorkflowIdKey = "workflowId";
     public const string StageKey = "stage";
@@ -20,7 +21,7 @@ public sealed class WorkflowFireJob(WorkflowTriggerStore triggers, ScheduledFire
     {
         var data = context.MergedJobDataMap;
         var workflowId = data.GetString(WorkflowIdKey)!;
-        var published = await triggers.Catalog.GetPublishedAsync(workflowId, cancellationToken);
+        var published = await catalog.GetPublishedAsync(workflowId, cancellationToken);
         if (published?.Definition.Trigger is not { } trigger) return;
         var schedule = WorkflowSchedule.From(trigger);
 

@@ -17,8 +17,6 @@ public sealed partial class WorkflowTriggerStore(WorkflowCatalog catalog, TimePr
     public const string DueGroup = "due";
     private const string SpecKey = "spec";
 
-    public WorkflowCatalog Catalog => catalog;
-
     /// <summary>Adds, reschedules and removes triggers; returns how many changed.</summary>
     public async Task<int> ReconcileAsync(IScheduler scheduler, CancellationToken cancellationToken)
     {

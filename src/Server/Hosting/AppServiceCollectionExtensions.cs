@@ -13,7 +13,7 @@ public static class AppServiceCollectionExtensions
     public static IServiceCollection AddBitsoWorkflows(this IServiceCollection services, IConfiguration configuration, GlobalOptions global)
     {
         services.AddSingleton(global);
-        services.AddWorkflowEngine(configuration, new DataDirectory(global.DataDir), ActivitiesAssembly.Assembly);
+        services.AddWorkflowEngine(configuration, global.Data, ActivitiesAssembly.Assembly);
         services.AddWorkflowBackfills();
         services.AddMarketData(configuration);
         services.AddLake(configuration);

@@ -1,4 +1,5 @@
 using BitsoWorkflows.Activities.MasterData.Generation;
+using BitsoWorkflows.Activities.MasterData.Snapshots;
 
 namespace BitsoWorkflows.Server.Hosting;
 
@@ -7,11 +8,8 @@ public static class DemoSnapshots
 {
     public static async Task EnsureAsync(IServiceProvider services, GlobalOptions global, CancellationToken cancellationToken)
     {
-        if (!global.Demo || File.Exists(Path.Combine(global.DemoSnapshotDir, "user_id_sample_data.csv"))) return;
-        var generator = services.GetRequiredService<SnapshotGenerator>();
-        var written = await generator.WriteDemoAsync(services.GetRequiredService<Engine.Hosting.DataDirectory>(), cancellationToken);
-        if (!string.Equals(Path.GetFullPath(written.Directory), Path.GetFullPath(global.DemoSnapshotDir), StringComparison.Ordinal))
-            throw new InvalidOperationException($"the demo snapshot went to {written.Directory}, not {global.DemoSnapshotDir}");
+        if (!global.Demo || SnapshotLayout.Find(global.DemoSnapshotDir, SnapshotSource.Users) is not null) return;
+        await services.GetRequiredService<SnapshotGenerator>().WriteDemoAsync(global.Data, cancellationToken);
     }
 }
 

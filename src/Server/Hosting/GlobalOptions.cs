@@ -1,15 +1,23 @@
+using BitsoWorkflows.Activities.MasterData.Generation;
+using BitsoWorkflows.Engine.Hosting;
+
 namespace BitsoWorkflows.Server.Hosting;
 
 /// <summary>The options every verb takes: where data and workflows live, demo mode, and where the server listens.</summary>
 public sealed record GlobalOptions(string DataDir, string WorkflowsDir, bool Demo, string Urls)
 {
+    private DataDirectory? _data;
+
     public const string MasterDataWorkflowId = "master-data-daily";
 
     /// <summary>Folder of snapshot CSVs for scheduled master-data runs (<c>--source-dir</c>); none downloads the public ones.</summary>
     public string? SourceDir { get; init; }
 
+    /// <summary>The data dir as the components use it (created on first use).</summary>
+    public DataDirectory Data => _data ??= new DataDirectory(DataDir);
+
     /// <summary>Where <c>--demo</c> generates its master-data snapshot.</summary>
-    public string DemoSnapshotDir => Path.Combine(DataDir, "demo", "master-data-snapshot");
+    public string DemoSnapshotDir => SnapshotGenerator.DemoFolder(Data);
 
     /// <summary>Configuration given on the command line as <c>--Section:Key value</c> (e.g. <c>--Store:Provider postgres</c>).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();

@@ -25,7 +25,7 @@ public static class ServerApp
         builder.Services.AddBitsoWorkflows(builder.Configuration, global);
         builder.Services.AddHostedService<DemoSnapshotService>();
         builder.Services.AddWorkflowEngineHosting();
-        builder.Services.AddWorkflowScheduling(builder.Configuration, new DataDirectory(global.DataDir));
+        builder.Services.AddWorkflowScheduling(builder.Configuration, global.Data);
         builder.Services.AddHostedService<ServerLockService>();
         builder.Services.AddSingleton<WorkflowOverview>();
         builder.Services.AddProblemDetails();
