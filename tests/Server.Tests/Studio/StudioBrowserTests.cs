@@ -88,10 +88,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         var greeting = page.Locator("input[data-testid=param-greeting], [data-testid=param-greeting] input").First;
         await greeting.FillAsync("hola from the browser");
         await BrowserFixture.ScreenshotAsync(page, "05-run-now-dialog");
-        await page.GetByTestId("start-run").ClickAsync();
-
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-f]{32}$"));
-        var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        var runId = await BrowserFixture.StartRunFromDialogAsync(page);
         await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
         await page.GetByTestId("attempts").GetByText("say", new() { Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("journal-say")).ToBeVisibleAsync();
@@ -100,7 +97,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await BrowserFixture.ScreenshotAsync(page, "06-run");
 
         await page.GetByTestId("retry-run").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith(runId, StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/runs/(?!{runId})[0-9a-f]{{32}}$"));
         await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = runId })).ToBeVisibleAsync();
         var retryId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
@@ -132,8 +129,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         var page = await browser.SignedInPageAsync();
 
         await page.GetByTestId($"run-{TestWorkflows.SlowId}").ClickAsync();
-        await page.GetByTestId("start-run").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-f]{32}$"));
+        await BrowserFixture.StartRunFromDialogAsync(page);
         await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Running");
         await page.GetByTestId("cancel-run").ClickAsync();
 

@@ -54,8 +54,7 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
         // Load the generated demo snapshots for yesterday, as a user would: Run now with a logical time.
         await page.GetByTestId($"run-{DemoBrowserFixture.MasterDataWorkflowId}").ClickAsync();
         await page.GetByLabel("Logical time (optional, UTC interval start)").FillAsync($"{day}T00:00:00Z");
-        await page.GetByTestId("start-run").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-f]{32}$"));
+        await BrowserFixture.StartRunFromDialogAsync(page);
         await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded", new() { Timeout = 90_000 });
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Data", Exact = true }).ClickAsync();

@@ -67,6 +67,27 @@ public class BrowserFixture : IAsyncLifetime
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-testid=circuit][data-live=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Clicks the Run-now dialog's Start button and waits for the new run's page; returns the run id. When no run page
+    /// follows, fails with what the dialog shows (and a screenshot), not with a bare navigation timeout.
+    /// </summary>
+    public static async Task<string> StartRunFromDialogAsync(IPage page)
+    {
+        await page.GetByTestId("start-run").ClickAsync();
+        var runPage = new System.Text.RegularExpressions.Regex("/runs/[0-9a-f]{32}$");
+        try
+        {
+            await Assertions.Expect(page).ToHaveURLAsync(runPage);
+        }
+        catch (PlaywrightException ex)
+        {
+            await ScreenshotAsync(page, "failed-start-run");
+            var dialog = await page.GetByRole(AriaRole.Dialog).AllInnerTextsAsync();
+            throw new InvalidOperationException($"No run page after Start run (still at {page.Url}); the dialog shows: {string.Join(" | ", dialog)}", ex);
+        }
+        return page.Url[(page.Url.LastIndexOf('/') + 1)..];
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         // From the top: a full-page shot of a scrolled page draws the fixed app bar across the middle.
