@@ -10,6 +10,8 @@ namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 /// parse timestamps as UTC; validate amounts exactly) and appends the rows of the window to <c>stg_&lt;source&gt;</c>
 /// and the unparsable ones, with the reason and raw line, to <c>stg_rejects_&lt;source&gt;</c>.
 /// Duplicates are resolved afterwards in SQL (see <see cref="SourceMerger"/>), where the whole window is visible.
+/// Both are temporary tables of the load's connection: appending millions of rows to a table in the database file
+/// would write each appended chunk through the WAL, and nobody else needs to see them.
 /// </summary>
 internal static class SnapshotStager
 {
@@ -21,8 +23,8 @@ internal static class SnapshotStager
     public static async Task<StageCounts> StageAsync(DuckDBConnection connection, SnapshotSource source, string path, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync($"""
-            CREATE OR REPLACE TABLE {StageTable(source)} ({StageColumns(source)});
-            CREATE OR REPLACE TABLE {RejectTable(source)} (line_number BIGINT NOT NULL, reason VARCHAR NOT NULL, raw_line VARCHAR NOT NULL);
+            CREATE OR REPLACE TEMP TABLE {StageTable(source)} ({StageColumns(source)});
+            CREATE OR REPLACE TEMP TABLE {RejectTable(source)} (line_number BIGINT NOT NULL, reason VARCHAR NOT NULL, raw_line VARCHAR NOT NULL);
             """, cancellationToken);
 
         var options = new CsvReaderOptions

@@ -51,7 +51,8 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
             {
                 var partition = Path.Combine(folder, $"month={month:yyyy-MM}");
                 var filter = $"date_key >= DATE '{month:yyyy-MM-dd}' AND date_key < DATE '{month.AddMonths(1):yyyy-MM-dd}'";
-                if (await connection.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE {filter}", cancellationToken) == 0)
+                // Months read from the table have rows; a month a load touched may have lost its last one.
+                if (!whole && await connection.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE {filter}", cancellationToken) == 0)
                 {
                     if (Directory.Exists(partition)) Directory.Delete(partition, recursive: true);
                     continue;
