@@ -13,6 +13,7 @@ public class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private StudioTestServer? _server;
+    private IBrowserContext? _context;
 
     public static bool ChromiumInstalled => File.Exists(ChromiumPath);
 
@@ -37,10 +38,15 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>The server the browser drives: the default test workflows unless a derived fixture says otherwise.</summary>
     protected virtual Task<StudioTestServer> StartServerAsync() => StudioTestServer.StartAsync();
 
-    /// <summary>A fresh browser context (own cookies) on the server.</summary>
+    /// <summary>
+    /// A fresh browser context (own cookies) on the server. The tests of a class run one after the other, so the
+    /// previous test's context is closed first: its live circuit (pages refreshing every second or three) would
+    /// otherwise keep loading the server and the browser for the rest of the class.
+    /// </summary>
     public async Task<IPage> NewPageAsync()
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        if (_context is not null) await _context.CloseAsync();
+        var context = _context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server.Address.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 960 },
@@ -83,7 +89,9 @@ public class BrowserFixture : IAsyncLifetime
         {
             await ScreenshotAsync(page, "failed-start-run");
             var dialog = await page.GetByRole(AriaRole.Dialog).AllInnerTextsAsync();
-            throw new InvalidOperationException($"No run page after Start run (still at {page.Url}); the dialog shows: {string.Join(" | ", dialog)}", ex);
+            var circuitFailed = await page.Locator("#blazor-error-ui").IsVisibleAsync();
+            throw new InvalidOperationException(
+                $"No run page after Start run (still at {page.Url}; {(circuitFailed ? "the circuit failed" : "the circuit is up")}); the dialog shows: {string.Join(" | ", dialog)}", ex);
         }
         return page.Url[(page.Url.LastIndexOf('/') + 1)..];
     }
