@@ -6,9 +6,12 @@ namespace BitsoWorkflows.Activities.Lake;
 /// Compacts the run's data interval (one or more whole 10-minute windows) from staging into the lake, one file of
 /// 600 rows per book and window. Idempotent: re-running a window rewrites the same rows (merging anything staged late).
 /// </summary>
-[Activity("CompactSpreadWindow", Category = "Lake", Description = "Writes the staged observations of the run's 10-minute window to the lake as one file of 600 rows per book, then deletes them from staging.")]
+[Activity("CompactSpreadWindow", Category = "Lake", Description = "Writes the staged observations of the run's 10-minute window to the lake as one file of 600 rows per book, then deletes them from staging; observations staged late for earlier windows are merged into those windows' files.")]
 public sealed class CompactSpreadWindow(SpreadWindowCompactor compactor, TimeProvider time) : Activity<CompactSpreadWindowInput, CompactSpreadWindowOutput>
 {
+    /// <summary>Earlier windows with late observations one run folds in at most (a day of them).</summary>
+    public const int MaxLateWindows = 144;
+
     public override async Task<CompactSpreadWindowOutput> ExecuteAsync(ActivityContext<CompactSpreadWindowInput> context, CancellationToken cancellationToken)
     {
         var format = ParseFormat(context.Input.Format);
@@ -37,6 +40,11 @@ public sealed class CompactSpreadWindow(SpreadWindowCompactor compactor, TimePro
             results.AddRange(compactions);
         }
 
+        // Seconds staged after their window's run had read it are folded into their files now, so staging never keeps them.
+        var late = await compactor.CompactLateAsync(windows[0].Start, MaxLateWindows, format, context.Run.WorkflowId, context.Run.WorkflowVersion, cancellationToken);
+        foreach (var c in late)
+            context.Journal.Warning($"{c.Path}: {c.Staged} observation(s) of this earlier window were still staged (captured after its run, or its run never came); merged into the file ({c.RowsOk}/{c.Rows} ok)");
+
         return new CompactSpreadWindowOutput
         {
             Windows = windows.Count,
@@ -44,7 +52,9 @@ public sealed class CompactSpreadWindow(SpreadWindowCompactor compactor, TimePro
             FilesUnchanged = results.Count(r => !r.Written),
             RowsOk = results.Sum(r => r.RowsOk),
             RowsNotOk = results.Sum(r => r.Rows - r.RowsOk),
-            StagedDeleted = results.Sum(r => r.StagedDeleted),
+            LateWindows = late.Select(c => c.Window).Distinct().Count(),
+            LateFilesWritten = late.Count(r => r.Written),
+            StagedDeleted = results.Sum(r => r.StagedDeleted) + late.Sum(r => r.StagedDeleted),
         };
     }
 

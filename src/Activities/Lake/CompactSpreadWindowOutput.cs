@@ -19,6 +19,12 @@ public sealed class CompactSpreadWindowOutput
     [Output(Description = "Rows of seconds without a good observation (missed, stale, error, …).")]
     public int RowsNotOk { get; init; }
 
-    [Output(Description = "Staged observations deleted after their file was durably in the lake.")]
+    [Output(Description = "Earlier windows that had observations staged after their own run, merged into their files by this run.")]
+    public int LateWindows { get; init; }
+
+    [Output(Description = "Files of earlier windows rewritten with late observations.")]
+    public int LateFilesWritten { get; init; }
+
+    [Output(Description = "Staged observations deleted after their file was durably in the lake (late ones included).")]
     public int StagedDeleted { get; init; }
 }

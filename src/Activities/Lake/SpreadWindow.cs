@@ -35,6 +35,13 @@ public readonly record struct SpreadWindow
     /// <summary>The stamp in file names, <c>yyyyMMddTHHmm</c> (UTC, followed by <c>Z</c>).</summary>
     public string Stamp => Start.ToString("yyyyMMdd'T'HHmm", CultureInfo.InvariantCulture);
 
+    /// <summary>The window an instant falls in.</summary>
+    public static SpreadWindow Containing(DateTimeOffset instant)
+    {
+        var utc = instant.ToUniversalTime();
+        return new SpreadWindow(new DateTimeOffset(utc.UtcTicks - utc.UtcTicks % Length.Ticks, TimeSpan.Zero));
+    }
+
     /// <summary>
     /// The windows a data interval covers, in order. The interval must start and end on 10-minute boundaries
     /// (a longer aligned interval, e.g. an hourly backfill, is compacted window by window).

@@ -45,6 +45,25 @@ public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWri
         return results;
     }
 
+    /// <summary>
+    /// Compacts, oldest first, the windows ending by <paramref name="before"/> that still hold staged observations —
+    /// seconds staged after their window's run had read it (a late capture, a gap recorded at start-up). Each is merged
+    /// into the window's file as a re-run would. At most <paramref name="maxWindows"/> windows, so one run stays short.
+    /// </summary>
+    public async Task<IReadOnlyList<BookCompaction>> CompactLateAsync(
+        DateTimeOffset before, int maxWindows, LakeFileFormat format, string? workflowId, int? workflowVersion, CancellationToken cancellationToken)
+    {
+        var results = new List<BookCompaction>();
+        var from = DateTimeOffset.UnixEpoch;
+        for (var i = 0; i < maxWindows && await store.OldestSecondAsync(from, SpreadWindow.Containing(before).Start, cancellationToken) is { } oldest; i++)
+        {
+            var window = SpreadWindow.Containing(oldest);
+            results.AddRange(await CompactAsync(window, [], format, workflowId, workflowVersion, cancellationToken));
+            from = window.End;
+        }
+        return results;
+    }
+
     private async Task<BookCompaction> CompactBookAsync(
         SpreadWindow window, string book, IReadOnlyDictionary<DateTimeOffset, SpreadObservation> staged, LakeFileFormat format,
         string? workflowId, int? workflowVersion, CancellationToken cancellationToken)
@@ -65,8 +84,11 @@ public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWri
         for (var i = 0; i < rows.Length; i++)
         {
             var second = window.Start.AddSeconds(i);
-            rows[i] = staged.TryGetValue(second, out var observation) ? LakeSpreadRow.From(observation)
-                : previousRows.TryGetValue(second, out var kept) ? kept
+            var hasKept = previousRows.TryGetValue(second, out var kept);
+            // Staged wins, except that a late "nobody captured this second" never replaces a capture already in the file.
+            rows[i] = staged.TryGetValue(second, out var observation) && !(observation.Status == ObservationStatus.Missed && hasKept && kept!.Status != LakeSpreadRow.MissedStatus)
+                ? LakeSpreadRow.From(observation)
+                : hasKept ? kept!
                 : LakeSpreadRow.Missed(second);
         }
         var file = new LakeWindowFile(book, window, rows, workflowId, workflowVersion);
@@ -74,7 +96,7 @@ public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWri
         // A window has one file: the other format's file, merged above, goes once the new one is durable.
         writer.Delete(otherPath);
 
-        var deleted = staged.Count > 0 ? await store.DeleteWindowAsync(book, window.Interval, cancellationToken) : 0;
+        var deleted = await store.DeleteCompactedAsync([.. staged.Values], cancellationToken);
         return new BookCompaction(book, window, layout.Relative(path), true, rows.Length, file.RowsOk, staged.Count, deleted);
     }
 

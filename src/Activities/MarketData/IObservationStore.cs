@@ -14,8 +14,14 @@ public interface IObservationStore
     /// <summary>Every staged observation with a second in the window, ordered by book then second.</summary>
     Task<IReadOnlyList<SpreadObservation>> ReadWindowAsync(DataInterval window, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the staged observations of one book in the window; returns how many were deleted.</summary>
-    Task<int> DeleteWindowAsync(string book, DataInterval window, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes these observations, each only while staging still holds the same capture of its (book, second): one
+    /// re-captured or staged after they were read stays for the next compaction. Returns how many were deleted.
+    /// </summary>
+    Task<int> DeleteCompactedAsync(IReadOnlyList<SpreadObservation> compacted, CancellationToken cancellationToken);
+
+    /// <summary>The oldest staged second in [<paramref name="from"/>, <paramref name="before"/>), or null when there is none.</summary>
+    Task<DateTimeOffset?> OldestSecondAsync(DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken);
 
     /// <summary>The newest observations, newest first, optionally of one book.</summary>
     Task<IReadOnlyList<SpreadObservation>> LatestAsync(string? book, int limit, CancellationToken cancellationToken);

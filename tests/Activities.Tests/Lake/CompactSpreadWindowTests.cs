@@ -149,6 +149,29 @@ public sealed class CompactSpreadWindowTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WhenAnEarlierWindowGotLateObservations_TheNextWindowsRunMergesThemAndEmptiesStaging()
+    {
+        var next = new DataInterval(Window.End, Window.End.AddMinutes(10));
+        using var lake = new LakeFixture(next.End.AddSeconds(5));
+        await lake.Store.UpsertAsync(LakeFixture.Observations("btc_mxn", WindowStart, Enumerable.Range(0, 590)), default);
+        await lake.CompactAsync(Window, ["btc_mxn"]);
+        // Captured after the window's run had read staging: seconds 590–594 late, and a gap marker for a second already in the file.
+        var late = LakeFixture.Observations("btc_mxn", WindowStart, Enumerable.Range(590, 5));
+        await lake.Store.UpsertAsync([.. late, .. LakeFixture.Observations("btc_mxn", WindowStart, [3], ObservationStatus.Missed)], default);
+        await lake.Store.UpsertAsync(LakeFixture.Observations("btc_mxn", next.Start, Enumerable.Range(0, 600)), default);
+
+        var output = await lake.CompactAsync(next, ["btc_mxn"]);
+
+        var earlier = await lake.Reader.ReadAsync(lake.Layout.FilePath("btc_mxn", new SpreadWindow(WindowStart), LakeFileFormat.Parquet), default);
+        Assert.Equal(595, earlier.RowsOk);
+        Assert.Equal(late.Select(LakeSpreadRow.From), earlier.Rows.Skip(590).Take(5));
+        Assert.Equal("ok", earlier.Rows[3].Status);
+        Assert.Equal((1, 1, 1, 600 + 6), (output.FilesWritten, output.LateWindows, output.LateFilesWritten, output.StagedDeleted));
+        Assert.Equal(0, lake.Store.Count);
+        Assert.Contains(lake.Journal.Lines, l => l.StartsWith("warning: lake/spreads/book=btc_mxn/date=2026-11-27/btc_mxn_20261127T1430Z.parquet: 6 observation(s) of this earlier window were still staged", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WhenFormatIsCsv_WritesTheSameRowsAsCsvAndReplacesTheParquetFile()
     {
         using var lake = new LakeFixture(Window.End.AddSeconds(5));

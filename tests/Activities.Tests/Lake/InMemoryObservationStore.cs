@@ -8,7 +8,7 @@ internal sealed class InMemoryObservationStore : IObservationStore
 {
     private readonly SortedDictionary<(string Book, DateTimeOffset Second), SpreadObservation> _rows = new();
 
-    /// <summary>When set, <see cref="DeleteWindowAsync"/> throws as if the process died before the delete committed.</summary>
+    /// <summary>When set, <see cref="DeleteCompactedAsync"/> throws as if the process died before the delete committed.</summary>
     public bool CrashOnDelete { get; set; }
 
     public int Count
@@ -33,16 +33,29 @@ internal sealed class InMemoryObservationStore : IObservationStore
     public Task<IReadOnlyList<SpreadObservation>> ReadWindowAsync(DataInterval window, CancellationToken cancellationToken) =>
         Task.FromResult(Select(o => window.Contains(o.Second)));
 
-    public Task<int> DeleteWindowAsync(string book, DataInterval window, CancellationToken cancellationToken)
+    public Task<int> DeleteCompactedAsync(IReadOnlyList<SpreadObservation> compacted, CancellationToken cancellationToken)
     {
         if (CrashOnDelete)
             throw new IOException("simulated crash between the file write and the staging delete");
         lock (_rows)
         {
-            var keys = _rows.Keys.Where(k => k.Book == book && window.Contains(k.Second)).ToList();
-            foreach (var key in keys)
-                _rows.Remove(key);
-            return Task.FromResult(keys.Count);
+            // Records compare by value: a second upserted again since it was read is a different capture and stays.
+            var deleted = 0;
+            foreach (var o in compacted)
+            {
+                if (_rows.TryGetValue((o.Book, o.Second), out var current) && current == o && _rows.Remove((o.Book, o.Second)))
+                    deleted++;
+            }
+            return Task.FromResult(deleted);
+        }
+    }
+
+    public Task<DateTimeOffset?> OldestSecondAsync(DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        lock (_rows)
+        {
+            var seconds = _rows.Keys.Select(k => k.Second).Where(s => s >= from && s < before).ToList();
+            return Task.FromResult<DateTimeOffset?>(seconds.Count == 0 ? null : seconds.Min());
         }
     }
 

@@ -37,6 +37,31 @@ public sealed class SqliteObservationStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteCompactedAsync_WhenASecondWasCapturedAgainAfterTheRead_KeepsTheNewCapture()
+    {
+        var window = new DataInterval(MarketTest.T0, MarketTest.T0.AddSeconds(3));
+        await _db.Observations.UpsertAsync([.. Enumerable.Range(0, 3).Select(i => MarketTest.Observation("btc_mxn", MarketTest.T0.AddSeconds(i), 100m, 101m))], default);
+        var read = await _db.Observations.ReadWindowAsync(window, default);
+        var recaptured = MarketTest.Observation("btc_mxn", MarketTest.T0.AddSeconds(1), 100m, 105m) with { RunId = "later-run" };
+        await _db.Observations.UpsertAsync([recaptured], default);
+
+        var deleted = await _db.Observations.DeleteCompactedAsync(read, default);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal(recaptured, Assert.Single(await _db.Observations.ReadWindowAsync(window, default)));
+    }
+
+    [Fact]
+    public async Task OldestSecondAsync_GivesTheOldestStagedSecondInTheRangeOrNull()
+    {
+        await _db.Observations.UpsertAsync([.. new[] { 5, 9, 700 }.Select(i => MarketTest.Observation("usd_mxn", MarketTest.T0.AddSeconds(i), 17m, 17.1m))], default);
+
+        Assert.Equal(MarketTest.T0.AddSeconds(5), await _db.Observations.OldestSecondAsync(DateTimeOffset.UnixEpoch, MarketTest.T0.AddHours(1), default));
+        Assert.Equal(MarketTest.T0.AddSeconds(700), await _db.Observations.OldestSecondAsync(MarketTest.T0.AddSeconds(10), MarketTest.T0.AddHours(1), default));
+        Assert.Null(await _db.Observations.OldestSecondAsync(MarketTest.T0.AddSeconds(10), MarketTest.T0.AddSeconds(700), default));
+    }
+
+    [Fact]
     public async Task InsertMissingAsync_WhenRowExists_KeepsTheExistingRow()
     {
         await _db.Observations.UpsertAsync([MarketTest.Observation("btc_mxn", MarketTest.T0, 100m, 101m)], default);
@@ -68,7 +93,7 @@ public sealed class SqliteObservationStoreTests : IDisposable
         Assert.Equal([110m, 109m, 108m], latest.Select(o => o.BestAsk!.Value));
         Assert.Equal(4, (await _db.Observations.LatestAsync(null, 4, default)).Count);
 
-        Assert.Equal(3, await _db.Observations.DeleteWindowAsync("btc_mxn", window, default));
+        Assert.Equal(3, await _db.Observations.DeleteCompactedAsync(read.Where(o => o.Book == "btc_mxn").ToList(), default));
         Assert.Equal(3, (await _db.Observations.ReadWindowAsync(window, default)).Count);
         Assert.Equal(7, (await _db.Observations.RangeAsync("btc_mxn", MarketTest.T0, MarketTest.T0.AddSeconds(60), default)).Count);
     }

@@ -18,12 +18,21 @@ internal sealed class BenchObservationStore : IObservationStore
     public Task<IReadOnlyList<SpreadObservation>> ReadWindowAsync(DataInterval window, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<SpreadObservation>>(_rows.Values.Where(o => window.Contains(o.Second)).OrderBy(o => o.Book, StringComparer.Ordinal).ThenBy(o => o.Second).ToList());
 
-    public Task<int> DeleteWindowAsync(string book, DataInterval window, CancellationToken cancellationToken)
+    public Task<int> DeleteCompactedAsync(IReadOnlyList<SpreadObservation> compacted, CancellationToken cancellationToken)
     {
-        var keys = _rows.Keys.Where(k => k.Book == book && window.Contains(k.Second)).ToList();
-        foreach (var key in keys)
-            _rows.Remove(key);
-        return Task.FromResult(keys.Count);
+        var deleted = 0;
+        foreach (var o in compacted)
+        {
+            if (_rows.TryGetValue((o.Book, o.Second), out var current) && current == o && _rows.Remove((o.Book, o.Second)))
+                deleted++;
+        }
+        return Task.FromResult(deleted);
+    }
+
+    public Task<DateTimeOffset?> OldestSecondAsync(DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var seconds = _rows.Keys.Select(k => k.Second).Where(s => s >= from && s < before).ToList();
+        return Task.FromResult<DateTimeOffset?>(seconds.Count == 0 ? null : seconds.Min());
     }
 
     public Task<IReadOnlyList<SpreadObservation>> LatestAsync(string? book, int limit, CancellationToken cancellationToken) =>

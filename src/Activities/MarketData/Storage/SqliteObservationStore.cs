@@ -66,14 +66,45 @@ public sealed class SqliteObservationStore(MarketDatabase database) : IObservati
         return await ReadAllAsync(command, cancellationToken);
     }
 
-    public async Task<int> DeleteWindowAsync(string book, DataInterval window, CancellationToken cancellationToken)
+    public async Task<int> DeleteCompactedAsync(IReadOnlyList<SpreadObservation> compacted, CancellationToken cancellationToken)
+    {
+        if (compacted.Count == 0) return 0;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        // The same capture: a later upsert of the second (another run, a re-capture) differs in at least one of these.
+        await using var command = SqlValues.Command(connection,
+            """
+            DELETE FROM observations
+            WHERE book = $book AND second = $second AND status = $status AND source = $source AND run_id IS $runId
+              AND latency_ms = $latency AND best_bid IS $bid AND best_ask IS $ask AND sequence IS $sequence
+            """,
+            transaction);
+        var deleted = 0;
+        foreach (var o in compacted)
+        {
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$book", o.Book);
+            command.Parameters.AddWithValue("$second", SqlValues.Seconds(o.Second));
+            command.Parameters.AddWithValue("$status", o.Status.ToString().ToLowerInvariant());
+            command.Parameters.AddWithValue("$source", o.Source);
+            command.Parameters.AddWithValue("$runId", SqlValues.Nullable(o.RunId));
+            command.Parameters.AddWithValue("$latency", o.LatencyMs);
+            command.Parameters.AddWithValue("$bid", SqlValues.Decimal(o.BestBid));
+            command.Parameters.AddWithValue("$ask", SqlValues.Decimal(o.BestAsk));
+            command.Parameters.AddWithValue("$sequence", SqlValues.Nullable(o.Sequence));
+            deleted += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    public async Task<DateTimeOffset?> OldestSecondAsync(DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlValues.Command(connection, "DELETE FROM observations WHERE book = $book AND second >= $from AND second < $to");
-        command.Parameters.AddWithValue("$book", book);
-        command.Parameters.AddWithValue("$from", SqlValues.Seconds(CeilingSecond(window.Start)));
-        command.Parameters.AddWithValue("$to", SqlValues.Seconds(CeilingSecond(window.End)));
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = SqlValues.Command(connection, "SELECT MIN(second) FROM observations WHERE second >= $from AND second < $to");
+        command.Parameters.AddWithValue("$from", SqlValues.Seconds(CeilingSecond(from)));
+        command.Parameters.AddWithValue("$to", SqlValues.Seconds(CeilingSecond(before)));
+        return await command.ExecuteScalarAsync(cancellationToken) is long second ? SqlValues.FromSeconds(second) : null;
     }
 
     public async Task<IReadOnlyList<SpreadObservation>> LatestAsync(string? book, int limit, CancellationToken cancellationToken)
