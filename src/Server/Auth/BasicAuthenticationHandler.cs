@@ -12,9 +12,12 @@ public sealed class BasicAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    UserDirectory users) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    UserDirectory users,
+    SignInThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Basic";
+
+    private TimeSpan? _retryAfter;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,8 +37,15 @@ public sealed class BasicAuthenticationHandler(
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0) return Task.FromResult(AuthenticateResult.Fail("The Basic credentials are not 'user:password'."));
         var name = decoded[..colon];
+        var address = Context.Connection.RemoteIpAddress;
+        if ((_retryAfter = throttle.RetryAfter(address)) is { } wait)
+            return Task.FromResult(AuthenticateResult.Fail($"Too many wrong passwords from this address; try again in {SignInThrottle.Describe(wait)}."));
         if (!users.Verify(name, decoded[(colon + 1)..]))
+        {
+            throttle.RecordFailure(address);
             return Task.FromResult(AuthenticateResult.Fail("Unknown user or wrong password."));
+        }
+        throttle.RecordSuccess(address);
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(SignInClaims.Method, SchemeName)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
@@ -43,6 +53,12 @@ public sealed class BasicAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_retryAfter is { } wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Basic realm=\"BitsoWorkflows\", charset=\"UTF-8\"";
         return Task.CompletedTask;

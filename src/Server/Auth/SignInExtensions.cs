@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Server.Auth;
@@ -73,9 +74,13 @@ public static class SignInExtensions
                 "Auth:Users: every user needs a Password or a PasswordHash of the form pbkdf2-sha256$iterations$salt$hash.")
             .Validate(o => o.ApiKeys.All(k => k.Hash.Length == 64 && k.Hash.All(Uri.IsHexDigit)), "Auth:ApiKeys: every Hash must be the 64-character hex SHA-256 of the key.")
             .Validate(o => o.CookieLifetime > TimeSpan.Zero, "Auth:CookieLifetime must be positive.")
+            .Validate(o => o.MaxFailedSignIns > 0, "Auth:MaxFailedSignIns must be at least 1.")
+            .Validate(o => o.FailedSignInWindow > TimeSpan.Zero, "Auth:FailedSignInWindow must be positive.")
             .ValidateOnStart();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<SignInThrottle>();
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 
@@ -115,11 +120,18 @@ public static class SignInExtensions
         return Task.CompletedTask;
     }
 
-    private static async Task<IResult> LoginAsync([FromForm] LoginForm form, HttpContext http, UserDirectory users)
+    private static async Task<IResult> LoginAsync([FromForm] LoginForm form, HttpContext http, UserDirectory users, SignInThrottle throttle)
     {
         var returnUrl = LocalOrRoot(form.ReturnUrl);
+        var address = http.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(address) is { } wait)
+            return Results.Redirect($"{LoginPath}?error=wait&retryAfter={(int)Math.Ceiling(wait.TotalSeconds)}&returnUrl={Uri.EscapeDataString(returnUrl)}");
         if (string.IsNullOrEmpty(form.Username) || string.IsNullOrEmpty(form.Password) || !users.Verify(form.Username, form.Password))
+        {
+            throttle.RecordFailure(address);
             return Results.Redirect($"{LoginPath}?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        }
+        throttle.RecordSuccess(address);
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, form.Username), new Claim(SignInClaims.Method, CookieAuthenticationDefaults.AuthenticationScheme)],
             CookieAuthenticationDefaults.AuthenticationScheme);

@@ -20,6 +20,12 @@ public sealed class SignInOptions
     /// <summary>API keys for automation (header <c>X-Api-Key</c>), given by their SHA-256 hash only.</summary>
     public List<SignInApiKey> ApiKeys { get; set; } = [];
 
+    /// <summary>Wrong passwords one client address may give within <see cref="FailedSignInWindow"/> before it must wait.</summary>
+    public int MaxFailedSignIns { get; set; } = 10;
+
+    /// <summary>The window over which wrong passwords are counted, and so the longest wait.</summary>
+    public TimeSpan FailedSignInWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a Studio sign-in lasts without activity.</summary>
     public TimeSpan CookieLifetime { get; set; } = DefaultCookieLifetime;
 }

@@ -17,6 +17,7 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
     {
         ["Auth:ApiKeys:0:Name"] = "ci",
         ["Auth:ApiKeys:0:Hash"] = ApiKeyStore.HashKey(ConfiguredKey),
+        ["Auth:MaxFailedSignIns"] = "3",
     });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -178,6 +179,45 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
         using var login = await http.PostAsync("/account/login", Form(("username", "admin"), ("password", StudioTestServer.AdminPassword), ("returnUrl", "//evil.example/"), ("__RequestVerificationToken", token)));
 
         Assert.Equal("/", login.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Basic_AfterTooManyWrongPasswords_Answers429WithRetryAfterEvenForTheRightOne()
+    {
+        using var http = _server.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            using var wrong = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/runs") { Headers = { Authorization = Basic("admin", "guess" + i) } });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var right = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/runs") { Headers = { Authorization = Basic("admin", StudioTestServer.AdminPassword) } });
+        using var withKey = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/runs") { Headers = { { "X-Api-Key", ConfiguredKey } } });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        var retryAfter = right.Headers.RetryAfter?.Delta;
+        Assert.True(retryAfter > TimeSpan.FromMinutes(4) && retryAfter <= TimeSpan.FromMinutes(5), $"Retry-After {retryAfter}");
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_AfterTooManyWrongPasswords_SaysHowLongToWaitAndDoesNotSignIn()
+    {
+        using var http = _server.CreateClient();
+        var token = await AntiforgeryTokenAsync(http);
+        for (var i = 0; i < 3; i++)
+        {
+            using var wrong = await http.PostAsync("/account/login", Form(("username", "admin"), ("password", "guess" + i), ("returnUrl", "/"), ("__RequestVerificationToken", token)));
+            Assert.Contains("error=1", wrong.Headers.Location!.OriginalString);
+        }
+
+        using var right = await http.PostAsync("/account/login", Form(("username", "admin"), ("password", StudioTestServer.AdminPassword), ("returnUrl", "/"), ("__RequestVerificationToken", token)));
+        var loginPage = await http.GetStringAsync(right.Headers.Location!.OriginalString);
+        using var home = await http.GetAsync("/");
+
+        Assert.Contains("error=wait", right.Headers.Location!.OriginalString);
+        Assert.Contains("Too many wrong passwords from this address. Try again in 5 minute(s).", loginPage);
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
     }
 
     private static AuthenticationHeaderValue Basic(string user, string password) =>
