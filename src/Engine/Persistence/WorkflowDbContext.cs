@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BitsoWorkflows.Engine.Persistence;
 
-/// <summary>The workflow store: definitions and their versions, runs, activity attempts, backfills.</summary>
+/// <summary>The workflow store: definitions and their versions, runs, activity attempts, backfills, interval claims.</summary>
 public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<DefinitionVersionRecord> DefinitionVersions => Set<DefinitionVersionRecord>();
@@ -15,6 +15,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ActivityRecord> ActivityRecords => Set<ActivityRecord>();
 
     public DbSet<BackfillRecord> Backfills => Set<BackfillRecord>();
+
+    public DbSet<IntervalClaimRecord> IntervalClaims => Set<IntervalClaimRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -72,6 +74,14 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Id).HasMaxLength(32);
             e.Property(x => x.WorkflowId).HasMaxLength(100);
             e.HasIndex(x => new { x.WorkflowId, x.Id });
+        });
+        modelBuilder.Entity<IntervalClaimRecord>(e =>
+        {
+            e.ToTable("interval_claims");
+            e.HasKey(x => new { x.WorkflowId, x.IntervalStart });
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.Node).HasMaxLength(100);
+            e.HasIndex(x => x.ClaimedAt);
         });
     }
 

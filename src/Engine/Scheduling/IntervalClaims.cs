@@ -1,26 +1,73 @@
 using System.Collections.Concurrent;
+using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Engine.Scheduling;
 
 /// <summary>
-/// Makes "start this interval unless it already ran" atomic within a process, so that a delayed fire arriving at
-/// start-up and the catch-up that covers the same interval never both start it.
+/// Makes "start this interval unless it already ran" atomic across every node sharing the store: a delayed fire
+/// arriving at start-up and the catch-up that covers the same interval, on this node or another, never both start it.
+/// The lock is a row of <c>interval_claims</c> (primary key: workflow, interval start). A claim whose run never got
+/// stored (the claiming node died in between) may be taken over after <see cref="Abandoned"/>, so a crash loses no interval.
 /// </summary>
-public sealed class IntervalClaims(RunStore runs, TimeProvider time)
+public sealed class IntervalClaims(IDbContextFactory<WorkflowDbContext> contexts, RunStore runs, TimeProvider time, IOptions<EngineOptions> options)
 {
-    private static readonly TimeSpan Keep = TimeSpan.FromDays(2);
+    /// <summary>How old a claim without a stored run must be before another caller may take the interval over.</summary>
+    public static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(5);
+
+    /// <summary>Claims are kept this long: catch-up never looks back further than the last scheduled run, and runs are stored by then.</summary>
+    private static readonly TimeSpan KeepStored = TimeSpan.FromDays(7);
+
+    private static readonly TimeSpan KeepInMemory = TimeSpan.FromDays(2);
+    private DateTimeOffset _lastPruned = DateTimeOffset.MinValue;
     private readonly ConcurrentDictionary<(string WorkflowId, DateTimeOffset Start), DateTimeOffset> _claimed = new();
 
-    /// <summary>True when the caller may start the interval: nobody here claimed it and no run of it is stored.</summary>
+    /// <summary>True when the caller may start the interval: nobody claimed it (here or on another node) and no run of it is stored.</summary>
     public async Task<bool> TryClaimAsync(string workflowId, DateTimeOffset intervalStart, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // This process first: the common race (fire and catch-up at start-up) is settled without a round trip.
         if (!_claimed.TryAdd((workflowId, intervalStart), now)) return false;
         if (_claimed.Count > 10_000)
-            foreach (var stale in _claimed.Where(c => now - c.Value > Keep).Select(c => c.Key).ToList())
+            foreach (var stale in _claimed.Where(c => now - c.Value > KeepInMemory).Select(c => c.Key).ToList())
                 _claimed.TryRemove(stale, out _);
-        if (!await runs.ExistsAsync(workflowId, intervalStart, cancellationToken)) return true;
-        return false;
+
+        if (await runs.ExistsAsync(workflowId, intervalStart, cancellationToken)) return false;
+        var start = intervalStart.UtcDateTime;
+        await using var db = contexts.CreateDbContext();
+        db.IntervalClaims.Add(new IntervalClaimRecord { WorkflowId = workflowId, IntervalStart = start, ClaimedAt = now.UtcDateTime, Node = options.Value.NodeName });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            if (now - _lastPruned > TimeSpan.FromHours(1))
+            {
+                _lastPruned = now;
+                await PruneAsync(now - KeepStored, cancellationToken);
+            }
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // Another node holds it. Take it over only if its run never got stored long after the claim; the update
+            // matches the claim as read, so of several callers taking over at once exactly one wins.
+            db.ChangeTracker.Clear();
+            var held = await db.IntervalClaims.AsNoTracking().SingleOrDefaultAsync(c => c.WorkflowId == workflowId && c.IntervalStart == start, cancellationToken);
+            if (held is null || now.UtcDateTime - held.ClaimedAt < Abandoned || await runs.ExistsAsync(workflowId, intervalStart, cancellationToken)) return false;
+            var heldAt = held.ClaimedAt;
+            var taken = await db.IntervalClaims
+                .Where(c => c.WorkflowId == workflowId && c.IntervalStart == start && c.ClaimedAt == heldAt)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.ClaimedAt, now.UtcDateTime).SetProperty(c => c.Node, options.Value.NodeName), cancellationToken);
+            return taken == 1;
+        }
+    }
+
+    /// <summary>Deletes claims made before <paramref name="olderThan"/>; by then their runs are stored or long given up.</summary>
+    public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        var before = olderThan.UtcDateTime;
+        await using var db = contexts.CreateDbContext();
+        return await db.IntervalClaims.Where(c => c.ClaimedAt < before).ExecuteDeleteAsync(cancellationToken);
     }
 }

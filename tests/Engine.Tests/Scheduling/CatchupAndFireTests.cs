@@ -1,9 +1,11 @@
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Engine.Tests.Execution;
 using BitsoWorkflows.Engine.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,12 +20,15 @@ public sealed class CatchupAndFireTests
     private const string TenMinutes = """ "trigger": { "cron": "0 0/10 * * * ?", "delay": "00:00:05" }, "catchup": true, "maxActiveRuns": 4 """;
     private const string EverySecond = """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """;
 
+    private static IntervalClaims Claims(TestEngine engine, TimeProvider time) => new(
+        engine.Get<IDbContextFactory<WorkflowDbContext>>(), engine.Get<RunStore>(), time, engine.Get<IOptions<EngineOptions>>());
+
     private static CatchupRunner Catchup(TestEngine engine, TimeProvider time) => new(
-        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), new IntervalClaims(engine.Get<RunStore>(), time), time,
+        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), Claims(engine, time), time,
         Options.Create(new SchedulerOptions()), NullLogger<CatchupRunner>.Instance);
 
     private static ScheduledFireHandler Handler(TestEngine engine, TimeProvider time) => new(
-        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), new IntervalClaims(engine.Get<RunStore>(), time), time,
+        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), Claims(engine, time), time,
         Options.Create(new SchedulerOptions()), NullLogger<ScheduledFireHandler>.Instance);
 
     private static async Task<List<RunRecord>> RunsAsync(TestEngine engine, string workflowId) =>

@@ -75,6 +75,12 @@ public sealed class ClusterTests
             Assert.All(runs, r => Assert.Contains(r.Node, new[] { "node-a", "node-b" }));
             var versions = await a.Services.GetRequiredService<DefinitionStore>().HistoryAsync("tick", CancellationToken.None);
             Assert.Single(versions);
+
+            // Catch-up on both nodes at once: each interval is claimed by exactly one of them.
+            var intervals = Enumerable.Range(0, 5).Select(i => new DateTimeOffset(2026, 11, 28, 0, 10 * i, 0, TimeSpan.Zero)).ToList();
+            var claimants = new[] { a, b }.Select(n => n.Services.GetRequiredService<IntervalClaims>()).ToList();
+            var claims = await Task.WhenAll(intervals.SelectMany(start => claimants.Select(c => Task.Run(() => c.TryClaimAsync("compact", start, CancellationToken.None)))));
+            Assert.Equal(intervals.Count, claims.Count(won => won));
         }
         finally
         {

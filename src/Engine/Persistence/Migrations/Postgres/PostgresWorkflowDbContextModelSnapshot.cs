@@ -161,6 +161,30 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                     b.ToTable("definition_versions", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.IntervalClaimRecord", b =>
+                {
+                    b.Property<string>("WorkflowId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("IntervalStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("WorkflowId", "IntervalStart");
+
+                    b.HasIndex("ClaimedAt");
+
+                    b.ToTable("interval_claims", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.RunRecord", b =>
                 {
                     b.Property<string>("Id")

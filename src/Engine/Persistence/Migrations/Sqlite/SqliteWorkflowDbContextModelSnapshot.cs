@@ -156,6 +156,30 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("definition_versions", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.IntervalClaimRecord", b =>
+                {
+                    b.Property<string>("WorkflowId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("IntervalStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WorkflowId", "IntervalStart");
+
+                    b.HasIndex("ClaimedAt");
+
+                    b.ToTable("interval_claims", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.RunRecord", b =>
                 {
                     b.Property<string>("Id")
