@@ -13,13 +13,16 @@ namespace BitsoWorkflows.Activities.MarketData;
 public sealed partial class EvaluateSpreadAlerts(SpreadAlertStore alerts, SpreadAlertWebhook webhook, ILogger<EvaluateSpreadAlerts> logger)
     : Activity<EvaluateSpreadAlertsInput, EvaluateSpreadAlertsOutput>
 {
+    /// <summary>Earlier events one run delivers again at most, so a dead webhook cannot slow the per-second run much.</summary>
+    public const int RedeliveriesPerRun = 2;
+
     public override async Task<EvaluateSpreadAlertsOutput> ExecuteAsync(ActivityContext<EvaluateSpreadAlertsInput> context, CancellationToken cancellationToken)
     {
         var rules = SpreadAlertRuleResolver.Resolve(context.Input);
         var at = context.Input.At ?? context.LogicalTime;
-        var result = await alerts.EvaluateAsync(context.Input.Books, rules, at, context.Run, cancellationToken);
-
         Uri? url = string.IsNullOrWhiteSpace(context.Input.WebhookUrl) ? null : new Uri(context.Input.WebhookUrl);
+        var result = await alerts.EvaluateAsync(context.Input.Books, rules, at, context.Run, cancellationToken, webhook: url is not null);
+
         var failures = 0;
         foreach (var transition in result.Transitions)
         {
@@ -35,8 +38,30 @@ public sealed partial class EvaluateSpreadAlerts(SpreadAlertStore alerts, Spread
             context.Journal.Error($"Webhook delivery of alert {transition.AlertId} ({transition.Kind}) failed after {attempts} attempts: {error}");
         }
 
+        // Events a webhook refused earlier (or a crashed run never sent) are tried again on their backoff, a few per run.
+        var redelivered = 0;
+        if (url is not null)
+        {
+            foreach (var due in await alerts.ClaimRedeliveriesAsync(RedeliveriesPerRun, cancellationToken))
+            {
+                var (delivered, attempts, error) = await webhook.RedeliverAsync(url, due, cancellationToken);
+                await alerts.RecordDeliveryAsync(due.Transition.EventId, delivered, attempts, error, cancellationToken);
+                if (delivered)
+                {
+                    redelivered++;
+                    context.Journal.Info($"Webhook delivery of alert {due.Transition.AlertId} ({due.Transition.Kind}) succeeded in round {due.Round}.");
+                }
+                else
+                {
+                    failures++;
+                    context.Journal.Error($"Webhook delivery of alert {due.Transition.AlertId} ({due.Transition.Kind}) failed again in round {due.Round}: {error}");
+                }
+            }
+        }
+
         return new EvaluateSpreadAlertsOutput
         {
+            Redelivered = redelivered,
             Opened = result.Transitions.Count(t => t.Kind == AlertTransitionKind.Opened),
             Resolved = result.Transitions.Count(t => t.Kind == AlertTransitionKind.Resolved),
             Open = result.OpenAlerts,

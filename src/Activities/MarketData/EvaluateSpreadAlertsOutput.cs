@@ -13,6 +13,9 @@ public sealed class EvaluateSpreadAlertsOutput
     [Output(Description = "Alerts open after this evaluation (all books).")]
     public int Open { get; init; }
 
-    [Output(Description = "Webhook deliveries that failed after their retries.")]
+    [Output(Description = "Webhook deliveries that failed after their retries (new events and redeliveries).")]
     public int DeliveryFailures { get; init; }
+
+    [Output(Description = "Earlier events whose webhook delivery had failed and succeeded this time.")]
+    public int Redelivered { get; init; }
 }

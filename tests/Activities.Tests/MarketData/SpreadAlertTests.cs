@@ -204,6 +204,79 @@ public sealed class SpreadAlertTests : IDisposable
     }
 
     [Fact]
+    public async Task Execute_AfterAFailedDelivery_RedeliversOnItsBackoffOnceTheWebhookIsBack()
+    {
+        await using var server = await FakeBitsoServer.StartAsync();
+        var input = new EvaluateSpreadAlertsInput { Books = ["btc_mxn"], Thresholds = [0.5m], WebhookUrl = server.WebhookUrl.ToString() };
+        server.FailWebhook = true;
+        var failed = await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, input);
+        server.FailWebhook = false;
+
+        var tooSoon = await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(5), 0.7m, input);
+        var journal = new TestJournal();
+        var due = await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(11), 0.7m, input, journal: journal);
+        var after = await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(60), 0.7m, input);
+
+        Assert.Equal((1, 0, 0), (failed.DeliveryFailures, tooSoon.Redelivered, tooSoon.DeliveryFailures));
+        Assert.Equal((1, 0), (due.Redelivered, due.DeliveryFailures));
+        Assert.Equal(0, after.Redelivered);
+        Assert.Equal(4, server.WebhookBodies.Count); // 3 refused attempts, then the redelivery
+        Assert.Contains("\"redelivery\":true", server.WebhookBodies[^1]);
+        Assert.Contains("\"spread_alert.opened\"", server.WebhookBodies[^1]);
+        var alert = Assert.Single(await _alerts.ListAsync(null, false, null, 10, default));
+        Assert.Equal(("delivered", 4), (await _alerts.EventsAsync(alert.Id, default)) is [var e] ? (e.WebhookStatus, e.WebhookAttempts) : default);
+        Assert.Contains(journal.Lines, l => l.Level == "info" && l.Message.Contains("succeeded in round 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheRaisingRunDiedBeforeDelivering_ALaterRunDeliversThePendingEventAfterTheGrace()
+    {
+        await using var server = await FakeBitsoServer.StartAsync();
+        var input = new EvaluateSpreadAlertsInput { Books = ["btc_mxn"], Thresholds = [0.5m], WebhookUrl = server.WebhookUrl.ToString() };
+        _time.SetUtcNow(MarketTest.T0.AddMilliseconds(200));
+        await _db.Observations.UpsertAsync([MarketTest.WithSpread("btc_mxn", MarketTest.T0, 0.7m)], default);
+        // The run commits the alert for a webhook, then dies before posting it.
+        var raised = await _alerts.EvaluateAsync(["btc_mxn"], Rules(input), MarketTest.T0, MarketTest.Context(input, MarketTest.T0).Run, default, webhook: true);
+        var alertId = Assert.Single(raised.Transitions).AlertId;
+        Assert.Equal("pending", Assert.Single(await _alerts.EventsAsync(alertId, default)).WebhookStatus);
+
+        var withinGrace = await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(30), 0.7m, input);
+        var afterGrace = await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(61), 0.7m, input);
+
+        Assert.Equal((0, 1), (withinGrace.Redelivered, afterGrace.Redelivered));
+        Assert.Single(server.WebhookBodies);
+        Assert.Equal("delivered", Assert.Single(await _alerts.EventsAsync(alertId, default)).WebhookStatus);
+    }
+
+    [Fact]
+    public void MarketDatabase_OnAFileFromBeforeRedelivery_AddsTheDeliveryColumnsAndKeepsItsEvents()
+    {
+        var path = Path.Combine(_db.Folder, "old-market.db");
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE spread_alert_events (id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
+                    spread_pct TEXT, run_id TEXT NOT NULL, webhook_status TEXT NOT NULL DEFAULT 'none', webhook_attempts INTEGER NOT NULL DEFAULT 0,
+                    webhook_error TEXT, delivered_at_ms INTEGER);
+                INSERT INTO spread_alert_events (alert_id, kind, at, run_id, webhook_status, webhook_attempts) VALUES (1, 'opened', 1, 'r1', 'failed', 3);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        _ = new Activities.MarketData.Storage.MarketDatabase(path);
+
+        using var reopened = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false");
+        reopened.Open();
+        using var query = reopened.CreateCommand();
+        query.CommandText = "SELECT webhook_status, webhook_attempts, webhook_rounds, webhook_next_at_ms IS NULL FROM spread_alert_events";
+        using var r = query.ExecuteReader();
+        Assert.True(r.Read());
+        Assert.Equal(("failed", 3L, 0L, 1L), (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
+    }
+
+    [Fact]
     public async Task Execute_WhenInputsAreBad_ThrowsNamingEveryProblem()
     {
         var input = new EvaluateSpreadAlertsInput

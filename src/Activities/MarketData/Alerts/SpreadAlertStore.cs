@@ -20,9 +20,12 @@ namespace BitsoWorkflows.Activities.MarketData.Alerts;
 public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDataOptions> options, TimeProvider time)
 {
     /// <summary>Walks every rule's observations up to <paramref name="at"/> (or the newest observation) and commits the transitions.</summary>
+    /// <param name="webhook">Whether the events go to a webhook: they are then stored <c>pending</c>, so an event whose
+    /// delivery a crash interrupted is still redelivered (see <see cref="ClaimRedeliveriesAsync"/>).</param>
     public async Task<AlertEvaluationResult> EvaluateAsync(
-        IReadOnlyList<string> books, IReadOnlyList<SpreadAlertRule> rules, DateTimeOffset at, RunInfo run, CancellationToken cancellationToken)
+        IReadOnlyList<string> books, IReadOnlyList<SpreadAlertRule> rules, DateTimeOffset at, RunInfo run, CancellationToken cancellationToken, bool webhook = false)
     {
+        var delivery = webhook ? new PendingDelivery(time.GetUtcNow() + RedeliveryGrace) : null;
         var atSecond = SpreadObservationFactory.TruncateToSecond(at).ToUnixTimeSeconds();
         var waitFrom = (time.GetUtcNow() - options.Value.AlertGrace).ToUnixTimeSeconds();
         var maxCatchUp = (long)options.Value.AlertMaxCatchUp.TotalSeconds;
@@ -34,7 +37,7 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
         {
             var bookRules = rules.Where(r => r.Book == book).ToList();
             var tracks = await LoadTracksAsync(connection, transaction, book, cancellationToken);
-            transitions.AddRange(await ResolveRemovedRulesAsync(connection, transaction, book, bookRules, tracks, atSecond, run, cancellationToken));
+            transitions.AddRange(await ResolveRemovedRulesAsync(connection, transaction, book, bookRules, tracks, atSecond, run, delivery, cancellationToken));
             if (bookRules.Count == 0) continue;
 
             var newest = await ScalarAsync(connection, transaction, "SELECT MAX(second) FROM observations WHERE book = $book", book, cancellationToken);
@@ -53,7 +56,7 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
             {
                 var track = tracks[SqlValues.Threshold(rule.ThresholdPct)];
                 foreach (var transition in SpreadAlertEvaluator.Advance(track, rule, observations, through, waitFrom))
-                    transitions.Add(await ApplyAsync(connection, transaction, track, transition, run, cancellationToken));
+                    transitions.Add(await ApplyAsync(connection, transaction, track, transition, run, delivery, cancellationToken));
                 await SaveTrackAsync(connection, transaction, book, rule.ThresholdPct, track, cancellationToken);
             }
         }
@@ -62,19 +65,83 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
         return new AlertEvaluationResult(transitions, open);
     }
 
-    /// <summary>Records how the webhook delivery of an event went.</summary>
+    /// <summary>How long a pending event is left to the run that raised it before others may redeliver it.</summary>
+    public static readonly TimeSpan RedeliveryGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>Failed deliveries are retried for this long after their event, then given up.</summary>
+    public static readonly TimeSpan RedeliveryWindow = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Records how one round of webhook delivery of an event went (attempts add up over rounds). A failed round schedules
+    /// the next one 10 s later, doubling up to 10 minutes.
+    /// </summary>
     public async Task RecordDeliveryAsync(long eventId, bool delivered, int attempts, string? error, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlValues.Command(connection,
-            "UPDATE spread_alert_events SET webhook_status = $status, webhook_attempts = $attempts, webhook_error = $error, delivered_at_ms = $deliveredAt WHERE id = $id");
+        await using var command = SqlValues.Command(connection, """
+            UPDATE spread_alert_events
+            SET webhook_status = $status, webhook_attempts = webhook_attempts + $attempts, webhook_rounds = webhook_rounds + 1, webhook_error = $error,
+                delivered_at_ms = $deliveredAt,
+                webhook_next_at_ms = CASE WHEN $delivered = 1 THEN NULL ELSE $now + min(10000 * (1 << min(webhook_rounds, 6)), 600000) END
+            WHERE id = $id
+            """);
         command.Parameters.AddWithValue("$status", delivered ? "delivered" : "failed");
+        command.Parameters.AddWithValue("$delivered", delivered ? 1 : 0);
         command.Parameters.AddWithValue("$attempts", attempts);
         command.Parameters.AddWithValue("$error", SqlValues.Nullable(error));
-        command.Parameters.AddWithValue("$deliveredAt", delivered ? time.GetUtcNow().ToUnixTimeMilliseconds() : DBNull.Value);
+        command.Parameters.AddWithValue("$deliveredAt", delivered ? now.ToUnixTimeMilliseconds() : DBNull.Value);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$id", eventId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> events whose webhook delivery is due again — failed, or left pending by a run
+    /// that died — oldest first, at most <see cref="RedeliveryWindow"/> old. Each is claimed for
+    /// <see cref="RedeliveryGrace"/>, so overlapping runs never deliver one event twice at once.
+    /// </summary>
+    public async Task<IReadOnlyList<AlertRedelivery>> ClaimRedeliveriesAsync(int limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var select = SqlValues.Command(connection, """
+            SELECT e.id, e.kind, e.at, e.spread_pct, e.run_id, e.webhook_rounds,
+                   a.id, a.book, a.threshold_pct, a.first_above_at, a.peak_spread_pct, a.peak_at, a.workflow_id, a.workflow_version
+            FROM spread_alert_events e JOIN spread_alerts a ON a.id = e.alert_id
+            WHERE e.webhook_status IN ('pending', 'failed') AND e.webhook_next_at_ms <= $now AND e.at >= $oldest
+            ORDER BY e.id
+            LIMIT $limit
+            """, transaction);
+        select.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        select.Parameters.AddWithValue("$oldest", SqlValues.Seconds(now - RedeliveryWindow));
+        select.Parameters.AddWithValue("$limit", limit);
+        var due = new List<AlertRedelivery>();
+        await using (var r = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var transition = new SpreadAlertTransition(Enum.Parse<AlertTransitionKind>(r.GetString(1), true), r.GetString(7), SqlValues.Decimal(r, 8)!.Value,
+                    SqlValues.FromSeconds(r.GetInt64(2)), SqlValues.Decimal(r, 3), SqlValues.Decimal(r, 10)!.Value, SqlValues.FromSeconds(r.GetInt64(11)),
+                    SqlValues.FromSeconds(r.GetInt64(9)))
+                { AlertId = r.GetInt64(6), EventId = r.GetInt64(0) };
+                due.Add(new AlertRedelivery(transition, r.GetString(12), r.GetInt32(13), r.GetString(4), r.GetInt32(5) + 1));
+            }
+        }
+        await using var claim = SqlValues.Command(connection, "UPDATE spread_alert_events SET webhook_next_at_ms = $until WHERE id = $id", transaction);
+        foreach (var redelivery in due)
+        {
+            claim.Parameters.Clear();
+            claim.Parameters.AddWithValue("$until", (now + RedeliveryGrace).ToUnixTimeMilliseconds());
+            claim.Parameters.AddWithValue("$id", redelivery.Transition.EventId);
+            await claim.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return due;
+    }
+
+    private sealed record PendingDelivery(DateTimeOffset RedeliverFrom);
 
     /// <summary>Alerts, newest opened first, optionally of one book, only open ones, or opened or resolved since an instant.</summary>
     public async Task<IReadOnlyList<SpreadAlert>> ListAsync(string? book, bool openOnly, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
@@ -134,7 +201,8 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
     }
 
     private static async Task<SpreadAlertTransition> ApplyAsync(
-        SqliteConnection connection, SqliteTransaction transaction, SpreadAlertTrack track, SpreadAlertTransition transition, RunInfo run, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, SpreadAlertTrack track, SpreadAlertTransition transition, RunInfo run, PendingDelivery? delivery,
+        CancellationToken cancellationToken)
     {
         long alertId;
         if (transition.Kind == AlertTransitionKind.Opened)
@@ -168,14 +236,14 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
             await update.ExecuteNonQueryAsync(cancellationToken);
             track.OpenAlertId = null;
         }
-        var eventId = await InsertEventAsync(connection, transaction, alertId, transition.Kind, transition.At, transition.SpreadPct, run.RunId, cancellationToken);
+        var eventId = await InsertEventAsync(connection, transaction, alertId, transition.Kind, transition.At, transition.SpreadPct, run.RunId, delivery, cancellationToken);
         return transition with { AlertId = alertId, EventId = eventId };
     }
 
     // A threshold dropped from the rules (a new workflow version) resolves its open alert now instead of leaving it open forever.
     private static async Task<List<SpreadAlertTransition>> ResolveRemovedRulesAsync(
         SqliteConnection connection, SqliteTransaction transaction, string book, List<SpreadAlertRule> bookRules, Dictionary<string, SpreadAlertTrack> tracks,
-        long atSecond, RunInfo run, CancellationToken cancellationToken)
+        long atSecond, RunInfo run, PendingDelivery? delivery, CancellationToken cancellationToken)
     {
         var kept = bookRules.Select(r => SqlValues.Threshold(r.ThresholdPct)).ToHashSet();
         var resolved = new List<SpreadAlertTransition>();
@@ -186,7 +254,7 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
                 var transition = new SpreadAlertTransition(AlertTransitionKind.Resolved, book, decimal.Parse(threshold, System.Globalization.CultureInfo.InvariantCulture),
                     DateTimeOffset.FromUnixTimeSeconds(atSecond), null, track.OpenPeak ?? 0, DateTimeOffset.FromUnixTimeSeconds(track.OpenPeakAt ?? atSecond),
                     DateTimeOffset.FromUnixTimeSeconds(track.OpenFirstAboveAt ?? atSecond));
-                resolved.Add(await ApplyAsync(connection, transaction, track, transition, run, cancellationToken));
+                resolved.Add(await ApplyAsync(connection, transaction, track, transition, run, delivery, cancellationToken));
             }
             await using var delete = SqlValues.Command(connection, "DELETE FROM spread_alert_state WHERE book = $book AND threshold_pct = $threshold", transaction);
             delete.Parameters.AddWithValue("$book", book);
@@ -198,10 +266,15 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
     }
 
     private static async Task<long> InsertEventAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long alertId, AlertTransitionKind kind, DateTimeOffset at, decimal? spreadPct, string runId, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, long alertId, AlertTransitionKind kind, DateTimeOffset at, decimal? spreadPct, string runId,
+        PendingDelivery? delivery, CancellationToken cancellationToken)
     {
-        await using var command = SqlValues.Command(connection,
-            "INSERT INTO spread_alert_events (alert_id, kind, at, spread_pct, run_id) VALUES ($alert, $kind, $at, $pct, $run) RETURNING id", transaction);
+        await using var command = SqlValues.Command(connection, """
+            INSERT INTO spread_alert_events (alert_id, kind, at, spread_pct, run_id, webhook_status, webhook_next_at_ms)
+            VALUES ($alert, $kind, $at, $pct, $run, $status, $next) RETURNING id
+            """, transaction);
+        command.Parameters.AddWithValue("$status", delivery is null ? "none" : "pending");
+        command.Parameters.AddWithValue("$next", delivery is null ? DBNull.Value : delivery.RedeliverFrom.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$alert", alertId);
         command.Parameters.AddWithValue("$kind", kind.ToString().ToLowerInvariant());
         command.Parameters.AddWithValue("$at", SqlValues.Seconds(at));

@@ -15,7 +15,15 @@ public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, Time
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary>Delivers one event; returns whether it was accepted (2xx), the attempts made and the last error.</summary>
-    public async Task<(bool Delivered, int Attempts, string? Error)> DeliverAsync(Uri url, SpreadAlertTransition transition, RunInfo run, CancellationToken cancellationToken)
+    public Task<(bool Delivered, int Attempts, string? Error)> DeliverAsync(Uri url, SpreadAlertTransition transition, RunInfo run, CancellationToken cancellationToken) =>
+        DeliverAsync(url, transition, run.WorkflowId, run.WorkflowVersion, run.RunId, redelivery: false, cancellationToken);
+
+    /// <summary>Delivers an event again, as the workflow version and run that raised it (the body says <c>redelivery: true</c>).</summary>
+    public Task<(bool Delivered, int Attempts, string? Error)> RedeliverAsync(Uri url, AlertRedelivery due, CancellationToken cancellationToken) =>
+        DeliverAsync(url, due.Transition, due.WorkflowId, due.WorkflowVersion, due.RunId, redelivery: true, cancellationToken);
+
+    private async Task<(bool Delivered, int Attempts, string? Error)> DeliverAsync(
+        Uri url, SpreadAlertTransition transition, string workflowId, int workflowVersion, string runId, bool redelivery, CancellationToken cancellationToken)
     {
         var body = new
         {
@@ -27,9 +35,10 @@ public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, Time
             spreadPct = transition.SpreadPct,
             peakSpreadPct = transition.PeakSpreadPct,
             firstAboveAt = transition.FirstAboveAt,
-            workflowId = run.WorkflowId,
-            workflowVersion = run.WorkflowVersion,
-            runId = run.RunId,
+            workflowId,
+            workflowVersion,
+            runId,
+            redelivery,
             message = transition.ToString(),
         };
         string? error = null;

@@ -36,6 +36,8 @@ public sealed class MarketDatabase
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, Schema);
+        AddMissingColumns(connection);
+        Execute(connection, "CREATE INDEX IF NOT EXISTS ix_spread_alert_events_webhook ON spread_alert_events (webhook_status, webhook_next_at_ms);");
     }
 
     public string FilePath { get; }
@@ -47,6 +49,24 @@ public sealed class MarketDatabase
         await connection.OpenAsync(cancellationToken);
         Execute(connection, $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000;");
         return connection;
+    }
+
+    // Columns added after the first release: a file created before them gets them here (CREATE TABLE IF NOT EXISTS does not).
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("spread_alert_events", "webhook_next_at_ms", "INTEGER"),
+        ("spread_alert_events", "webhook_rounds", "INTEGER NOT NULL DEFAULT 0"),
+    ];
+
+    private static void AddMissingColumns(SqliteConnection connection)
+    {
+        foreach (var (table, column, definition) in AddedColumns)
+        {
+            using var info = connection.CreateCommand();
+            info.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if ((long)info.ExecuteScalar()! == 0)
+                Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -112,7 +132,9 @@ public sealed class MarketDatabase
             webhook_status TEXT NOT NULL DEFAULT 'none',
             webhook_attempts INTEGER NOT NULL DEFAULT 0,
             webhook_error TEXT,
-            delivered_at_ms INTEGER
+            delivered_at_ms INTEGER,
+            webhook_next_at_ms INTEGER,
+            webhook_rounds INTEGER NOT NULL DEFAULT 0
         );
         """;
 }
