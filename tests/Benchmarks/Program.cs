@@ -5,5 +5,5 @@ using BenchmarkDotNet.Running;
 if (args.Length > 0 && BitsoWorkflows.Benchmarks.BenchCommands.TryGet(args[0]) is { } command)
     return await command(args[1..]);
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(BitsoWorkflows.Benchmarks.BenchCommands).Assembly).Run(args);
 return 0;

@@ -4,6 +4,8 @@ using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Studio.Services;
 using BitsoWorkflows.Server.Tests.Studio.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BitsoWorkflows.Server.Tests.Studio;
 
@@ -24,6 +26,55 @@ public sealed class RunGridTests : IAsyncLifetime
     public async Task PerMinuteAsync_WithGapsAndMissedRuns_CountsRunsOutcomesAndMissedSeconds()
     {
         var minute = Floor(DateTimeOffset.UtcNow.AddMinutes(-10));
+        await SaveAsync(_server.Get<IDbContextFactory<WorkflowDbContext>>(), GapsAndMissedRuns(minute));
+        var trigger = (await Definition(TestWorkflows.EverySecondId)).Trigger;
+
+        var summary = await _server.Get<RunGrid>().PerMinuteAsync(TestWorkflows.EverySecondId, trigger, minute.AddMinutes(-5), minute.AddMinutes(5), CancellationToken.None);
+
+        AssertGapsAndMissedRuns(minute, summary);
+    }
+
+    [SkippableFact]
+    public async Task PerMinuteAsync_OnPostgreSql_CountsAsOnSqlite()
+    {
+        var server = Environment.GetEnvironmentVariable("BW_TEST_POSTGRES");
+        Skip.If(string.IsNullOrEmpty(server), "BW_TEST_POSTGRES is not set: no PostgreSQL server to run the per-minute query against");
+        var database = "bw_grid_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            var store = new WorkflowStoreFactory(
+                Options.Create(new StoreOptions { Provider = StoreOptions.Postgres, ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString }),
+                new Engine.Hosting.DataDirectory(Path.Combine(_server.Root, "pg")));
+            await using (var db = store.CreateDbContext())
+                await db.Database.MigrateAsync();
+            var minute = Floor(DateTimeOffset.UtcNow.AddMinutes(-10));
+            await SaveAsync(store, GapsAndMissedRuns(minute));
+
+            var summary = await new RunGrid(store, TimeProvider.System).PerMinuteAsync(
+                TestWorkflows.EverySecondId, new TriggerDefinition { Cron = "* * * * * ?", FireAt = TriggerDefinition.FireAtIntervalStart },
+                minute.AddMinutes(-5), minute.AddMinutes(5), CancellationToken.None);
+
+            AssertGapsAndMissedRuns(minute, summary);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(server);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Minute m: 45 succeeded, 3 failed, 2 recorded missed, 10 seconds without a record; m+1: nothing (down); m+2: one run.</summary>
+    private static List<RunRecord> GapsAndMissedRuns(DateTimeOffset minute)
+    {
         var runs = new List<RunRecord>();
         for (var second = 0; second < 50; second++)
         {
@@ -31,11 +82,11 @@ public sealed class RunGridTests : IAsyncLifetime
             runs.Add(Run(TestWorkflows.EverySecondId, minute.AddSeconds(second), status));
         }
         runs.Add(Run(TestWorkflows.EverySecondId, minute.AddMinutes(2).AddSeconds(5), RunStatus.Succeeded));
-        await SaveAsync(runs);
-        var trigger = (await Definition(TestWorkflows.EverySecondId)).Trigger;
+        return runs;
+    }
 
-        var summary = await _server.Get<RunGrid>().PerMinuteAsync(TestWorkflows.EverySecondId, trigger, minute.AddMinutes(-5), minute.AddMinutes(5), CancellationToken.None);
-
+    private static void AssertGapsAndMissedRuns(DateTimeOffset minute, IReadOnlyList<MinuteSummary> summary)
+    {
         Assert.Equal(3, summary.Count);
         var later = summary[0];
         var gap = summary[1];
@@ -85,9 +136,11 @@ public sealed class RunGridTests : IAsyncLifetime
     private async Task<WorkflowDefinition> Definition(string id) =>
         (await _server.Get<WorkflowCatalog>().GetPublishedAsync(id, CancellationToken.None))!.Definition;
 
-    private async Task SaveAsync(IEnumerable<RunRecord> runs)
+    private Task SaveAsync(IEnumerable<RunRecord> runs) => SaveAsync(_server.Get<IDbContextFactory<WorkflowDbContext>>(), runs);
+
+    private static async Task SaveAsync(IDbContextFactory<WorkflowDbContext> contexts, IEnumerable<RunRecord> runs)
     {
-        await using var db = await _server.Get<IDbContextFactory<WorkflowDbContext>>().CreateDbContextAsync();
+        await using var db = await contexts.CreateDbContextAsync();
         db.Runs.AddRange(runs);
         await db.SaveChangesAsync();
     }
