@@ -1,9 +1,9 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
-using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BitsoWorkflows.Server.Studio.Services;
