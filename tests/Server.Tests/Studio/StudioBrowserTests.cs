@@ -61,6 +61,41 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [SkippableFact]
+    public async Task Editor_GraphEdits_ConnectDisconnectAndRemoveChangeTheJsonAndCyclesAreFlagged()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+        await page.GotoAsync($"/workflows/{TestWorkflows.HelloId}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var editor = page.Locator("textarea[data-testid=definition-json], [data-testid=definition-json] textarea").First;
+        async Task<List<string>> EdgesAsync() =>
+            [.. System.Text.Json.JsonDocument.Parse(await editor.InputValueAsync()).RootElement.GetProperty("edges").EnumerateArray()
+                .Select(e => $"{e.GetProperty("from").GetString()}->{e.GetProperty("to").GetString()}")];
+
+        await page.GetByTestId("dag-edge-remove-wait-report").ClickAsync();
+        await Expect(page.GetByText("Removed the edge wait → report.")).ToBeVisibleAsync();
+        Assert.Equal(["say->wait"], await EdgesAsync());
+
+        await page.GetByTestId("dag-port-say").ClickAsync();
+        await Expect(page.GetByTestId("dag-connecting")).ToContainTextAsync("say");
+        await page.GetByTestId("dag-node-report").ClickAsync();
+        await Expect(page.GetByText("Added the edge say → report.")).ToBeVisibleAsync();
+        Assert.Equal(["say->wait", "say->report"], await EdgesAsync());
+        await Expect(page.GetByTestId("validation-ok")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "04-editor-graph-edit");
+
+        await page.GetByTestId("dag-port-report").ClickAsync();
+        await page.GetByTestId("dag-node-say").ClickAsync();
+        await Expect(page.GetByTestId("validation-errors")).ToContainTextAsync("cycle");
+        await Expect(page.GetByTestId("publish")).ToBeDisabledAsync();
+
+        await page.GetByTestId("dag-remove-wait").ClickAsync();
+        await Expect(page.GetByTestId("dag-node-wait")).ToHaveCountAsync(0);
+        Assert.DoesNotContain("\"wait\"", await editor.InputValueAsync());
+        Assert.Equal(["say->report", "report->say"], await EdgesAsync());
+    }
+
+    [SkippableFact]
     public async Task Editor_InvalidJson_ShowsErrorsWithPathsAndBlocksPublish()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);

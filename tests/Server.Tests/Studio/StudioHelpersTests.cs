@@ -120,6 +120,27 @@ public sealed class StudioHelpersTests
     }
 
     [Fact]
+    public void DefinitionEdits_ConnectDisconnectRemove_EditEdgesAndActivitiesOnly()
+    {
+        var registry = ActivityRegistry.FromAssemblies(typeof(LogActivity).Assembly);
+        var validator = new WorkflowDefinitionValidator(registry);
+
+        var connected = DefinitionEdits.Connect(TestWorkflows.Hello, "say", "report")!;
+        var again = DefinitionEdits.Connect(connected, "say", "report")!;
+        var disconnected = DefinitionEdits.Disconnect(again, "wait", "report")!;
+        var removed = DefinitionEdits.RemoveActivity(disconnected, "wait")!;
+
+        Assert.Equal(connected, again);
+        var definition = validator.Validate(removed).Definition!;
+        Assert.Equal(["say", "report"], definition.Activities.Select(a => a.Id));
+        Assert.Equal([("say", "report")], definition.Edges.Select(e => (e.From, e.To)));
+        Assert.Equal(validator.Validate(TestWorkflows.Hello).Definition!.Params.Keys, definition.Params.Keys);
+        Assert.Contains(validator.Validate(DefinitionEdits.Connect(connected, "report", "say")!).Errors, e => e.Message.Contains("cycle", StringComparison.OrdinalIgnoreCase));
+        Assert.Null(DefinitionEdits.Connect("{ not json", "a", "b"));
+        Assert.Null(DefinitionEdits.RemoveActivity("[1, 2]", "a"));
+    }
+
+    [Fact]
     public void DefinitionEdits_AppendActivity_AddsUniqueIdRequiredInputsAndEdgeFromTheLastActivity()
     {
         var registry = ActivityRegistry.FromAssemblies(typeof(LogActivity).Assembly);

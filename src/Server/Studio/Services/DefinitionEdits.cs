@@ -5,28 +5,22 @@ using BitsoWorkflows.Engine.Definitions;
 
 namespace BitsoWorkflows.Server.Studio.Services;
 
-/// <summary>Edits the editor makes to definition JSON on the user's behalf (the palette's Insert).</summary>
+/// <summary>
+/// Edits the editor makes to definition JSON on the user's behalf: the palette's Insert and the graph's connect,
+/// disconnect and remove. Each returns the edited JSON, or null when the JSON cannot be parsed as an object (the user
+/// fixes the syntax first); what an edit makes invalid (a cycle, a reference to a removed activity) the validator says.
+/// </summary>
 public static class DefinitionEdits
 {
     /// <summary>
     /// Appends an activity of the given type with its required inputs (empty strings, to fill in) and an edge from
-    /// the last activity; null when the JSON cannot be parsed as an object with an activities array.
+    /// the last activity.
     /// </summary>
     public static string? AppendActivity(string json, ActivityDescriptor descriptor)
     {
-        JsonObject? root;
-        try
-        {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        if (root is null) return null;
-        var activities = root["activities"] as JsonArray ?? [];
-        root["activities"] = activities;
-        var existing = activities.OfType<JsonObject>().Select(a => a["id"]?.GetValue<string>()).Where(i => i is not null).ToHashSet(StringComparer.Ordinal);
+        if (Parse(json) is not { } root) return null;
+        var activities = Array(root, "activities");
+        var existing = activities.OfType<JsonObject>().Select(IdOf).Where(i => i is not null).ToHashSet(StringComparer.Ordinal);
         var stem = char.ToLowerInvariant(descriptor.Type[0]) + descriptor.Type[1..];
         var id = stem;
         for (var n = 2; existing.Contains(id); n++) id = $"{stem}{n}";
@@ -34,14 +28,71 @@ public static class DefinitionEdits
         var inputs = new JsonObject();
         foreach (var input in descriptor.Inputs.Where(i => i.Required))
             inputs[input.Name] = "";
-        var last = activities.OfType<JsonObject>().LastOrDefault()?["id"]?.GetValue<string>();
+        var last = activities.OfType<JsonObject>().Select(IdOf).LastOrDefault(i => i is not null);
         activities.Add(new JsonObject { ["id"] = id, ["type"] = descriptor.Type, ["inputs"] = inputs });
         if (last is not null)
-        {
-            var edges = root["edges"] as JsonArray ?? [];
-            root["edges"] = edges;
-            edges.Add(new JsonObject { ["from"] = last, ["to"] = id });
-        }
+            Array(root, "edges").Add(Edge(last, id));
         return root.ToJsonString(DefinitionJson.Options);
     }
+
+    /// <summary>Adds the edge <paramref name="from"/> → <paramref name="to"/> unless it is there already.</summary>
+    public static string? Connect(string json, string from, string to)
+    {
+        if (Parse(json) is not { } root) return null;
+        var edges = Array(root, "edges");
+        if (!edges.OfType<JsonObject>().Any(e => Is(e, from, to)))
+            edges.Add(Edge(from, to));
+        return root.ToJsonString(DefinitionJson.Options);
+    }
+
+    /// <summary>Removes every edge <paramref name="from"/> → <paramref name="to"/>.</summary>
+    public static string? Disconnect(string json, string from, string to)
+    {
+        if (Parse(json) is not { } root) return null;
+        var edges = Array(root, "edges");
+        foreach (var edge in edges.OfType<JsonObject>().Where(e => Is(e, from, to)).ToList())
+            edges.Remove(edge);
+        return root.ToJsonString(DefinitionJson.Options);
+    }
+
+    /// <summary>Removes an activity and every edge to or from it.</summary>
+    public static string? RemoveActivity(string json, string id)
+    {
+        if (Parse(json) is not { } root) return null;
+        var activities = Array(root, "activities");
+        foreach (var activity in activities.OfType<JsonObject>().Where(a => IdOf(a) == id).ToList())
+            activities.Remove(activity);
+        var edges = Array(root, "edges");
+        foreach (var edge in edges.OfType<JsonObject>().Where(e => Text(e["from"]) == id || Text(e["to"]) == id).ToList())
+            edges.Remove(edge);
+        return root.ToJsonString(DefinitionJson.Options);
+    }
+
+    private static JsonObject? Parse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonArray Array(JsonObject root, string name)
+    {
+        if (root[name] is JsonArray array) return array;
+        array = [];
+        root[name] = array;
+        return array;
+    }
+
+    private static JsonObject Edge(string from, string to) => new() { ["from"] = from, ["to"] = to };
+
+    private static bool Is(JsonObject edge, string from, string to) => Text(edge["from"]) == from && Text(edge["to"]) == to;
+
+    private static string? IdOf(JsonObject activity) => Text(activity["id"]);
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }
