@@ -54,12 +54,13 @@ public sealed class IntervalClaims(IDbContextFactory<WorkflowDbContext> contexts
             // matches the claim as read, so of several callers taking over at once exactly one wins.
             db.ChangeTracker.Clear();
             var held = await db.IntervalClaims.AsNoTracking().SingleOrDefaultAsync(c => c.WorkflowId == workflowId && c.IntervalStart == start, cancellationToken);
-            if (held is null || now.UtcDateTime - held.ClaimedAt < Abandoned || await runs.ExistsAsync(workflowId, intervalStart, cancellationToken)) return false;
-            var heldAt = held.ClaimedAt;
-            var taken = await db.IntervalClaims
-                .Where(c => c.WorkflowId == workflowId && c.IntervalStart == start && c.ClaimedAt == heldAt)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.ClaimedAt, now.UtcDateTime).SetProperty(c => c.Node, options.Value.NodeName), cancellationToken);
-            return taken == 1;
+            var taken = held is not null && now.UtcDateTime - held.ClaimedAt >= Abandoned && !await runs.ExistsAsync(workflowId, intervalStart, cancellationToken)
+                && await db.IntervalClaims
+                    .Where(c => c.WorkflowId == workflowId && c.IntervalStart == start && c.ClaimedAt == held.ClaimedAt)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.ClaimedAt, now.UtcDateTime).SetProperty(c => c.Node, options.Value.NodeName), cancellationToken) == 1;
+            // Not ours: forget it here too, so a later try (after the holder died) reaches the store again.
+            if (!taken) _claimed.TryRemove((workflowId, intervalStart), out _);
+            return taken;
         }
     }
 

@@ -44,7 +44,7 @@ public sealed class IntervalClaimsTests
         time.Advance(TimeSpan.FromMinutes(4));
         var tooEarly = await b.TryClaimAsync("compact", Interval, CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(2));
-        var takeOver = await Node(engine, time, "node-b").TryClaimAsync("compact", Interval, CancellationToken.None);
+        var takeOver = await b.TryClaimAsync("compact", Interval, CancellationToken.None);
         var third = await Node(engine, time, "node-c").TryClaimAsync("compact", Interval, CancellationToken.None);
 
         Assert.False(tooEarly);
