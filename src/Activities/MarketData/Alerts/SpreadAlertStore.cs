@@ -105,6 +105,14 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
+        // Nearly always nothing is due: find that out without taking the write lock the per-second capture needs.
+        await using (var probe = SqlValues.Command(connection,
+            "SELECT EXISTS (SELECT 1 FROM spread_alert_events WHERE webhook_status IN ('pending', 'failed') AND webhook_next_at_ms <= $now AND at >= $oldest)"))
+        {
+            probe.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            probe.Parameters.AddWithValue("$oldest", SqlValues.Seconds(now - RedeliveryWindow));
+            if ((long)(await probe.ExecuteScalarAsync(cancellationToken))! == 0) return [];
+        }
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var select = SqlValues.Command(connection, """
             SELECT e.id, e.kind, e.at, e.spread_pct, e.run_id, e.webhook_rounds,
