@@ -63,13 +63,15 @@ public sealed partial class BackfillService(
     {
         if (definition.Trigger is not { } trigger)
             throw new RunRequestException($"workflow '{definition.Id}' has no trigger, so it has no intervals to backfill; use trigger --logical-time instead");
-        if (from >= to) throw new RunRequestException($"--from ({from:O}) must be before --to ({to:O})");
+        if (from >= to) throw new RunRequestException($"--from ({Utc(from)}) must be before --to ({Utc(to)})");
         if (maxParallel is < 1 or > MaxParallelLimit) throw new RunRequestException($"max parallel must be between 1 and {MaxParallelLimit}, got {maxParallel}");
         var intervals = WorkflowSchedule.From(trigger).IntervalsStartingIn(from, to).Take(MaxIntervals + 1).ToList();
-        if (intervals.Count == 0) throw new RunRequestException($"no interval of {definition.Id}'s schedule starts in [{from:O}, {to:O})");
+        if (intervals.Count == 0) throw new RunRequestException($"no interval of {definition.Id}'s schedule starts in [{Utc(from)}, {Utc(to)})");
         if (intervals.Count > MaxIntervals) throw new RunRequestException($"the range holds more than {MaxIntervals} intervals; split the backfill");
         return intervals;
     }
+
+    private static string Utc(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<BackfillRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
