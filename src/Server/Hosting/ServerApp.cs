@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Serialization;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Hosting;
@@ -6,6 +7,7 @@ using BitsoWorkflows.Server.Api;
 using BitsoWorkflows.Server.Auth;
 using BitsoWorkflows.Server.Services;
 using BitsoWorkflows.Server.Studio;
+using Microsoft.AspNetCore.HttpOverrides;
 using Scalar.AspNetCore;
 
 namespace BitsoWorkflows.Server.Hosting;
@@ -41,10 +43,22 @@ public static class ServerApp
             o.SerializerOptions.DefaultIgnoreCondition = DefinitionJson.Options.DefaultIgnoreCondition;
         });
 
+        // Behind a reverse proxy the client's address (which the sign-in throttle counts) comes from X-Forwarded-For.
+        // Proxies on this host are trusted as they are; others are listed in ForwardedHeaders:KnownProxies.
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+                o.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
+                    ? address
+                    : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address."));
+        });
+
         builder.AddSignIn();
         builder.AddStudio();
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSignIn();

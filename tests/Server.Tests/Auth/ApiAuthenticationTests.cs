@@ -201,6 +201,26 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Basic_BehindALocalProxy_CountsWrongPasswordsPerForwardedClient()
+    {
+        using var http = _server.CreateClient();
+        HttpRequestMessage From(string client, string password)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/runs") { Headers = { Authorization = Basic("admin", password) } };
+            request.Headers.Add("X-Forwarded-For", client);
+            return request;
+        }
+        for (var i = 0; i < 3; i++)
+            (await http.SendAsync(From("203.0.113.5", "guess" + i))).Dispose();
+
+        using var guesser = await http.SendAsync(From("203.0.113.5", StudioTestServer.AdminPassword));
+        using var colleague = await http.SendAsync(From("203.0.113.6", StudioTestServer.AdminPassword));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, guesser.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, colleague.StatusCode);
+    }
+
+    [Fact]
     public async Task Login_AfterTooManyWrongPasswords_SaysHowLongToWaitAndDoesNotSignIn()
     {
         using var http = _server.CreateClient();
