@@ -150,6 +150,27 @@ public sealed class LakeQueryServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryAsync_SpreadsView_HoldsCsvWindowsBesideParquetOnesWithTheSameTypes()
+    {
+        var next = new DataInterval(Window.Start.AddMinutes(-10), Window.Start);
+        var staged = LakeFixture.Observations("btc_mxn", WindowStart, Enumerable.Range(0, 600));
+        await _lake.Store.UpsertAsync(staged, default);
+        await _lake.CompactAsync(Window, [], "csv");
+        await _lake.Store.UpsertAsync(LakeFixture.Observations("btc_mxn", next.Start, Enumerable.Range(0, 600)), default);
+        await _lake.CompactAsync(next, []);
+
+        var counts = await Service().QueryAsync("select date, count(*), count(*) filter (where status = 'ok') from spreads group by all", default);
+        var csvRow = await Service().QueryAsync(
+            "select typeof(ts), typeof(best_bid), typeof(spread_pct), best_bid, spread_pct from spreads where ts = TIMESTAMPTZ '2026-11-27 23:50:01+00'", default);
+
+        Assert.Equal<object?>([new DateOnly(2026, 11, 27), 1200L, 1200L], Assert.Single(counts.Rows));
+        var row = Assert.Single(csvRow.Rows);
+        Assert.Equal<object?>(["TIMESTAMP WITH TIME ZONE", "DECIMAL(18,8)", "DECIMAL(18,10)"], row[..3]);
+        Assert.Equal(staged[1].BestBid, row[3]);
+        Assert.Equal(Math.Round(staged[1].SpreadPct!.Value, 10, MidpointRounding.AwayFromZero), row[4]);
+    }
+
+    [Fact]
     public async Task QueryAsync_RunsInUtc()
     {
         var result = await Service().QueryAsync("select current_setting('TimeZone'), TIMESTAMPTZ '2026-11-27 18:00:00-06'", default);
