@@ -47,12 +47,16 @@ public sealed partial class CatchupRunner(
         return pending;
     }
 
-    /// <summary>Catches up every workflow; returns, per workflow caught up, a task that ends when its caught-up runs have ended.</summary>
-    public async Task<IReadOnlyList<Task>> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Catches up every workflow, or those of <paramref name="workflowIds"/>; returns, per workflow caught up, a task
+    /// that ends when its caught-up runs have ended.
+    /// </summary>
+    public async Task<IReadOnlyList<Task>> RunAsync(CancellationToken cancellationToken, IReadOnlySet<string>? workflowIds = null)
     {
         var started = new List<Task>();
         foreach (var workflow in await catalog.ListPublishedAsync(cancellationToken))
         {
+            if (workflowIds is not null && !workflowIds.Contains(workflow.Definition.Id)) continue;
             var pending = await PendingAsync(workflow, cancellationToken);
             if (pending.Count == 0) continue;
             LogCatchingUp(logger, workflow.Definition.Id, pending.Count, pending[0].Start, pending[^1].Start);

@@ -1,3 +1,4 @@
+using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +17,7 @@ public sealed partial class WorkflowSchedulerService(
     ISchedulerFactory schedulers,
     WorkflowTriggerStore triggers,
     CatchupRunner catchup,
+    WorkflowCatalog catalog,
     BackfillService backfills,
     DefinitionStore definitions,
     EngineReadiness readiness,
@@ -41,6 +43,7 @@ public sealed partial class WorkflowSchedulerService(
         await _scheduler.Start(stoppingToken);
         await catchup.RunAsync(stoppingToken);
         await backfills.ResumeAsync(stoppingToken);
+        var paused = await PausedAsync(stoppingToken);
 
         definitions.WorkflowChanged += OnWorkflowChanged;
         try
@@ -54,6 +57,12 @@ public sealed partial class WorkflowSchedulerService(
                 try
                 {
                     await triggers.ReconcileAsync(_scheduler, stoppingToken);
+                    // A workflow resumed since the last look (here, from the CLI or another node) catches up what its
+                    // resume left due: nothing after a plain resume, the intervals missed while paused after --catchup.
+                    var nowPaused = await PausedAsync(stoppingToken);
+                    var resumed = paused.Except(nowPaused).ToHashSet(StringComparer.Ordinal);
+                    paused = nowPaused;
+                    if (resumed.Count > 0) await catchup.RunAsync(stoppingToken, resumed);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -75,6 +84,9 @@ public sealed partial class WorkflowSchedulerService(
     }
 
     private void OnWorkflowChanged(string workflowId) => _changed.TrySetResult();
+
+    private async Task<HashSet<string>> PausedAsync(CancellationToken cancellationToken) =>
+        (await catalog.ListPublishedAsync(cancellationToken)).Where(w => w.State.IsPaused).Select(w => w.Definition.Id).ToHashSet(StringComparer.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduling is disabled on this node (Scheduler:Enabled = false)")]
     private static partial void LogDisabled(ILogger logger);

@@ -25,7 +25,7 @@ public static class WorkflowsApi
             .Accepts<WorkflowDefinition>("application/json");
         group.MapPost("/{id}/versions/{version:int}/publish", PublishDraftAsync).WithSummary("Publish a draft's content as a new version.");
         group.MapPost("/{id}/pause", PauseAsync).WithSummary("Stop scheduling the workflow (persisted across restarts).");
-        group.MapPost("/{id}/resume", ResumeAsync).WithSummary("Schedule the workflow again; intervals missed while paused are not caught up (backfill them if needed).");
+        group.MapPost("/{id}/resume", ResumeAsync).WithSummary("Schedule the workflow again; intervals missed while paused are caught up only with ?catchup=true (or backfill them).");
         group.MapPost("/{id}/runs", TriggerAsync).WithSummary("Start a run now, with param overrides and an optional logical time.");
         return group;
     }
@@ -99,8 +99,8 @@ public static class WorkflowsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> PauseAsync(string id, WorkflowControl control, CancellationToken ct) =>
         await control.PauseAsync(id, ct) ? TypedResults.NoContent() : ProblemResults.NotFound($"workflow '{id}' does not exist");
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ResumeAsync(string id, WorkflowControl control, CancellationToken ct) =>
-        await control.ResumeAsync(id, ct) ? TypedResults.NoContent() : ProblemResults.NotFound($"workflow '{id}' does not exist");
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResumeAsync(string id, WorkflowControl control, CancellationToken ct, bool catchup = false) =>
+        await control.ResumeAsync(id, ct, catchup) ? TypedResults.NoContent() : ProblemResults.NotFound($"workflow '{id}' does not exist");
 
     private static async Task<Results<Accepted<RunDto>, ProblemHttpResult>> TriggerAsync(string id, TriggerRunRequest? body, RunLauncher launcher, CancellationToken ct)
     {

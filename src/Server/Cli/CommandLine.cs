@@ -23,7 +23,9 @@ public static class CommandLine
           workflows history <id> [--format ...]      the version history
           workflows export <id> [--version N]        a version as JSON
           workflows publish <file> [--draft] [--comment text]   a new version (or a draft) from a file
-          workflows pause <id> | resume <id>         stop / restart scheduling (persisted)
+          workflows pause <id> | resume <id> [--catchup]
+                                                     stop / restart scheduling (persisted); --catchup also runs
+                                                     the intervals missed while paused
           trigger <id> [--param name=value ...] [--logical-time <ISO-8601 UTC>] [--format ...]
                                                      run once, wait and print the run (exit 1 if it failed)
           runs list [--workflow <id>] [--status <s>] [--trigger <kind>] [--limit N] [--format ...]

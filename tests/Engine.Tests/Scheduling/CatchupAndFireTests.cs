@@ -92,6 +92,24 @@ public sealed class CatchupAndFireTests
     }
 
     [Fact]
+    public async Task Catchup_WhenResumedWithCatchUp_RunsTheIntervalsMissedWhilePaused()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var engine = await TestEngine.StartAsync(time);
+        await engine.PublishAsync(Workflows.Json("compact", """{ "id": "a", "type": "Probe" }""", extra: TenMinutes));
+        await engine.Get<DefinitionStore>().MarkScheduledAsync("compact", Start.Date.AddHours(13).AddMinutes(50), CancellationToken.None);
+        var control = new WorkflowControl(engine.Get<WorkflowCatalog>(), engine.Get<DefinitionStore>(), time);
+        await control.PauseAsync("compact", CancellationToken.None);
+        time.SetUtcNow(new DateTimeOffset(2026, 11, 28, 14, 45, 30, TimeSpan.Zero));
+
+        await control.ResumeAsync("compact", CancellationToken.None, catchUp: true);
+        var pending = await Catchup(engine, time).PendingAsync((await engine.Get<WorkflowCatalog>().GetPublishedAsync("compact", CancellationToken.None))!, CancellationToken.None);
+
+        // Paused after the 13:50 interval ran at 14:03; 14:00, 14:10, 14:20 and 14:30 fell due while paused.
+        Assert.Equal([14 * 60, 14 * 60 + 10, 14 * 60 + 20, 14 * 60 + 30], pending.Select(i => (int)i.Start.TimeOfDay.TotalMinutes));
+    }
+
+    [Fact]
     public async Task Fire_PerSecondWhenLate_RecordsMissedSecondInsteadOfRunningLate()
     {
         var time = new FakeTimeProvider(Start);

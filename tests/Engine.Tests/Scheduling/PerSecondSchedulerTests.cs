@@ -16,10 +16,11 @@ namespace BitsoWorkflows.Engine.Tests.Scheduling;
 /// <summary>The real scheduler on the real clock with Quartz's persistent SQLite store, as a server runs it.</summary>
 public sealed class PerSecondSchedulerTests
 {
-    private static IHost BuildHost(string root)
+    private static IHost BuildHost(string root, params (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root, DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Engine:WorkflowsDirectory"] = Path.Combine(root, "workflows") });
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<ProbeLog>();
         var data = new DataDirectory(Path.Combine(root, "data"));
@@ -52,6 +53,36 @@ public sealed class PerSecondSchedulerTests
             Assert.Equal(TimeSpan.FromSeconds(1), runs[i].LogicalTime - runs[i - 1].LogicalTime);
         Assert.Equal(runs.Count, runs.Select(r => r.LogicalTime).Distinct().Count());
         Assert.True(runs.Count(r => r.Status == RunStatus.Succeeded) >= runs.Count - 1, string.Join(", ", runs.Select(r => $"{r.LogicalTime:ss}:{r.Status}")));
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Serve_ResumeWithCatchUp_RunsTheIntervalsMissedWhilePausedOnTheRunningServer()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        await File.WriteAllTextAsync(Path.Combine(root, "workflows", "every2s.json"), Workflows.Json("every2s", """{ "id": "a", "type": "Probe" }""",
+            extra: """ "trigger": { "interval": "00:00:02" }, "catchup": true, "maxActiveRuns": 3 """));
+        using var host = BuildHost(root, ("Scheduler:ReconcileInterval", "00:00:01"));
+        var control = host.Services.GetRequiredService<WorkflowControl>();
+        var runs = host.Services.GetRequiredService<RunStore>();
+
+        await host.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await control.PauseAsync("every2s", CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        var beforeResume = (await runs.ListAsync(new RunQuery { WorkflowId = "every2s", Limit = 100 }, CancellationToken.None)).Count;
+        await control.ResumeAsync("every2s", CancellationToken.None, catchUp: true);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await host.StopAsync();
+
+        var all = (await runs.ListAsync(new RunQuery { WorkflowId = "every2s", Limit = 100 }, CancellationToken.None)).OrderBy(r => r.LogicalTime).ToList();
+        Assert.True(all.Count(r => r.TriggerKind == TriggerKind.Catchup) >= 2, string.Join(", ", all.Select(r => $"{r.LogicalTime:ss}:{r.TriggerKind}")));
+        Assert.Equal(all.Count, all.Select(r => r.LogicalTime).Distinct().Count());
+        for (var i = 1; i < all.Count; i++)
+            Assert.Equal(TimeSpan.FromSeconds(2), all[i].LogicalTime - all[i - 1].LogicalTime);
+        Assert.True(all.Count > beforeResume);
         SqliteConnection.ClearAllPools();
         Directory.Delete(root, recursive: true);
     }

@@ -181,4 +181,29 @@ public sealed class WorkflowsAndRunsApiTests : IAsyncLifetime
         Assert.False(resumed.GetProperty("isPaused").GetBoolean());
         Assert.Equal(HttpStatusCode.NotFound, (await Http.PostAsync("/api/workflows/ghost/pause", null)).StatusCode);
     }
+
+    [Fact]
+    public async Task Resume_WithCatchUp_RunsTheDaysMissedWhilePaused_AndABadFlagIs400()
+    {
+        var today = DateTimeOffset.UtcNow.UtcDateTime.Date;
+        await _server.Get<Engine.Persistence.DefinitionStore>().MarkScheduledAsync("daily", new DateTimeOffset(today.AddDays(-5), TimeSpan.Zero), CancellationToken.None);
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.PostAsync("/api/workflows/daily/pause", null)).StatusCode);
+
+        using var bad = await Http.PostAsync("/api/workflows/daily/resume?catchup=sometimes", null);
+        using var resumed = await Http.PostAsync("/api/workflows/daily/resume?catchup=true", null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
+        // The running server notices the resume and runs the four days that fell due after the last scheduled one.
+        var expected = Enumerable.Range(1, 4).Select(d => today.AddDays(-5 + d)).ToList();
+        var runs = _server.Get<Engine.Persistence.RunStore>();
+        List<DateTime> caughtUp = [];
+        for (var attempt = 0; attempt < 100 && caughtUp.Count < expected.Count; attempt++)
+        {
+            await Task.Delay(200);
+            caughtUp = [.. (await runs.ListAsync(new Engine.Persistence.RunQuery { WorkflowId = "daily", Limit = 50 }, CancellationToken.None))
+                .Where(r => r.TriggerKind == Engine.Execution.TriggerKind.Catchup).Select(r => r.LogicalTime).Order()];
+        }
+        Assert.Equal(expected, caughtUp);
+    }
 }

@@ -113,12 +113,15 @@ public static class WorkflowCommands
     private static async Task<int> SetPausedAsync(CliArguments cli, GlobalOptions global, bool paused)
     {
         var id = cli.RequirePositional(2, "workflow id");
+        var catchUp = !paused && cli.Flag("catchup");
         cli.EnsureAllOptionsUsed();
         await using var host = await CliHost.StartAsync(global);
         var control = host.Get<Engine.Scheduling.WorkflowControl>();
-        if (!await (paused ? control.PauseAsync(id, CancellationToken.None) : control.ResumeAsync(id, CancellationToken.None)))
+        if (!await (paused ? control.PauseAsync(id, CancellationToken.None) : control.ResumeAsync(id, CancellationToken.None, catchUp)))
             throw new CliUsageException($"unknown workflow '{id}'");
-        Console.WriteLine($"{id} {(paused ? "paused" : "resumed")}");
+        Console.WriteLine(paused ? $"{id} paused"
+            : catchUp ? $"{id} resumed; the intervals missed while paused are caught up (by the running server within seconds, else at its next start)"
+            : $"{id} resumed");
         return 0;
     }
 }
