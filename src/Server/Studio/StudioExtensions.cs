@@ -25,7 +25,8 @@ public static class StudioExtensions
             builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, runtimeManifest);
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Notices at the bottom right: at the top they would cover the editor's graph while it is being edited.
+        builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddSingleton<RunGrid>();
         builder.Services.AddSingleton<StoreSummary>();
         builder.Services.AddSingleton<StudioRuns>();

@@ -76,15 +76,14 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Expect(page.GetByText("Removed the edge wait → report.")).ToBeVisibleAsync();
         Assert.Equal(["say->wait"], await EdgesAsync());
 
-        await page.GetByTestId("dag-port-say").ClickAsync();
-        await Expect(page.GetByTestId("dag-connecting")).ToContainTextAsync("say");
-        await page.GetByTestId("dag-node-report").ClickAsync();
+        await page.GetByTestId("dag-port-say").DragToAsync(page.GetByTestId("dag-node-report"));
         await Expect(page.GetByText("Added the edge say → report.")).ToBeVisibleAsync();
         Assert.Equal(["say->wait", "say->report"], await EdgesAsync());
         await Expect(page.GetByTestId("validation-ok")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "04-editor-graph-edit");
 
         await page.GetByTestId("dag-port-report").ClickAsync();
+        await Expect(page.GetByTestId("dag-connecting")).ToContainTextAsync("report");
         await page.GetByTestId("dag-node-say").ClickAsync();
         await Expect(page.GetByTestId("validation-errors")).ToContainTextAsync("cycle");
         await Expect(page.GetByTestId("publish")).ToBeDisabledAsync();
@@ -93,6 +92,13 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Expect(page.GetByTestId("dag-node-wait")).ToHaveCountAsync(0);
         Assert.DoesNotContain("\"wait\"", await editor.InputValueAsync());
         Assert.Equal(["say->report", "report->say"], await EdgesAsync());
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Activity palette" }).ClickAsync();
+        await page.GetByPlaceholder("Filter activities").FillAsync("log");
+        await page.GetByTestId("palette-Log").DragToAsync(page.GetByTestId("dag-node-say"));
+        await Expect(page.GetByText("Added log after say; fill in its inputs.")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("dag-node-log")).ToBeVisibleAsync();
+        Assert.Equal(["say->report", "report->say", "say->log"], await EdgesAsync());
     }
 
     [SkippableFact]

@@ -157,6 +157,9 @@ public sealed class StudioHelpersTests
         Assert.True(definition.Activities[3].Inputs.ContainsKey("message"));
         Assert.False(definition.Activities[3].Inputs.ContainsKey("level"));
         Assert.Null(DefinitionEdits.AppendActivity("{ not json", registry.Find("Log")!));
+        var dropped = new WorkflowDefinitionValidator(registry).Validate(DefinitionEdits.AppendActivity(TestWorkflows.Hello, registry.Find("Log")!, after: "say", out var id)!).Definition!;
+        Assert.Equal("log", id);
+        Assert.Contains(dropped.Edges, e => e.From == "say" && e.To == "log");
     }
 
     [Fact]

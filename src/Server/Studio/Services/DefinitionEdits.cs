@@ -14,24 +14,29 @@ public static class DefinitionEdits
 {
     /// <summary>
     /// Appends an activity of the given type with its required inputs (empty strings, to fill in) and an edge from
-    /// the last activity.
+    /// <paramref name="after"/>, or from the last activity when none is given; returns the JSON and the new id.
     /// </summary>
-    public static string? AppendActivity(string json, ActivityDescriptor descriptor)
+    public static string? AppendActivity(string json, ActivityDescriptor descriptor, string? after = null) =>
+        AppendActivity(json, descriptor, after, out _);
+
+    /// <inheritdoc cref="AppendActivity(string, ActivityDescriptor, string?)"/>
+    public static string? AppendActivity(string json, ActivityDescriptor descriptor, string? after, out string? id)
     {
+        id = null;
         if (Parse(json) is not { } root) return null;
         var activities = Array(root, "activities");
         var existing = activities.OfType<JsonObject>().Select(IdOf).Where(i => i is not null).ToHashSet(StringComparer.Ordinal);
         var stem = char.ToLowerInvariant(descriptor.Type[0]) + descriptor.Type[1..];
-        var id = stem;
+        id = stem;
         for (var n = 2; existing.Contains(id); n++) id = $"{stem}{n}";
 
         var inputs = new JsonObject();
         foreach (var input in descriptor.Inputs.Where(i => i.Required))
             inputs[input.Name] = "";
-        var last = activities.OfType<JsonObject>().Select(IdOf).LastOrDefault(i => i is not null);
+        var from = after ?? activities.OfType<JsonObject>().Select(IdOf).LastOrDefault(i => i is not null);
         activities.Add(new JsonObject { ["id"] = id, ["type"] = descriptor.Type, ["inputs"] = inputs });
-        if (last is not null)
-            Array(root, "edges").Add(Edge(last, id));
+        if (from is not null)
+            Array(root, "edges").Add(Edge(from, id));
         return root.ToJsonString(DefinitionJson.Options);
     }
 
