@@ -20,10 +20,13 @@ public sealed partial class CatchupRunner(
     IOptions<SchedulerOptions> options,
     ILogger<CatchupRunner> logger)
 {
-    /// <summary>The intervals to catch up for one workflow now, oldest first.</summary>
-    public async Task<IReadOnlyList<DataInterval>> PendingAsync(PublishedWorkflow workflow, CancellationToken cancellationToken)
+    /// <summary>
+    /// The intervals to catch up for one workflow now, oldest first; <paramref name="evenIfPaused"/>: those a resume
+    /// with catch-up would run.
+    /// </summary>
+    public async Task<IReadOnlyList<DataInterval>> PendingAsync(PublishedWorkflow workflow, CancellationToken cancellationToken, bool evenIfPaused = false)
     {
-        if (!workflow.Definition.Catchup || workflow.State.IsPaused || workflow.Definition.Trigger is not { } trigger) return [];
+        if (!workflow.Definition.Catchup || (workflow.State.IsPaused && !evenIfPaused) || workflow.Definition.Trigger is not { } trigger) return [];
         var schedule = WorkflowSchedule.From(trigger);
         var now = time.GetUtcNow();
         var latest = schedule.LatestDue(now);

@@ -196,6 +196,34 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [SkippableFact]
+    public async Task PauseSwitch_ResumingACatchupWorkflowWithMissedDays_AsksAndCatchesThemUp()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var today = DateTimeOffset.UtcNow.UtcDateTime.Date;
+        await browser.Server.Get<Engine.Persistence.DefinitionStore>().MarkScheduledAsync(TestWorkflows.NightlyId, new DateTimeOffset(today.AddDays(-4), TimeSpan.Zero), CancellationToken.None);
+        var page = await browser.SignedInPageAsync();
+        var pauseSwitch = page.GetByTestId($"pause-{TestWorkflows.NightlyId}").Locator("input").Or(page.Locator($"input[data-testid=pause-{TestWorkflows.NightlyId}]")).First;
+
+        await pauseSwitch.ClickAsync();
+        await Expect(page.GetByText("Nightly paused")).ToBeVisibleAsync();
+        await pauseSwitch.ClickAsync();
+        await Expect(page.GetByTestId("resume-missed")).ToContainTextAsync("3 interval(s) fell due while it was paused");
+        await BrowserFixture.ScreenshotAsync(page, "02b-resume-catchup");
+        await page.GetByTestId("resume-catchup").ClickAsync();
+
+        await Expect(page.GetByText("Nightly resumed; catching up 3 interval(s).")).ToBeVisibleAsync();
+        var runs = browser.Server.Get<Engine.Persistence.RunStore>();
+        List<DateTime> caughtUp = [];
+        for (var attempt = 0; attempt < 100 && caughtUp.Count < 3; attempt++)
+        {
+            await Task.Delay(200);
+            caughtUp = [.. (await runs.ListAsync(new Engine.Persistence.RunQuery { WorkflowId = TestWorkflows.NightlyId, Limit = 10 }, CancellationToken.None))
+                .Where(r => r.TriggerKind == Engine.Execution.TriggerKind.Catchup).Select(r => r.LogicalTime).Order()];
+        }
+        Assert.Equal([today.AddDays(-3), today.AddDays(-2), today.AddDays(-1)], caughtUp);
+    }
+
+    [SkippableFact]
     public async Task DataPage_LakeFileAndQueries_ShowsCompletenessResultGridRefusalAndCsv()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);

@@ -64,5 +64,20 @@ public static class TestWorkflows
         }
         """;
 
-    public static readonly IReadOnlyDictionary<string, string> Default = new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily };
+    public const string NightlyId = "nightly";
+
+    /// <summary>A daily workflow with catch-up, to resume after a pause.</summary>
+    public const string Nightly = """
+        {
+          "id": "nightly",
+          "name": "Nightly",
+          "trigger": { "cron": "0 0 0 * * ?" },
+          "catchup": true,
+          "activities": [ { "id": "report", "type": "Log", "inputs": { "message": "night of {{ run.logicalTime }}" } } ],
+          "edges": []
+        }
+        """;
+
+    public static readonly IReadOnlyDictionary<string, string> Default =
+        new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily, ["nightly.json"] = Nightly };
 }
