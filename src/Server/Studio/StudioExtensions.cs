@@ -30,7 +30,6 @@ public static class StudioExtensions
         builder.Services.AddSingleton<RunGrid>();
         builder.Services.AddSingleton<StoreSummary>();
         builder.Services.AddSingleton<StudioRuns>();
-        builder.Services.AddSingleton<IBackfillStarter, BackfillStarter>();
         return builder;
     }
 
