@@ -175,4 +175,38 @@ public sealed class StudioHelpersTests
         Assert.Null(JsonLines.LineOf(json, "$.activities[2]"));
         Assert.Null(JsonLines.LineOf("{ \"a\": ", "$.a"));
     }
+
+    [Fact]
+    public void StoreSummary_Folders_CountsEachFolderWithEverythingBelowItDownToTheDepthAsked()
+    {
+        var root = TempFolder.Create();
+        try
+        {
+            void Write(string relative, int bytes)
+            {
+                var path = Path.Combine(root, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(path, new byte[bytes]);
+            }
+            Write("top.txt", 1);
+            Write("lake/spreads/book=btc_mxn/date=2026-11-27/a.parquet", 10);
+            Write("lake/spreads/book=btc_mxn/date=2026-11-28/b.parquet", 20);
+            Write("lake/readme.txt", 5);
+            Directory.CreateDirectory(Path.Combine(root, "empty"));
+            var summary = new StoreSummary(null!, null!, new Engine.Hosting.DataDirectory(root));
+
+            var folders = summary.Folders(depth: 2).ToDictionary(f => f.Path, f => (f.Files, f.Bytes, f.OwnFiles.Count));
+
+            Assert.Equal([".", "empty", "lake", "lake/spreads"], folders.Keys);
+            Assert.Equal((4, 36L, 1), folders["."]);
+            Assert.Equal((0, 0L, 0), folders["empty"]);
+            Assert.Equal((3, 35L, 1), folders["lake"]);
+            Assert.Equal((2, 30L, 0), folders["lake/spreads"]);
+            Assert.Null(summary.Folders().Single(f => f.Path == "empty").NewestWrite);
+        }
+        finally
+        {
+            TempFolder.Delete(root);
+        }
+    }
 }

@@ -39,18 +39,29 @@ public sealed class StoreSummary(IDbContextFactory<WorkflowDbContext> contexts, 
         Visit(root, 0);
         return result;
 
-        void Visit(DirectoryInfo folder, int level)
+        // One walk: each file is listed once, in its own folder, and a folder's totals are its files plus its children's.
+        (int Files, long Bytes, DateTime? Newest) Visit(DirectoryInfo folder, int level)
         {
-            var files = folder.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }).ToList();
-            result.Add(new DataFolder(
-                Path.GetRelativePath(root.FullName, folder.FullName).Replace('\\', '/'),
-                files.Count,
-                files.Sum(f => f.Length),
-                files.Count == 0 ? null : new DateTimeOffset(files.Max(f => f.LastWriteTimeUtc), TimeSpan.Zero),
-                folder.EnumerateFiles().Select(f => f.Name).Order(StringComparer.Ordinal).Take(20).ToList()));
-            if (level >= depth) return;
-            foreach (var child in folder.EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal))
-                Visit(child, level + 1);
+            var slot = level <= depth ? result.Count : -1;
+            if (slot >= 0) result.Add(null!);
+            var own = folder.EnumerateFiles("*", new EnumerationOptions { IgnoreInaccessible = true }).ToList();
+            var (files, bytes, newest) = (own.Count, own.Sum(f => f.Length), own.Count == 0 ? (DateTime?)null : own.Max(f => f.LastWriteTimeUtc));
+            foreach (var child in folder.EnumerateDirectories("*", new EnumerationOptions { IgnoreInaccessible = true }).OrderBy(d => d.Name, StringComparer.Ordinal))
+            {
+                var (childFiles, childBytes, childNewest) = Visit(child, level + 1);
+                (files, bytes) = (files + childFiles, bytes + childBytes);
+                if (childNewest > newest || newest is null) newest = childNewest ?? newest;
+            }
+            if (slot >= 0)
+            {
+                result[slot] = new DataFolder(
+                    Path.GetRelativePath(root.FullName, folder.FullName).Replace('\\', '/'),
+                    files,
+                    bytes,
+                    newest is { } n ? new DateTimeOffset(n, TimeSpan.Zero) : null,
+                    own.Select(f => f.Name).Order(StringComparer.Ordinal).Take(20).ToList());
+            }
+            return (files, bytes, newest);
         }
     }
 }
