@@ -56,10 +56,7 @@ public static class RunsApi
 
     private static async Task<Results<Ok<RunDetailDto>, ProblemHttpResult>> GetAsync(string id, RunStore runs, CancellationToken ct)
     {
-        var run = await runs.GetAsync(id, ct);
-        if (run is null) return ProblemResults.NotFound($"run '{id}' does not exist");
-        var activities = await runs.GetActivitiesAsync(id, ct);
-        return TypedResults.Ok(new RunDetailDto(RunDto.From(run), activities.Select(ActivityAttemptDto.From).ToList()));
+        return await RunDetailDto.LoadAsync(runs, id, ct) is { } detail ? TypedResults.Ok(detail) : ProblemResults.NotFound($"run '{id}' does not exist");
     }
 
     private static async Task<Results<Accepted<RunDto>, ProblemHttpResult>> RetryAsync(string id, RunLauncher launcher, RunStore runs, CancellationToken ct)

@@ -17,6 +17,9 @@ public sealed class BasicAuthenticationHandler(
 {
     public const string SchemeName = "Basic";
 
+    /// <summary>The challenge a caller without credentials gets, so clients know they may use Basic.</summary>
+    public const string Challenge = "Basic realm=\"BitsoWorkflows\", charset=\"UTF-8\"";
+
     private TimeSpan? _retryAfter;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -60,7 +63,7 @@ public sealed class BasicAuthenticationHandler(
             return Task.CompletedTask;
         }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Basic realm=\"BitsoWorkflows\", charset=\"UTF-8\"";
+        Response.Headers.WWWAuthenticate = Challenge;
         return Task.CompletedTask;
     }
 }

@@ -113,7 +113,7 @@ public static class SignInExtensions
         {
             context.Response.StatusCode = status;
             if (status == StatusCodes.Status401Unauthorized)
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"BitsoWorkflows\", charset=\"UTF-8\"";
+                context.Response.Headers.WWWAuthenticate = BasicAuthenticationHandler.Challenge;
         }
         else
             context.Response.Redirect(context.RedirectUri);

@@ -26,8 +26,6 @@ public sealed partial class UserDirectory(
     /// <summary>The file that keeps the generated admin password's hash.</summary>
     public string GeneratedAdminPath => data.File("auth", GeneratedAdminFile);
 
-    public IReadOnlyCollection<string> Names => Hashes.Keys;
-
     /// <summary>Loads the users; generates the admin password on the first start without any. Idempotent.</summary>
     public void Initialize() => _ = Hashes;
 

@@ -18,6 +18,7 @@ public static class AppServiceCollectionExtensions
         services.AddMarketData(configuration);
         services.AddLake(configuration);
         services.AddMasterData(configuration);
+        services.AddSingleton<Services.WorkflowOverview>();
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
         return services;
     }

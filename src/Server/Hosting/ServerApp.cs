@@ -29,7 +29,6 @@ public static class ServerApp
         builder.Services.AddWorkflowEngineHosting();
         builder.Services.AddWorkflowScheduling(builder.Configuration, global.Data);
         builder.Services.AddHostedService<ServerLockService>();
-        builder.Services.AddSingleton<WorkflowOverview>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

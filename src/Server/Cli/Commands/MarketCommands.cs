@@ -25,7 +25,7 @@ public static class MarketCommands
         Console.Write(format == OutputFormat.Json
             ? JsonSerializer.Serialize(alerts, DefinitionJson.Options) + Environment.NewLine
             : TableWriter.Render(["book", "threshold %", "opened", "resolved", "peak spread %", "peak at", "version"],
-                alerts.Select(a => (IReadOnlyList<object?>)[a.Book, a.ThresholdPct, a.OpenedAt, a.ResolvedAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "open", a.PeakSpreadPct, a.PeakAt, a.WorkflowVersion])));
+                alerts.Select(a => (IReadOnlyList<object?>)[a.Book, a.ThresholdPct, a.OpenedAt, (object?)a.ResolvedAt ?? "open", a.PeakSpreadPct, a.PeakAt, a.WorkflowVersion])));
         return 0;
     }
 

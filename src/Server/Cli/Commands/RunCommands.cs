@@ -42,9 +42,7 @@ public static class RunCommands
             {
                 throw new CliUsageException(ex.Message);
             }
-            var final = await handle.Completion;
-            var activities = await host.Get<RunStore>().GetActivitiesAsync(final.Id, CancellationToken.None);
-            detail = new RunDetailDto(RunDto.From(final), activities.Select(ActivityAttemptDto.From).ToList());
+            detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), await handle.Completion, CancellationToken.None);
         }
 
         Console.Write(RunPrinter.Detail(detail, format));
@@ -91,10 +89,8 @@ public static class RunCommands
         var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
         cli.EnsureAllOptionsUsed();
         await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-        var store = host.Get<RunStore>();
-        var run = await store.GetAsync(runId, CancellationToken.None) ?? throw new CliUsageException($"unknown run '{runId}'");
-        var activities = await store.GetActivitiesAsync(runId, CancellationToken.None);
-        Console.Write(RunPrinter.Detail(new RunDetailDto(RunDto.From(run), activities.Select(ActivityAttemptDto.From).ToList()), format));
+        var detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), runId, CancellationToken.None) ?? throw new CliUsageException($"unknown run '{runId}'");
+        Console.Write(RunPrinter.Detail(detail, format));
         if (format == OutputFormat.Json) Console.WriteLine();
         return 0;
     }

@@ -31,7 +31,7 @@ public static class WorkflowCommands
         var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
         cli.EnsureAllOptionsUsed();
         await using var host = await CliHost.StartAsync(global);
-        var workflows = await ActivatorUtilities.CreateInstance<WorkflowOverview>(host.Services).ListAsync(CancellationToken.None);
+        var workflows = await host.Get<WorkflowOverview>().ListAsync(CancellationToken.None);
         Console.Write(format == OutputFormat.Json
             ? JsonSerializer.Serialize(workflows, DefinitionJson.Options) + Environment.NewLine
             : TableWriter.Render(["workflow", "version", "trigger", "paused", "next fire", "last run", "last status"],

@@ -18,14 +18,6 @@ public static class TableWriter
         return text.ToString();
     }
 
-    public static string RenderCsv(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<object?>> rows)
-    {
-        var text = new StringBuilder();
-        text.AppendLine(string.Join(',', headers.Select(Quote)));
-        foreach (var row in rows) text.AppendLine(string.Join(',', row.Select(c => Quote(Format(c)))));
-        return text.ToString();
-    }
-
     public static string Format(object? value) => value switch
     {
         null => "",
@@ -44,7 +36,4 @@ public static class TableWriter
         }
         text.AppendLine();
     }
-
-    private static string Quote(string cell) =>
-        cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
 }

@@ -82,4 +82,7 @@ public static class Display
         ActivityStatus.Skipped => "#ffd8a8",
         _ => "#f08c00",
     };
+
+    /// <summary>An SVG coordinate or length: invariant, at most one decimal.</summary>
+    public static string Px(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,7 @@ using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
+using BitsoWorkflows.Server.Api.Contracts;
 using Microsoft.EntityFrameworkCore;
 
 namespace BitsoWorkflows.Server.Studio.Services;
@@ -68,8 +69,8 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
             g => g.Key,
             g => (IReadOnlyDictionary<string, ActivityStatus>)g.GroupBy(a => a.ActivityId).ToDictionary(x => x.Key, x => x.MaxBy(a => a.Attempt)!.Status));
 
-        return page.Select(r => new GridRun(r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, Utc(r.LogicalTime), r.Status,
-                UtcOrNull(r.StartedAt), UtcOrNull(r.EndedAt), latest.GetValueOrDefault(r.Id) ?? new Dictionary<string, ActivityStatus>()))
+        return page.Select(r => new GridRun(r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, RunDto.Utc(r.LogicalTime), r.Status,
+                RunDto.UtcOrNull(r.StartedAt), RunDto.UtcOrNull(r.EndedAt), latest.GetValueOrDefault(r.Id) ?? new Dictionary<string, ActivityStatus>()))
             .ToList();
     }
 
@@ -128,8 +129,4 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
 
     /// <summary>One row of the per-minute query.</summary>
     private sealed record MinuteCounts(string Minute, long Runs, long Succeeded, long Failed, long Active, long Missed);
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    private static DateTimeOffset? UtcOrNull(DateTime? value) => value is { } v ? Utc(v) : null;
 }
