@@ -14,7 +14,8 @@ namespace BitsoWorkflows.Benchmarks.Lake;
 
 /// <summary>
 /// Compaction of one 10-minute window for two books (issue target: under 50 ms): read staging, build 600 rows per book,
-/// write and fsync two Parquet files, rename them into place, delete staging. Staging is an in-memory double.
+/// write and fsync two files (Parquet or CSV, per <c>Format</c>), rename them into place, delete staging. Staging is an
+/// in-memory double; each measured call also deletes the previous file and stages the 1,200 observations again.
 /// </summary>
 [Config(typeof(InProcessShortRun))]
 [MemoryDiagnoser]
