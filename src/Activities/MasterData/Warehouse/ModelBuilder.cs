@@ -118,7 +118,11 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
                 "SELECT count(*) FROM fct_user_daily d JOIN aff a ON a.user_id = d.user_id WHERE d.date_key >= a.from_date", cancellationToken);
             var currencies = await connection.ScalarAsync<long>("SELECT count(*) FROM dim_currency", cancellationToken);
             var dates = await connection.ScalarAsync<long>("SELECT count(*) FROM dim_date", cancellationToken);
-            await LoadHistory.RecordAsync(connection, ["dim_user", "fct_user_daily", "dim_currency", "dim_date"], logicalDate, runId, time.GetUtcNow(), users, cancellationToken);
+            var loadedAt = time.GetUtcNow();
+            await LoadHistory.RecordAsync(connection, ["dim_user"], logicalDate, runId, loadedAt, users, cancellationToken);
+            await LoadHistory.RecordAsync(connection, ["fct_user_daily"], logicalDate, runId, loadedAt, daily, cancellationToken);
+            await LoadHistory.RecordAsync(connection, ["dim_currency"], logicalDate, runId, loadedAt, currencies, cancellationToken);
+            await LoadHistory.RecordAsync(connection, ["dim_date"], logicalDate, runId, loadedAt, dates, cancellationToken);
             await connection.ExecuteAsync("COMMIT", cancellationToken);
             return new ModelBuildResult(users, daily, currencies, dates);
         }
