@@ -1,8 +1,8 @@
 namespace BitsoWorkflows.Activities.Lake;
 
 /// <summary>
-/// Tables a query over the lake can see: the lake's <c>spreads</c> view, and later e.g. the master-data warehouse
-/// (<c>ATTACH '…/warehouse.duckdb' AS warehouse (READ_ONLY)</c> plus views). Register implementations as
+/// Tables a query over the lake can see: the lake's <c>spreads</c> view and the master-data warehouse's tables
+/// (one view per table over its published Parquet under <c>lake/warehouse/</c>). Register implementations as
 /// <c>ILakeQuerySource</c> singletons; the query service's in-memory DuckDB runs their statements first, then is locked down,
 /// and is rebuilt when the statements change.
 /// </summary>

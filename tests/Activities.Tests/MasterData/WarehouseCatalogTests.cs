@@ -40,6 +40,49 @@ public sealed class WarehouseCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadHistory_AfterARun_RecordsEachTablesOwnRowsChanged()
+    {
+        // One reject per file and two changed facts per source, so the loads (which run in parallel) agree on etl_rejects and fct_transaction.
+        var dir = _harness.WriteSnapshot("s",
+            users: ["user_id", "u1", "", "u2"],
+            deposits:
+            [
+                "id,event_timestamp,user_id,amount,currency,tx_status",
+                "1,2024-02-27 10:00:00+00,u1,5,mxn,complete",
+                "2,2024-03-01 11:00:00+00,u2,6,usd,complete",
+                "3,2024-03-01 12:00:00+00,,7,mxn,complete",
+            ],
+            withdrawals:
+            [
+                "id,event_timestamp,user_id,amount,interface,currency,tx_status",
+                "w1,2024-03-01 10:00:00+00,u1,1,app,brl,complete",
+                "w2,2024-03-01 11:00:00+00,u2,2,app,mxn,complete",
+                "w3,2024-03-01 12:00:00+00,u2,3,app,,complete",
+            ],
+            events:
+            [
+                "id,event_timestamp,user_id,event_name",
+                "e1,2024-03-01 08:00:00+00,u1,login",
+                "e2,2024-03-01 09:00:00+00,u1,logout",
+                "e3,2024-03-01 10:00:00+00,u1,",
+            ]);
+
+        await _harness.RunDayAsync(dir, new DateOnly(2024, 3, 1), maxRejectShare: 0.5);
+
+        var rowsChanged = (await _harness.RowsAsync("SELECT table_name, rows_changed FROM etl_load_history"))
+            .ToDictionary(r => (string)r[0]!, r => (long)r[1]!);
+        Assert.Equal(2, rowsChanged["src_user_snapshot"]);
+        Assert.Equal(2, rowsChanged["fct_transaction"]);
+        Assert.Equal(2, rowsChanged["fct_login"]);
+        Assert.Equal(2, rowsChanged["fct_user_event"]);
+        Assert.Equal(1, rowsChanged["etl_rejects"]);
+        Assert.Equal(2, rowsChanged["dim_user"]);
+        Assert.Equal(3, rowsChanged["fct_user_daily"]); // u1 on Feb 27 and Mar 1, u2 on Mar 1
+        Assert.Equal(3, rowsChanged["dim_currency"]); // mxn, usd, brl
+        Assert.Equal(4, rowsChanged["dim_date"]); // Feb 27 to Mar 1 (2024 is a leap year)
+    }
+
+    [Fact]
     public async Task Publish_AfterADailyRun_RewritesOnlyTheChangedMonthsAndTheDimensions()
     {
         string[] users = ["user_id", "u1"];

@@ -57,7 +57,6 @@ public sealed class SnapshotGenerator(TimeProvider time)
             [OddAmount] = 0,
             [Unparsable] = 0,
         };
-        var lines = new Dictionary<string, long>();
 
         string[] users = options.UserIds is { Count: > 0 } given ? [.. given] : Enumerable.Range(0, options.Users).Select(_ => HexId(random)).ToArray();
         var ghosts = Enumerable.Range(0, Math.Max(3, options.Users / 50)).Select(_ => HexId(random)).ToArray();
@@ -66,30 +65,26 @@ public sealed class SnapshotGenerator(TimeProvider time)
         {
             await writer.WriteLineAsync("user_id");
             await writer.WriteLineAsync(""); // the public snapshot has an empty line 2
-            long count = 1;
             foreach (var user in users)
             {
                 await writer.WriteLineAsync(user);
-                count++;
                 if (random.NextDouble() < options.DirtShare / 6)
                 {
                     await writer.WriteLineAsync(user);
-                    count++;
                     dirt[ExactDuplicate]++;
                 }
             }
-            lines["users"] = count;
         }
 
         var generator = new RowWriter(random, options.DirtShare, users, ghosts, dirt);
         await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Deposits)), options.ZipDeposits, end))
-            lines["deposits"] = await generator.WriteTransactionsAsync(writer, withdrawals: false, options.Deposits, start, end, firstId: 1_000, cancellationToken);
+            await generator.WriteTransactionsAsync(writer, withdrawals: false, options.Deposits, start, end, firstId: 1_000, cancellationToken);
         await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Withdrawals)), zip: false, end))
-            lines["withdrawals"] = await generator.WriteTransactionsAsync(writer, withdrawals: true, options.Withdrawals, start, end, firstId: 1_000, cancellationToken);
+            await generator.WriteTransactionsAsync(writer, withdrawals: true, options.Withdrawals, start, end, firstId: 1_000, cancellationToken);
         await using (var writer = CreateWriter(Path.Combine(directory, SnapshotLayout.FileName(SnapshotSource.Events)), zip: false, end))
-            lines["events"] = await generator.WriteEventsAsync(writer, options.Events, start, end, cancellationToken);
+            await generator.WriteEventsAsync(writer, options.Events, start, end, cancellationToken);
 
-        return new GeneratedSnapshot(Path.GetFullPath(directory), end, lines, dirt);
+        return new GeneratedSnapshot(Path.GetFullPath(directory), dirt);
     }
 
     private static string HexId(Random random)
@@ -126,10 +121,9 @@ public sealed class SnapshotGenerator(TimeProvider time)
 
     private sealed class RowWriter(Random random, double dirtShare, string[] users, string[] ghosts, Dictionary<string, long> dirt)
     {
-        public async Task<long> WriteTransactionsAsync(TextWriter writer, bool withdrawals, int count, DateTimeOffset start, DateTimeOffset end, long firstId, CancellationToken cancellationToken)
+        public async Task WriteTransactionsAsync(TextWriter writer, bool withdrawals, int count, DateTimeOffset start, DateTimeOffset end, long firstId, CancellationToken cancellationToken)
         {
             await writer.WriteLineAsync(withdrawals ? "id,event_timestamp,user_id,amount,interface,currency,tx_status" : "id,event_timestamp,user_id,amount,currency,tx_status");
-            long written = 0;
             var span = (end - start).Ticks;
             for (var i = 0; i < count; i++)
             {
@@ -178,11 +172,9 @@ public sealed class SnapshotGenerator(TimeProvider time)
                     ? $"{id},{timestamp},{user},{amount},{channel},{currency.Code},{status}"
                     : $"{id},{timestamp},{user},{amount},{currency.Code},{status}";
                 await writer.WriteLineAsync(line);
-                written++;
                 if (kind == 0)
                 {
                     await writer.WriteLineAsync(line);
-                    written++;
                     dirt[ExactDuplicate]++;
                 }
                 else if (kind == 1)
@@ -192,17 +184,14 @@ public sealed class SnapshotGenerator(TimeProvider time)
                         ? $"{id},{timestamp},{user},{Amount(currency.Min, currency.Max, currency.Decimals)},{channel},{currency.Code},{otherStatus}"
                         : $"{id},{timestamp},{user},{Amount(currency.Min, currency.Max, currency.Decimals)},{currency.Code},{otherStatus}";
                     await writer.WriteLineAsync(other);
-                    written++;
                     dirt[ConflictingVersion]++;
                 }
             }
-            return written;
         }
 
-        public async Task<long> WriteEventsAsync(TextWriter writer, int count, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+        public async Task WriteEventsAsync(TextWriter writer, int count, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
         {
             await writer.WriteLineAsync("id,event_timestamp,user_id,event_name");
-            long written = 0;
             var span = (end - start).Ticks;
             for (var i = 0; i < count; i++)
             {
@@ -235,21 +224,17 @@ public sealed class SnapshotGenerator(TimeProvider time)
                 }
                 var line = $"{id},{timestamp},{user},{name}";
                 await writer.WriteLineAsync(line);
-                written++;
                 if (kind == 0)
                 {
                     await writer.WriteLineAsync(line);
-                    written++;
                     dirt[ExactDuplicate]++;
                 }
                 else if (kind == 1)
                 {
                     await writer.WriteLineAsync($"{id},{timestamp},{user},{(name == "login" ? "logout" : "login")}");
-                    written++;
                     dirt[ConflictingVersion]++;
                 }
             }
-            return written;
         }
 
         private string PickUser()

@@ -28,13 +28,4 @@ public sealed record SnapshotGeneratorOptions
 
     /// <summary>Write deposits as <c>deposit_sample_data.csv.zip</c>, as the public snapshot is published.</summary>
     public bool ZipDeposits { get; init; }
-
-    /// <summary>The options scaled to a total row count of roughly <paramref name="rows"/> (users, deposits, withdrawals, events as 2 : 20 : 5 : 73).</summary>
-    public static SnapshotGeneratorOptions OfSize(int rows) => new()
-    {
-        Users = Math.Max(10, rows / 50),
-        Deposits = Math.Max(10, rows / 5),
-        Withdrawals = Math.Max(10, rows / 20),
-        Events = Math.Max(10, rows * 73 / 100),
-    };
 }

@@ -46,9 +46,9 @@ public sealed class AnswerService(WarehouseDatabase database)
         var shown = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var parameter in question.Parameters)
         {
-            var value = parameter.Name == "include_failed" ? arguments.IncludeFailed : arguments.Value(parameter.Name);
+            var value = arguments.Value(parameter.Name);
             command.Parameters.Add(new DuckDBParameter(parameter.Name, value));
-            shown[parameter.Name] = value is bool flag ? (flag ? "true" : "false") : (string)value;
+            shown[parameter.Name] = AnswerFormatter.Text(value);
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -52,7 +52,7 @@ internal static class SnapshotStager
         DateOnly? firstLocalDay = from is { } f ? DateOnly.FromDateTime(f).AddDays(-1) : null;
         DateOnly? lastLocalDay = to is { } t ? DateOnly.FromDateTime(t) : null;
 
-        long read = 0, rejected = 0, outside = 0, staged = 0, nonPositive = 0;
+        long read = 0, rejected = 0, outside = 0;
         using var rows = connection.CreateAppender(StageTable(source));
         using var rejects = connection.CreateAppender(RejectTable(source));
         var reasons = new List<string>(4);
@@ -87,7 +87,6 @@ internal static class SnapshotStager
                 else
                 {
                     rows.CreateRow().AppendValue(line).AppendValue(hash).AppendValue(user).EndRow();
-                    staged++;
                     continue;
                 }
             }
@@ -114,7 +113,6 @@ internal static class SnapshotStager
                         }
                         rows.CreateRow().AppendValue(line).AppendValue(hash).AppendValue(id).AppendValue(user)
                             .AppendValue(occurredAt).AppendValue(name).EndRow();
-                        staged++;
                         continue;
                     }
                 }
@@ -143,8 +141,6 @@ internal static class SnapshotStager
                         rows.CreateRow().AppendValue(line).AppendValue(hash).AppendValue(id).AppendValue(user)
                             .AppendValue(occurredAt).AppendValue(status).AppendValue(exact ? value : null).AppendValue(exact ? null : amount).AppendValue(currency).AppendValue(channel)
                             .AppendValue(isNonPositive).EndRow();
-                        staged++;
-                        if (isNonPositive) nonPositive++;
                         continue;
                     }
                 }
@@ -155,7 +151,7 @@ internal static class SnapshotStager
         }
         rows.Close();
         rejects.Close();
-        return new StageCounts(read, rejected, outside, staged, nonPositive);
+        return new StageCounts(read, rejected, outside);
     }
 
     /// <summary>The calendar date a timestamp field starts with (its local date), or null when it does not start with one.</summary>

@@ -1,3 +1,5 @@
+using DuckDB.NET.Data;
+
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 
 /// <summary>
@@ -100,11 +102,10 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var gate = await database.EnterWriteAsync(cancellationToken);
-        var users = await connection.ScalarAsync<long>("SELECT count(DISTINCT user_id) FROM etl_pending", cancellationToken);
+        var (users, floor) = await PendingAsync(connection, cancellationToken);
         if (users == 0)
         {
-            var currencies0 = await connection.ScalarAsync<long>("SELECT count(*) FROM dim_currency", cancellationToken);
-            var dates0 = await connection.ScalarAsync<long>("SELECT count(*) FROM dim_date", cancellationToken);
+            var (currencies0, dates0) = await CountSmallDimensionsAsync(connection, cancellationToken);
             return new ModelBuildResult(0, 0, currencies0, dates0);
         }
 
@@ -112,13 +113,15 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
         try
         {
             // A constant lower bound lets DuckDB skip the row groups of older days (facts arrive roughly in time order).
-            var floor = await connection.ScalarAsync<DateTime?>("SELECT CAST(min(date_key) AS TIMESTAMP) FROM etl_pending", cancellationToken);
             await connection.ExecuteAsync(Sql.Replace("$from_floor", floor is { } f ? $"DATE '{f:yyyy-MM-dd}'" : "DATE '9999-12-31'"), cancellationToken);
             var daily = await connection.ScalarAsync<long>(
                 "SELECT count(*) FROM fct_user_daily d JOIN aff a ON a.user_id = d.user_id WHERE d.date_key >= a.from_date", cancellationToken);
-            var currencies = await connection.ScalarAsync<long>("SELECT count(*) FROM dim_currency", cancellationToken);
-            var dates = await connection.ScalarAsync<long>("SELECT count(*) FROM dim_date", cancellationToken);
-            await LoadHistory.RecordAsync(connection, ["dim_user", "fct_user_daily", "dim_currency", "dim_date"], logicalDate, runId, time.GetUtcNow(), users, cancellationToken);
+            var (currencies, dates) = await CountSmallDimensionsAsync(connection, cancellationToken);
+            var loadedAt = time.GetUtcNow();
+            await LoadHistory.RecordAsync(connection, ["dim_user"], logicalDate, runId, loadedAt, users, cancellationToken);
+            await LoadHistory.RecordAsync(connection, ["fct_user_daily"], logicalDate, runId, loadedAt, daily, cancellationToken);
+            await LoadHistory.RecordAsync(connection, ["dim_currency"], logicalDate, runId, loadedAt, currencies, cancellationToken);
+            await LoadHistory.RecordAsync(connection, ["dim_date"], logicalDate, runId, loadedAt, dates, cancellationToken);
             await connection.ExecuteAsync("COMMIT", cancellationToken);
             return new ModelBuildResult(users, daily, currencies, dates);
         }
@@ -127,5 +130,24 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
             await connection.ExecuteAsync("ROLLBACK", CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>The users queued in <c>etl_pending</c> and their earliest changed day (null when none has one).</summary>
+    private static async Task<(long Users, DateTime? Floor)> PendingAsync(DuckDBConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(DISTINCT user_id), CAST(min(date_key) AS TIMESTAMP) FROM etl_pending";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetDateTime(1));
+    }
+
+    private static async Task<(long Currencies, long Dates)> CountSmallDimensionsAsync(DuckDBConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM dim_currency), (SELECT count(*) FROM dim_date)";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 }

@@ -57,11 +57,13 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
                     await WriteStateAsync(connection, name, file.Sha256, state, from, to, runId, cancellationToken);
                     string[] tables = source switch
                     {
-                        SnapshotSource.Users => ["src_user_snapshot", "etl_rejects"],
-                        SnapshotSource.Events => ["fct_login", "fct_user_event", "etl_rejects"],
-                        _ => ["fct_transaction", "etl_rejects"],
+                        SnapshotSource.Users => ["src_user_snapshot"],
+                        SnapshotSource.Events => ["fct_login", "fct_user_event"],
+                        _ => ["fct_transaction"],
                     };
-                    await LoadHistory.RecordAsync(connection, tables, day, runId, time.GetUtcNow(), inserted + updated, cancellationToken);
+                    var loadedAt = time.GetUtcNow();
+                    await LoadHistory.RecordAsync(connection, tables, day, runId, loadedAt, inserted + updated, cancellationToken);
+                    await LoadHistory.RecordAsync(connection, ["etl_rejects"], day, runId, loadedAt, result.Rejected, cancellationToken);
                     await connection.ExecuteAsync("COMMIT", cancellationToken);
                     open = false;
                 }

@@ -119,9 +119,11 @@ internal static class SourceMerger
             default:
                 throw new ArgumentOutOfRangeException(nameof(source), source, null);
         }
-        var inserted = await connection.ScalarAsync<long>("SELECT count(*) FROM chg WHERE is_new", cancellationToken);
-        var updated = await connection.ScalarAsync<long>("SELECT count(*) FROM chg WHERE NOT is_new", cancellationToken);
-        return (inserted, updated);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM chg";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>Adds the staged rejects to <c>etl_rejects</c>, one row per distinct raw line of the source.</summary>

@@ -1,3 +1,4 @@
+using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Engine.Hosting;
 using DuckDB.NET.Data;
 
@@ -70,7 +71,7 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
     {
         var temporary = target + ".tmp";
         await connection.ExecuteAsync(
-            $"COPY (SELECT * FROM {table} WHERE {filter} ORDER BY {WarehouseSchema.OrderBy(table)}) TO '{temporary.Replace("'", "''")}' (FORMAT parquet)",
+            $"COPY (SELECT * FROM {table} WHERE {filter} ORDER BY {WarehouseSchema.OrderBy(table)}) TO {Sql.Literal(temporary)} (FORMAT parquet)",
             cancellationToken);
         File.Move(temporary, target, overwrite: true);
         return target;

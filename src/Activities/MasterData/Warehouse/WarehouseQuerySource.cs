@@ -23,7 +23,7 @@ public sealed partial class WarehouseQuerySource(DataDirectory dataDirectory) : 
             if (!TableName().IsMatch(table) || !Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Any()) continue;
             var partitioned = Directory.EnumerateDirectories(folder, "month=*").Any();
             var glob = (partitioned ? Path.Combine(folder, "month=*", "*.parquet") : Path.Combine(folder, "*.parquet")).Replace('\\', '/');
-            var reader = partitioned ? $"read_parquet('{glob}', hive_partitioning = true)" : $"read_parquet('{glob}')";
+            var reader = partitioned ? $"read_parquet({Sql.Literal(glob)}, hive_partitioning = true)" : $"read_parquet({Sql.Literal(glob)})";
             statements.Add($"CREATE VIEW {table} AS SELECT * FROM {reader}");
         }
         return statements;
