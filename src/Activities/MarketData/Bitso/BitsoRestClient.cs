@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +43,7 @@ public sealed partial class BitsoRestClient : IDisposable
     /// <exception cref="ArgumentException">The book name is not of the form <c>major_minor</c>.</exception>
     public async Task<BitsoResult<OrderBookSnapshot>> GetOrderBookAsync(string book, bool waitForBudget, CancellationToken cancellationToken)
     {
-        if (!BookName().IsMatch(book))
+        if (!BookNames.IsValid(book))
             throw new ArgumentException($"'{book}' is not a Bitso book name (lower-case major_minor, e.g. btc_mxn).", nameof(book));
 
         if (waitForBudget)
@@ -159,9 +158,6 @@ public sealed partial class BitsoRestClient : IDisposable
             : null;
 
     private static string Excerpt(string body) => body.Length <= 120 ? body : body[..120] + "…";
-
-    [GeneratedRegex("^[a-z0-9]+_[a-z0-9]+$")]
-    private static partial Regex BookName();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bitso rate-limited a request for {Book}; no requests until {LockedUntil}")]
     private static partial void LogRateLimited(ILogger logger, string book, DateTimeOffset? lockedUntil);
