@@ -73,8 +73,8 @@ public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWri
         var otherPath = layout.FilePath(book, window, format == LakeFileFormat.Csv ? LakeFileFormat.Parquet : LakeFileFormat.Csv);
         if (staged.Count == 0 && File.Exists(path))
         {
-            var existing = await reader.ReadAsync(path, cancellationToken);
-            return new BookCompaction(book, window, layout.Relative(path), false, existing.Rows.Count, existing.RowsOk, 0, 0);
+            var (existingRows, existingRowsOk) = await reader.ReadCountsAsync(path, cancellationToken);
+            return new BookCompaction(book, window, layout.Relative(path), false, checked((int)existingRows), checked((int)existingRowsOk), 0, 0);
         }
 
         var previous = File.Exists(path) ? await reader.ReadAsync(path, cancellationToken)
