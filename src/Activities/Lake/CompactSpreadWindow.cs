@@ -16,10 +16,7 @@ public sealed class CompactSpreadWindow(SpreadWindowCompactor compactor, TimePro
     {
         var format = ParseFormat(context.Input.Format);
         foreach (var book in context.Input.Books)
-        {
-            if (!LakeLayout.IsValidBook(book))
-                throw new ArgumentException($"Input 'books' contains '{book}', which is not a valid book name (lower-case letters, digits and '_', e.g. btc_mxn).");
-        }
+            LakeLayout.ValidateBook(book);
         var windows = SpreadWindow.Cover(context.DataInterval);
         var now = time.GetUtcNow();
         if (windows[^1].End > now)

@@ -6,8 +6,14 @@ namespace BitsoWorkflows.Activities.Lake;
 /// What the lake holds, for <c>lake list [--book] [--date]</c>: partitions and their files with row counts and
 /// completeness, from the Parquet footers (row groups and the <c>bitso.rows_ok</c> metadata), not the data pages.
 /// </summary>
-public sealed class LakeCatalog(LakeLayout layout)
+public sealed class LakeCatalog(LakeLayout layout, LakeFileReader reader)
 {
+    /// <summary>A catalog with its own reader, for callers without the lake's services (e.g. the benchmarks).</summary>
+    public LakeCatalog(LakeLayout layout)
+        : this(layout, new LakeFileReader())
+    {
+    }
+
     /// <param name="book">Only this book's partitions, or all.</param>
     /// <param name="date">Only this date's partitions, or all.</param>
     public async Task<IReadOnlyList<LakePartition>> ListAsync(string? book, DateOnly? date, CancellationToken cancellationToken)
@@ -55,13 +61,7 @@ public sealed class LakeCatalog(LakeLayout layout)
         var size = new FileInfo(path).Length;
         try
         {
-            if (format == LakeFileFormat.Csv)
-            {
-                // CSV has no footer; a window file is 600 short lines, so reading it is cheap.
-                var file = await new LakeFileReader().ReadAsync(path, cancellationToken);
-                return new LakeFileEntry(book, date, window.Start, format, layout.Relative(path), size, file.Rows.Count, file.RowsOk, null);
-            }
-            var (rows, rowsOk, _) = await ParquetSpreadCodec.ReadSummaryAsync(path, cancellationToken);
+            var (rows, rowsOk) = await reader.ReadCountsAsync(path, cancellationToken);
             return new LakeFileEntry(book, date, window.Start, format, layout.Relative(path), size, rows, rowsOk, null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)

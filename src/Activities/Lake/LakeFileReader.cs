@@ -29,4 +29,29 @@ public sealed class LakeFileReader
             throw new InvalidDataException($"{path} cannot be read as a spreads file: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// How many rows the file has and how many of them are ok: for Parquet from the footer (row groups and the
+    /// <c>bitso.rows_ok</c> metadata) without the data pages; a CSV file has no footer and is read whole (600 short lines).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a spreads file of this lake.</exception>
+    public async Task<(long Rows, long RowsOk)> ReadCountsAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!LakeLayout.TryParseFileName(path, out _, out _, out var format))
+            throw new InvalidDataException($"{path} is not named like a lake window file (<book>_<yyyyMMddTHHmm>Z.parquet|csv).");
+        if (format == LakeFileFormat.Csv)
+        {
+            var file = await ReadAsync(path, cancellationToken);
+            return (file.Rows.Count, file.RowsOk);
+        }
+        try
+        {
+            var (rows, rowsOk, _) = await ParquetSpreadCodec.ReadSummaryAsync(path, cancellationToken);
+            return (rows, rowsOk);
+        }
+        catch (Exception e) when (e is not (InvalidDataException or OperationCanceledException))
+        {
+            throw new InvalidDataException($"{path} cannot be read as a spreads file: {e.Message}", e);
+        }
+    }
 }

@@ -15,9 +15,6 @@ public sealed partial class LakeLayout(DataDirectory dataDirectory)
 
     public const string CsvExtension = ".csv";
 
-    /// <summary>The data directory's root; paths shown to users are relative to it.</summary>
-    public string DataRoot => dataDirectory.Root;
-
     /// <summary>The lake's root folder (created when missing).</summary>
     public string Root => dataDirectory.Folder("lake");
 

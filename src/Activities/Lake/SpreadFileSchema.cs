@@ -20,7 +20,6 @@ internal static class SpreadFileSchema
     public const int SpreadPctPrecision = 18;
     public const int SpreadPctScale = 10;
 
-    public const string MetadataPrefix = "bitso.";
     public const string BookKey = "bitso.book";
     public const string WindowStartKey = "bitso.window_start";
     public const string WindowEndKey = "bitso.window_end";

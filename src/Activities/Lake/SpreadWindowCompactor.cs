@@ -4,9 +4,10 @@ namespace BitsoWorkflows.Activities.Lake;
 
 /// <summary>
 /// Moves one 10-minute window from staging into the lake: per book, the staged observations are merged with the
-/// window's file if one is already there (staged wins per second, a second in neither is <c>missed</c>), the file is
-/// written durably, and only then are the book's staged observations deleted. A crash at any point leaves either the
-/// staged rows or the file (or both, which the next run merges identically), so nothing is lost or duplicated.
+/// window's file if one is already there (per second a staged row wins, except that a staged row that is not ok never
+/// replaces a capture in the file; a second in neither is <c>missed</c>), the file is written durably, and only then
+/// are the book's staged observations deleted. A crash at any point leaves either the staged rows or the file (or both,
+/// which the next run merges identically), so nothing is lost or duplicated.
 /// </summary>
 public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWriter writer, LakeFileReader reader, LakeLayout layout)
 {
@@ -72,8 +73,8 @@ public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWri
         var otherPath = layout.FilePath(book, window, format == LakeFileFormat.Csv ? LakeFileFormat.Parquet : LakeFileFormat.Csv);
         if (staged.Count == 0 && File.Exists(path))
         {
-            var existing = await reader.ReadAsync(path, cancellationToken);
-            return new BookCompaction(book, window, layout.Relative(path), false, existing.Rows.Count, existing.RowsOk, 0, 0);
+            var (existingRows, existingRowsOk) = await reader.ReadCountsAsync(path, cancellationToken);
+            return new BookCompaction(book, window, layout.Relative(path), false, checked((int)existingRows), checked((int)existingRowsOk), 0, 0);
         }
 
         var previous = File.Exists(path) ? await reader.ReadAsync(path, cancellationToken)
@@ -85,8 +86,10 @@ public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWri
         {
             var second = window.Start.AddSeconds(i);
             var hasKept = previousRows.TryGetValue(second, out var kept);
-            // Staged wins, except that a late "nobody captured this second" never replaces a capture already in the file.
-            rows[i] = staged.TryGetValue(second, out var observation) && !(observation.Status == ObservationStatus.Missed && hasKept && kept!.Status != LakeSpreadRow.MissedStatus)
+            // A staged row fills a second the file lacks or has as missed; over a capture already in the file, only a staged
+            // ok row wins. A late non-ok row (missed, or stale/error from a capture retried long after its second) never
+            // replaces a capture the file already has.
+            rows[i] = staged.TryGetValue(second, out var observation) && (!hasKept || kept!.Status == LakeSpreadRow.MissedStatus || observation.Status == ObservationStatus.Ok)
                 ? LakeSpreadRow.From(observation)
                 : hasKept ? kept!
                 : LakeSpreadRow.Missed(second);

@@ -20,7 +20,7 @@ public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, SqliteObs
         if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems));
         var source = sources.Select(context.Input.Source);
         var second = SpreadObservationFactory.TruncateToSecond(context.LogicalTime);
-        var late = time.GetUtcNow() - second > options.Value.MaxCaptureLag && source.Name != SimulatedOrderBookSource.SourceName;
+        var late = time.GetUtcNow() - second > options.Value.MaxCaptureLag && !source.QuotesPastSeconds;
 
         var observations = await Task.WhenAll(context.Input.Books.Select(async book =>
         {

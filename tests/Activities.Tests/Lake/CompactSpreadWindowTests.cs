@@ -172,6 +172,26 @@ public sealed class CompactSpreadWindowTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WhenALateStaleObservationIsStagedForASecondAlreadyOk_KeepsTheOkRowAndEmptiesStaging()
+    {
+        var next = new DataInterval(Window.End, Window.End.AddMinutes(10));
+        using var lake = new LakeFixture(next.End.AddSeconds(5));
+        var captured = LakeFixture.Observations("btc_mxn", WindowStart, Enumerable.Range(0, 600));
+        await lake.Store.UpsertAsync(captured, default);
+        await lake.CompactAsync(Window, ["btc_mxn"]);
+        // A successful capture of second 42 retried long after: recorded as stale and staged after the window's run.
+        await lake.Store.UpsertAsync(LakeFixture.Observations("btc_mxn", WindowStart, [42], ObservationStatus.Stale), default);
+
+        var output = await lake.CompactAsync(next, ["btc_mxn"]);
+
+        var earlier = await lake.Reader.ReadAsync(lake.Layout.FilePath("btc_mxn", new SpreadWindow(WindowStart), LakeFileFormat.Parquet), default);
+        Assert.Equal(LakeSpreadRow.From(captured[42]), earlier.Rows[42]);
+        Assert.Equal(600, earlier.RowsOk);
+        Assert.Equal((1, 1), (output.LateWindows, output.LateFilesWritten));
+        Assert.Equal(0, lake.Store.Count);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WhenFormatIsCsv_WritesTheSameRowsAsCsvAndReplacesTheParquetFile()
     {
         using var lake = new LakeFixture(Window.End.AddSeconds(5));

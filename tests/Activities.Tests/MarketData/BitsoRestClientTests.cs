@@ -24,7 +24,7 @@ public sealed class BitsoRestClientTests : IAsyncLifetime
     {
         using var client = Client();
 
-        var result = await client.GetOrderBookAsync("btc_mxn", waitForBudget: false, default);
+        var result = await client.GetOrderBookAsync("btc_mxn", default);
 
         Assert.True(result.IsSuccess, result.Error?.ToString());
         var quote = result.Value.ToQuote("rest");
@@ -46,9 +46,9 @@ public sealed class BitsoRestClientTests : IAsyncLifetime
         _server.Scenario = FakeBitsoScenario.RateLimited;
         _server.RateLimitStatus = status;
 
-        var first = await client.GetOrderBookAsync("btc_mxn", false, default);
+        var first = await client.GetOrderBookAsync("btc_mxn", default);
         _server.Scenario = FakeBitsoScenario.Normal;
-        var second = await client.GetOrderBookAsync("btc_mxn", false, default);
+        var second = await client.GetOrderBookAsync("btc_mxn", default);
 
         Assert.Equal(BitsoErrorKind.RateLimited, first.Error?.Kind);
         Assert.Equal("0801", first.Error?.Code);
@@ -68,7 +68,7 @@ public sealed class BitsoRestClientTests : IAsyncLifetime
         _server.Scenario = scenario;
         _server.SlowDelay = TimeSpan.FromSeconds(5);
 
-        var result = await client.GetOrderBookAsync("btc_mxn", false, default);
+        var result = await client.GetOrderBookAsync("btc_mxn", default);
 
         Assert.False(result.IsSuccess);
         Assert.Equal(expected, result.Error.Kind);
@@ -82,7 +82,7 @@ public sealed class BitsoRestClientTests : IAsyncLifetime
         _server = await FakeBitsoServer.StartAsync();
         using var client = MarketTest.RestClient(options);
 
-        var result = await client.GetOrderBookAsync("btc_mxn", false, default);
+        var result = await client.GetOrderBookAsync("btc_mxn", default);
 
         Assert.Contains(result.Error?.Kind, new BitsoErrorKind?[] { BitsoErrorKind.Transient, BitsoErrorKind.Timeout });
     }
@@ -94,8 +94,8 @@ public sealed class BitsoRestClientTests : IAsyncLifetime
         using var signed = Client(o => { o.ApiKey = "test-key"; o.ApiSecret = "test-secret"; });
         using var wrong = Client(o => { o.ApiKey = "test-key"; o.ApiSecret = "not-the-secret"; });
 
-        var ok = await signed.GetOrderBookAsync("usd_mxn", false, default);
-        var refused = await wrong.GetOrderBookAsync("usd_mxn", false, default);
+        var ok = await signed.GetOrderBookAsync("usd_mxn", default);
+        var refused = await wrong.GetOrderBookAsync("usd_mxn", default);
 
         Assert.True(ok.IsSuccess, ok.Error?.ToString());
         Assert.Equal(BitsoOptions.SignedLimitPerMinute, signed.Limiter.Limit);
@@ -117,7 +117,7 @@ public sealed class BitsoRestClientTests : IAsyncLifetime
     public async Task GetOrderBookAsync_WhenBookNameInvalid_Throws()
     {
         using var client = Client();
-        await Assert.ThrowsAsync<ArgumentException>(() => client.GetOrderBookAsync("BTC-MXN", false, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.GetOrderBookAsync("BTC-MXN", default));
     }
 
     [SkippableFact]

@@ -55,9 +55,11 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
             foreach (var rule in bookRules)
             {
                 var track = tracks[SqlValues.Threshold(rule.ThresholdPct)];
+                var openBefore = (track.OpenAlertId, track.OpenPeak, track.OpenPeakAt);
                 foreach (var transition in SpreadAlertEvaluator.Advance(track, rule, observations, through, waitFrom))
                     transitions.Add(await ApplyAsync(connection, transaction, track, transition, run, delivery, cancellationToken));
-                await SaveTrackAsync(connection, transaction, book, rule.ThresholdPct, track, cancellationToken);
+                var peakChanged = (track.OpenAlertId, track.OpenPeak, track.OpenPeakAt) != openBefore;
+                await SaveTrackAsync(connection, transaction, book, rule.ThresholdPct, track, peakChanged, cancellationToken);
             }
         }
         var open = (int)(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM spread_alerts WHERE resolved_at IS NULL", null, cancellationToken) ?? 0);
@@ -325,7 +327,8 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
     }
 
     private static async Task SaveTrackAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string book, decimal threshold, SpreadAlertTrack track, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, string book, decimal threshold, SpreadAlertTrack track, bool peakChanged,
+        CancellationToken cancellationToken)
     {
         await using var command = SqlValues.Command(connection, """
             INSERT OR REPLACE INTO spread_alert_state (book, threshold_pct, watermark, streak, streak_start, streak_peak, streak_peak_at, open_alert_id, last_resolved_at)
@@ -342,7 +345,9 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
         command.Parameters.AddWithValue("$lastResolved", SqlValues.Nullable(track.LastResolvedAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
 
-        if (track is { IsOpen: true, OpenAlertId: { } alertId, OpenPeak: { } peak })
+        // The open alert's row holds its peak so far; it only needs writing when this run raised the peak (or opened the
+        // alert, whose row then already holds the peak it opened with). Opening and resolving write the peak themselves.
+        if (peakChanged && track is { IsOpen: true, OpenAlertId: { } alertId, OpenPeak: { } peak })
         {
             await using var peakUpdate = SqlValues.Command(connection,
                 "UPDATE spread_alerts SET peak_spread_pct = $peak, peak_at = $peakAt WHERE id = $id", transaction);

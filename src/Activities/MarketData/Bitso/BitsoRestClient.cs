@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -34,22 +33,17 @@ public sealed partial class BitsoRestClient : IDisposable
     /// <summary>The budget every request of this client draws from.</summary>
     public BitsoRateLimiter Limiter { get; }
 
-    /// <summary>Requests carry an HMAC signature (and use the signed budget).</summary>
-    public bool IsSigned => _signer is not null;
-
     /// <summary>
-    /// Fetches one book. With <paramref name="waitForBudget"/> false a request the budget cannot afford now fails at once
-    /// with <see cref="BitsoErrorKind.BudgetExhausted"/> (what a per-second capture wants); with true it waits.
+    /// Fetches one book. A request the budget cannot afford now fails at once with
+    /// <see cref="BitsoErrorKind.BudgetExhausted"/> (what a per-second capture wants) rather than waiting.
     /// </summary>
     /// <exception cref="ArgumentException">The book name is not of the form <c>major_minor</c>.</exception>
-    public async Task<BitsoResult<OrderBookSnapshot>> GetOrderBookAsync(string book, bool waitForBudget, CancellationToken cancellationToken)
+    public async Task<BitsoResult<OrderBookSnapshot>> GetOrderBookAsync(string book, CancellationToken cancellationToken)
     {
-        if (!BookName().IsMatch(book))
+        if (!BookNames.IsValid(book))
             throw new ArgumentException($"'{book}' is not a Bitso book name (lower-case major_minor, e.g. btc_mxn).", nameof(book));
 
-        if (waitForBudget)
-            await Limiter.AcquireAsync(cancellationToken);
-        else if (!Limiter.TryAcquire(out var retryAfter))
+        if (!Limiter.TryAcquire(out var retryAfter))
             return Fail(new BitsoError(BitsoErrorKind.BudgetExhausted,
                 Limiter.LockedUntil is { } until ? $"locked out after a rate-limit answer until {until:O}" : $"the {Limiter.Limit}/min budget is spent for another {retryAfter.TotalSeconds:0.0} s"));
 
@@ -159,9 +153,6 @@ public sealed partial class BitsoRestClient : IDisposable
             : null;
 
     private static string Excerpt(string body) => body.Length <= 120 ? body : body[..120] + "…";
-
-    [GeneratedRegex("^[a-z0-9]+_[a-z0-9]+$")]
-    private static partial Regex BookName();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bitso rate-limited a request for {Book}; no requests until {LockedUntil}")]
     private static partial void LogRateLimited(ILogger logger, string book, DateTimeOffset? lockedUntil);

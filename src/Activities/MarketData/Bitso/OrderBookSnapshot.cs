@@ -18,17 +18,23 @@ public sealed record OrderBookSnapshot(
     public OrderBookLevel? BestAsk => Asks.Count == 0 ? null : Top(Asks, Asks.Min(l => l.Price));
 
     /// <summary>The top of this book as a quote from <paramref name="source"/>.</summary>
-    public BookQuote ToQuote(string source) => new()
+    public BookQuote ToQuote(string source)
     {
-        Book = Book,
-        Source = source,
-        BestBid = BestBid?.Price,
-        BidAmount = BestBid?.Amount,
-        BestAsk = BestAsk?.Price,
-        AskAmount = BestAsk?.Amount,
-        ExchangeTimestamp = UpdatedAt,
-        Sequence = Sequence,
-    };
+        // Each of BestBid and BestAsk scans its side of the book; read them once.
+        var bid = BestBid;
+        var ask = BestAsk;
+        return new()
+        {
+            Book = Book,
+            Source = source,
+            BestBid = bid?.Price,
+            BidAmount = bid?.Amount,
+            BestAsk = ask?.Price,
+            AskAmount = ask?.Amount,
+            ExchangeTimestamp = UpdatedAt,
+            Sequence = Sequence,
+        };
+    }
 
     private static OrderBookLevel Top(IReadOnlyList<OrderBookLevel> levels, decimal price) =>
         new(price, levels.Where(l => l.Price == price).Sum(l => l.Amount));

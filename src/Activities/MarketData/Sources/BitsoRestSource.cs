@@ -18,7 +18,7 @@ public sealed class BitsoRestSource(BitsoRestClient client) : IOrderBookSource
 
     public async Task<BookQuote> GetQuoteAsync(string book, DateTimeOffset second, CancellationToken cancellationToken)
     {
-        var result = await client.GetOrderBookAsync(book, waitForBudget: false, cancellationToken);
+        var result = await client.GetOrderBookAsync(book, cancellationToken);
         if (result.IsSuccess)
         {
             var quote = result.Value.ToQuote(SourceName);

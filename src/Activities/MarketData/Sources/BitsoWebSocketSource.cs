@@ -60,7 +60,7 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
         if (TryGetLiveQuote(book, out var live)) return live;
 
         var feedState = IsLive ? "has no snapshot of this book on the current connection yet" : "is down";
-        var fallback = await _rest.GetOrderBookAsync(book, waitForBudget: false, cancellationToken);
+        var fallback = await _rest.GetOrderBookAsync(book, cancellationToken);
         if (fallback.IsSuccess) return fallback.Value.ToQuote(BitsoRestSource.SourceName);
 
         var reason = $"websocket feed {feedState}; REST fallback: {fallback.Error}";

@@ -5,8 +5,6 @@ public sealed class OrderBookSourceSelector(IEnumerable<IOrderBookSource> source
 {
     private readonly Dictionary<string, IOrderBookSource> _byName = sources.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
 
-    public IReadOnlyCollection<string> Names => _byName.Keys;
-
     /// <exception cref="ArgumentException">No source has that name.</exception>
     public IOrderBookSource Select(string name) =>
         _byName.TryGetValue(name.Trim(), out var source)

@@ -20,6 +20,9 @@ public sealed class SimulatedOrderBookSource(IOptions<MarketDataOptions> options
 
     public string Name => SourceName;
 
+    /// <summary>The series is deterministic, so a second already past gets the quote it always had.</summary>
+    public bool QuotesPastSeconds => true;
+
     public Task<BookQuote> GetQuoteAsync(string book, DateTimeOffset second, CancellationToken cancellationToken)
     {
         var unix = SpreadObservationFactory.TruncateToSecond(second).ToUnixTimeSeconds();
