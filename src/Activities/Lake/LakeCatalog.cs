@@ -8,12 +8,6 @@ namespace BitsoWorkflows.Activities.Lake;
 /// </summary>
 public sealed class LakeCatalog(LakeLayout layout, LakeFileReader reader)
 {
-    /// <summary>A catalog with its own reader, for callers without the lake's services (e.g. the benchmarks).</summary>
-    public LakeCatalog(LakeLayout layout)
-        : this(layout, new LakeFileReader())
-    {
-    }
-
     /// <param name="book">Only this book's partitions, or all.</param>
     /// <param name="date">Only this date's partitions, or all.</param>
     public async Task<IReadOnlyList<LakePartition>> ListAsync(string? book, DateOnly? date, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public sealed class LakeCatalogTests
         using var lake = new LakeFixture(Start.AddMinutes(30));
         await lake.Store.UpsertAsync(LakeFixture.Observations("btc_mxn", Start, Enumerable.Range(0, 1800).Where(i => i % 4 != 0)), default);
         await lake.CompactAsync(new DataInterval(Start, Start.AddMinutes(30)), ["usd_mxn"]);
-        var catalog = new LakeCatalog(lake.Layout);
+        var catalog = new LakeCatalog(lake.Layout, lake.Reader);
 
         var all = await catalog.ListAsync(null, null, default);
         var oneDay = await catalog.ListAsync("btc_mxn", new DateOnly(2026, 11, 28), default);
@@ -35,7 +35,7 @@ public sealed class LakeCatalogTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, "not parquet");
 
-        var partitions = await new LakeCatalog(lake.Layout).ListAsync(null, null, default);
+        var partitions = await new LakeCatalog(lake.Layout, lake.Reader).ListAsync(null, null, default);
 
         var file = Assert.Single(Assert.Single(partitions).Files);
         Assert.NotNull(file.Problem);
@@ -47,7 +47,7 @@ public sealed class LakeCatalogTests
     {
         using var lake = new LakeFixture(Start.AddMinutes(10));
         await lake.CompactAsync(new DataInterval(Start, Start.AddMinutes(10)), ["btc_mxn"]);
-        var partitions = await new LakeCatalog(lake.Layout).ListAsync(null, null, default);
+        var partitions = await new LakeCatalog(lake.Layout, lake.Reader).ListAsync(null, null, default);
 
         var text = LakeQueryResultFormatter.Format(LakeCatalog.FilesAsResult(partitions), LakeQueryOutputFormat.Csv);
 

@@ -139,7 +139,7 @@ public sealed class CaptureOrderBooksTests : IAsyncLifetime
         var output = await activity.ExecuteAsync(MarketTest.Context(new CaptureOrderBooksInput { Books = Books, Source = "rest" }, MarketTest.T0, journal), default);
 
         Assert.Equal(1, output.Recorded);
-        Assert.Contains(journal.Lines, l => l.Level == "warning" && l.Message.StartsWith("usd_mxn stale", StringComparison.Ordinal));
+        Assert.Contains(journal.Entries, l => l.Level == "warning" && l.Message.StartsWith("usd_mxn stale", StringComparison.Ordinal));
         var rows = await _db.Observations.LatestAsync(null, 10, default);
         Assert.Equal(ObservationStatus.Ok, rows.Single(o => o.Book == "btc_mxn").Status);
         var usd = rows.Single(o => o.Book == "usd_mxn");

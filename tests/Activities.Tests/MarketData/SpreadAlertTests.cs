@@ -176,7 +176,7 @@ public sealed class SpreadAlertTests : IDisposable
         var alerts = await _alerts.ListAsync(null, false, null, 10, default);
         Assert.Equal(second, alerts.Single(a => a.ThresholdPct == 0.5m).ResolvedAt);
         Assert.Equal(2, alerts.Single(a => a.ThresholdPct == 0.6m).WorkflowVersion);
-        Assert.Contains(journal.Lines, l => l.Level == "warning" && l.Message.Contains("OPENED") && l.Message.Contains("0.6 %"));
+        Assert.Contains(journal.Entries, l => l.Level == "warning" && l.Message.Contains("OPENED") && l.Message.Contains("0.6 %"));
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(("delivered", 1), (events[0].WebhookStatus, events[0].WebhookAttempts));
         Assert.Equal(("failed", 3), (events[1].WebhookStatus, events[1].WebhookAttempts));
         Assert.Contains("500", events[1].WebhookError);
-        Assert.Contains(journal.Lines, l => l.Level == "error" && l.Message.Contains("Webhook"));
+        Assert.Contains(journal.Entries, l => l.Level == "error" && l.Message.Contains("Webhook"));
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Contains("\"spread_alert.opened\"", server.WebhookBodies[^1]);
         var alert = Assert.Single(await _alerts.ListAsync(null, false, null, 10, default));
         Assert.Equal(("delivered", 4), (await _alerts.EventsAsync(alert.Id, default)) is [var e] ? (e.WebhookStatus, e.WebhookAttempts) : default);
-        Assert.Contains(journal.Lines, l => l.Level == "info" && l.Message.Contains("succeeded in round 2", StringComparison.Ordinal));
+        Assert.Contains(journal.Entries, l => l.Level == "info" && l.Message.Contains("succeeded in round 2", StringComparison.Ordinal));
     }
 
     [Fact]
