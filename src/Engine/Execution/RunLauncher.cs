@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Hosting;
@@ -24,6 +25,7 @@ public sealed partial class RunLauncher(
     private readonly ConcurrentDictionary<string, ActiveRunGate> _gates = new();
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task<RunRecord> Completion)> _active = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly ConditionalWeakTable<WorkflowDefinition, IReadOnlyDictionary<string, JsonElement>> _hostDefaults = new();
 
     /// <summary>Records and starts a run; the returned handle's completion ends with the run.</summary>
     /// <exception cref="RunRequestException">Unknown workflow, bad params or a logical time off the schedule.</exception>
@@ -192,13 +194,21 @@ public sealed partial class RunLauncher(
     /// <summary>The host's param defaults for this workflow (<see cref="EngineOptions.ParamDefaults"/>) under the run's own overrides.</summary>
     private IReadOnlyDictionary<string, JsonElement>? WithHostDefaults(WorkflowDefinition definition, IReadOnlyDictionary<string, JsonElement>? overrides)
     {
-        if (!options.Value.ParamDefaults.TryGetValue(definition.Id, out var texts) || texts.Count == 0) return overrides;
+        if (!_hostDefaults.TryGetValue(definition, out var defaults)) defaults = _hostDefaults.GetValue(definition, BindHostDefaults);
+        if (defaults.Count == 0) return overrides;
+        var merged = new Dictionary<string, JsonElement>(defaults);
+        foreach (var (name, value) in overrides ?? new Dictionary<string, JsonElement>()) merged[name] = value;
+        return merged;
+    }
+
+    /// <summary>The host's param defaults for a definition, typed; bound once per definition (every run start needs them).</summary>
+    private IReadOnlyDictionary<string, JsonElement> BindHostDefaults(WorkflowDefinition definition)
+    {
+        if (!options.Value.ParamDefaults.TryGetValue(definition.Id, out var texts) || texts.Count == 0) return new Dictionary<string, JsonElement>();
         var known = texts.Where(t => definition.Params.ContainsKey(t.Key)).ToDictionary();
         foreach (var unknown in texts.Keys.Except(known.Keys)) LogUnknownHostParam(logger, definition.Id, unknown);
         var bound = ParamBinder.BindText(definition, known, out _);
-        var merged = bound.Where(p => known.ContainsKey(p.Key)).ToDictionary();
-        foreach (var (name, value) in overrides ?? new Dictionary<string, JsonElement>()) merged[name] = value;
-        return merged;
+        return bound.Where(p => known.ContainsKey(p.Key)).ToDictionary();
     }
 
     private RunRecord NewRun(PublishedWorkflow workflow, TriggerKind kind, DataInterval interval, string paramsJson, RunStatus status)
