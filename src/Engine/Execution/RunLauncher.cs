@@ -207,8 +207,7 @@ public sealed partial class RunLauncher(
         if (!options.Value.ParamDefaults.TryGetValue(definition.Id, out var texts) || texts.Count == 0) return new Dictionary<string, JsonElement>();
         var known = texts.Where(t => definition.Params.ContainsKey(t.Key)).ToDictionary();
         foreach (var unknown in texts.Keys.Except(known.Keys)) LogUnknownHostParam(logger, definition.Id, unknown);
-        var bound = ParamBinder.BindText(definition, known, out _);
-        return bound.Where(p => known.ContainsKey(p.Key)).ToDictionary();
+        return ParamBinder.BindText(definition, known, out _);
     }
 
     private RunRecord NewRun(PublishedWorkflow workflow, TriggerKind kind, DataInterval interval, string paramsJson, RunStatus status)
