@@ -106,9 +106,6 @@ public sealed partial class RunLauncher(
         return true;
     }
 
-    /// <summary>The completion of an active run of this process, or null.</summary>
-    public Task<RunRecord>? Completion(string runId) => _active.TryGetValue(runId, out var entry) ? entry.Completion : null;
-
     /// <summary>The data interval a run with this logical time covers (the latest due one when none is given).</summary>
     public DataInterval ResolveInterval(WorkflowDefinition definition, DateTimeOffset? logicalTime)
     {
@@ -146,7 +143,7 @@ public sealed partial class RunLauncher(
 
     private async Task<RunRecord> RunWhenAdmittedAsync(RunRecord run, WorkflowDefinition definition, ActiveRunGate gate, int limit, bool admitted, CancellationTokenSource cancel, Task registered)
     {
-        await registered; // So that the run is findable (Cancel, Completion) before it can end.
+        await registered; // So that the run is findable (Cancel) before it can end.
         try
         {
             if (!admitted)
