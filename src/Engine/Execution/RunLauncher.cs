@@ -48,11 +48,7 @@ public sealed partial class RunLauncher(
         var admitted = gate.TryEnter(limit);
         if (request.MissWhenBusy && !admitted)
         {
-            run.Status = RunStatus.Missed;
-            run.EndedAt = run.CreatedAt;
-            run.Error = $"{limit} runs were still active (maxActiveRuns), so this interval was not started.";
-            _ = writes.SaveRunAsync(run, isNew: true);
-            LogMissed(logger, definition.Id, interval.Start);
+            _ = SaveMissedAsync(run, interval.Start, $"{limit} runs were still active (maxActiveRuns), so this interval was not started.");
             return new RunHandle(run, Task.FromResult(run));
         }
 
@@ -89,14 +85,8 @@ public sealed partial class RunLauncher(
     }
 
     /// <summary>Records an interval that was due but never started (a late or skipped per-second fire).</summary>
-    public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason)
-    {
-        var run = NewRun(workflow, TriggerKind.Schedule, interval, "{}", RunStatus.Missed);
-        run.EndedAt = run.CreatedAt;
-        run.Error = reason;
-        LogMissed(logger, workflow.Definition.Id, interval.Start);
-        return writes.SaveRunAsync(run, isNew: true);
-    }
+    public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason) =>
+        SaveMissedAsync(NewRun(workflow, TriggerKind.Schedule, interval, "{}", RunStatus.Missed), interval.Start, reason);
 
     /// <summary>Asks a queued or running run of this process to stop; false when it is not active here.</summary>
     public bool Cancel(string runId)
@@ -205,6 +195,16 @@ public sealed partial class RunLauncher(
         var known = texts.Where(t => definition.Params.ContainsKey(t.Key)).ToDictionary();
         foreach (var unknown in texts.Keys.Except(known.Keys)) LogUnknownHostParam(logger, definition.Id, unknown);
         return ParamBinder.BindText(definition, known, out _);
+    }
+
+    /// <summary>Ends a new run as missed (never started) and queues its insert.</summary>
+    private Task SaveMissedAsync(RunRecord run, DateTimeOffset intervalStart, string reason)
+    {
+        run.Status = RunStatus.Missed;
+        run.EndedAt = run.CreatedAt;
+        run.Error = reason;
+        LogMissed(logger, run.WorkflowId, intervalStart);
+        return writes.SaveRunAsync(run, isNew: true);
     }
 
     private RunRecord NewRun(PublishedWorkflow workflow, TriggerKind kind, DataInterval interval, string paramsJson, RunStatus status)
