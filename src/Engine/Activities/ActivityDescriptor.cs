@@ -16,9 +16,6 @@ public sealed record ActivityDescriptor(
 {
     public InputDescriptor? FindInput(string name) =>
         Inputs.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase));
-
-    public OutputDescriptor? FindOutput(string name) =>
-        Outputs.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>One input of an activity. <see cref="Default"/> is absent for required inputs.</summary>

@@ -6,11 +6,6 @@ internal sealed class ActiveRunGate
     private readonly Queue<(int Limit, TaskCompletionSource Entered)> _waiters = new();
     private int _active;
 
-    public int Active
-    {
-        get { lock (_waiters) return _active; }
-    }
-
     public bool TryEnter(int limit)
     {
         lock (_waiters)

@@ -9,6 +9,7 @@ public static class ParamBinder
     /// <summary>
     /// Binds overrides given as text (<c>--param name=value</c>): strings, dates and durations are taken as written;
     /// other types are parsed as JSON, and an array also accepts comma-separated words (<c>btc_mxn,usd_mxn</c>).
+    /// Returns only the given overrides that bind, typed (no defaults).
     /// </summary>
     public static Dictionary<string, JsonElement> BindText(WorkflowDefinition definition, IReadOnlyDictionary<string, string> overrides, out List<string> errors)
     {
@@ -28,8 +29,8 @@ public static class ParamBinder
                 _ => ParseJsonOrList(text, kind),
             };
         }
-        var bound = Bind(definition, json, out var typeErrors);
-        errors.AddRange(typeErrors);
+        var bound = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        AddOverrides(definition, json, bound, errors);
         return bound;
     }
 
@@ -40,7 +41,13 @@ public static class ParamBinder
         var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (name, param) in definition.Params)
             if (param.Default is { } value) result[name] = value.Clone();
+        AddOverrides(definition, overrides, result, errors);
+        return result;
+    }
 
+    /// <summary>Sets each override that names a param and has its type into <paramref name="result"/>; the others become errors.</summary>
+    private static void AddOverrides(WorkflowDefinition definition, IReadOnlyDictionary<string, JsonElement>? overrides, Dictionary<string, JsonElement> result, List<string> errors)
+    {
         foreach (var (name, value) in overrides ?? new Dictionary<string, JsonElement>())
         {
             if (!definition.Params.TryGetValue(name, out var param))
@@ -55,7 +62,6 @@ public static class ParamBinder
             }
             result[name] = value.Clone();
         }
-        return result;
     }
 
     private static JsonElement ParseJsonOrList(string text, ValueKind kind)

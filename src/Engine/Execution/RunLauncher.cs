@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Hosting;
@@ -24,6 +25,7 @@ public sealed partial class RunLauncher(
     private readonly ConcurrentDictionary<string, ActiveRunGate> _gates = new();
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task<RunRecord> Completion)> _active = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly ConditionalWeakTable<WorkflowDefinition, IReadOnlyDictionary<string, JsonElement>> _hostDefaults = new();
 
     /// <summary>Records and starts a run; the returned handle's completion ends with the run.</summary>
     /// <exception cref="RunRequestException">Unknown workflow, bad params or a logical time off the schedule.</exception>
@@ -46,11 +48,7 @@ public sealed partial class RunLauncher(
         var admitted = gate.TryEnter(limit);
         if (request.MissWhenBusy && !admitted)
         {
-            run.Status = RunStatus.Missed;
-            run.EndedAt = run.CreatedAt;
-            run.Error = $"{limit} runs were still active (maxActiveRuns), so this interval was not started.";
-            _ = writes.SaveRunAsync(run, isNew: true);
-            LogMissed(logger, definition.Id, interval.Start);
+            _ = SaveMissedAsync(run, interval.Start, $"{limit} runs were still active (maxActiveRuns), so this interval was not started.");
             return new RunHandle(run, Task.FromResult(run));
         }
 
@@ -87,14 +85,8 @@ public sealed partial class RunLauncher(
     }
 
     /// <summary>Records an interval that was due but never started (a late or skipped per-second fire).</summary>
-    public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason)
-    {
-        var run = NewRun(workflow, TriggerKind.Schedule, interval, "{}", RunStatus.Missed);
-        run.EndedAt = run.CreatedAt;
-        run.Error = reason;
-        LogMissed(logger, workflow.Definition.Id, interval.Start);
-        return writes.SaveRunAsync(run, isNew: true);
-    }
+    public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason) =>
+        SaveMissedAsync(NewRun(workflow, TriggerKind.Schedule, interval, "{}", RunStatus.Missed), interval.Start, reason);
 
     /// <summary>Asks a queued or running run of this process to stop; false when it is not active here.</summary>
     public bool Cancel(string runId)
@@ -103,9 +95,6 @@ public sealed partial class RunLauncher(
         entry.Cancel.Cancel();
         return true;
     }
-
-    /// <summary>The completion of an active run of this process, or null.</summary>
-    public Task<RunRecord>? Completion(string runId) => _active.TryGetValue(runId, out var entry) ? entry.Completion : null;
 
     /// <summary>The data interval a run with this logical time covers (the latest due one when none is given).</summary>
     public DataInterval ResolveInterval(WorkflowDefinition definition, DateTimeOffset? logicalTime)
@@ -144,7 +133,7 @@ public sealed partial class RunLauncher(
 
     private async Task<RunRecord> RunWhenAdmittedAsync(RunRecord run, WorkflowDefinition definition, ActiveRunGate gate, int limit, bool admitted, CancellationTokenSource cancel, Task registered)
     {
-        await registered; // So that the run is findable (Cancel, Completion) before it can end.
+        await registered; // So that the run is findable (Cancel) before it can end.
         try
         {
             if (!admitted)
@@ -192,13 +181,30 @@ public sealed partial class RunLauncher(
     /// <summary>The host's param defaults for this workflow (<see cref="EngineOptions.ParamDefaults"/>) under the run's own overrides.</summary>
     private IReadOnlyDictionary<string, JsonElement>? WithHostDefaults(WorkflowDefinition definition, IReadOnlyDictionary<string, JsonElement>? overrides)
     {
-        if (!options.Value.ParamDefaults.TryGetValue(definition.Id, out var texts) || texts.Count == 0) return overrides;
-        var known = texts.Where(t => definition.Params.ContainsKey(t.Key)).ToDictionary();
-        foreach (var unknown in texts.Keys.Except(known.Keys)) LogUnknownHostParam(logger, definition.Id, unknown);
-        var bound = ParamBinder.BindText(definition, known, out _);
-        var merged = bound.Where(p => known.ContainsKey(p.Key)).ToDictionary();
+        if (!_hostDefaults.TryGetValue(definition, out var defaults)) defaults = _hostDefaults.GetValue(definition, BindHostDefaults);
+        if (defaults.Count == 0) return overrides;
+        var merged = new Dictionary<string, JsonElement>(defaults);
         foreach (var (name, value) in overrides ?? new Dictionary<string, JsonElement>()) merged[name] = value;
         return merged;
+    }
+
+    /// <summary>The host's param defaults for a definition, typed; bound once per definition (every run start needs them).</summary>
+    private IReadOnlyDictionary<string, JsonElement> BindHostDefaults(WorkflowDefinition definition)
+    {
+        if (!options.Value.ParamDefaults.TryGetValue(definition.Id, out var texts) || texts.Count == 0) return new Dictionary<string, JsonElement>();
+        var known = texts.Where(t => definition.Params.ContainsKey(t.Key)).ToDictionary();
+        foreach (var unknown in texts.Keys.Except(known.Keys)) LogUnknownHostParam(logger, definition.Id, unknown);
+        return ParamBinder.BindText(definition, known, out _);
+    }
+
+    /// <summary>Ends a new run as missed (never started) and queues its insert.</summary>
+    private Task SaveMissedAsync(RunRecord run, DateTimeOffset intervalStart, string reason)
+    {
+        run.Status = RunStatus.Missed;
+        run.EndedAt = run.CreatedAt;
+        run.Error = reason;
+        LogMissed(logger, run.WorkflowId, intervalStart);
+        return writes.SaveRunAsync(run, isNew: true);
     }
 
     private RunRecord NewRun(PublishedWorkflow workflow, TriggerKind kind, DataInterval interval, string paramsJson, RunStatus status)

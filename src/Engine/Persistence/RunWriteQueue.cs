@@ -21,10 +21,10 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
     private WorkflowDbContext? _db;
 
     /// <summary>Queues a write of a detached copy of a run; insert when <paramref name="isNew"/>.</summary>
-    public Task SaveRunAsync(RunRecord run, bool isNew) => EnqueueAsync(new PendingWrite(Copy(run), isNew));
+    public Task SaveRunAsync(RunRecord run, bool isNew) => EnqueueAsync(new PendingWrite(run.ShallowCopy(), isNew));
 
     /// <summary>Queues a write of a detached copy of an activity attempt; insert when <paramref name="isNew"/>.</summary>
-    public Task SaveActivityAsync(ActivityRecord record, bool isNew) => EnqueueAsync(new PendingWrite(Copy(record), isNew));
+    public Task SaveActivityAsync(ActivityRecord record, bool isNew) => EnqueueAsync(new PendingWrite(record.ShallowCopy(), isNew));
 
     private Task EnqueueAsync(PendingWrite write)
     {
@@ -99,10 +99,6 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
         ActivityRecord a => $"a|{a.RunId}|{a.ActivityId}|{a.Attempt}",
         _ => throw new ArgumentException($"Unexpected entity {entity.GetType().Name}"),
     };
-
-    private static RunRecord Copy(RunRecord run) => run.ShallowCopy();
-
-    private static ActivityRecord Copy(ActivityRecord record) => record.ShallowCopy();
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -36,12 +36,11 @@ public sealed partial class CatchupRunner(
             : new DateTimeOffset(workflow.State.FirstPublishedAt);
         if (schedule.StartDate is { } startDate && startDate > from) from = startDate;
 
-        var pending = new List<DataInterval>();
-        foreach (var interval in schedule.IntervalsStartingIn(from, latest.Start.AddTicks(1)))
-        {
-            if (await runs.ExistsAsync(workflow.Definition.Id, interval.Start, cancellationToken)) continue;
-            pending.Add(interval);
-        }
+        if (from > latest.Start) return [];
+
+        var stored = await runs.LogicalTimesAsync(workflow.Definition.Id, from, latest.Start, cancellationToken);
+        var pending = schedule.IntervalsStartingIn(from, latest.Start.AddTicks(1))
+            .Where(interval => !stored.Contains(interval.Start.UtcDateTime)).ToList();
         if (pending.Count > options.Value.MaxCatchupIntervals)
         {
             LogTooMany(logger, workflow.Definition.Id, pending.Count, options.Value.MaxCatchupIntervals);

@@ -30,9 +30,15 @@ public sealed class IntervalClaims(IDbContextFactory<WorkflowDbContext> contexts
         var now = time.GetUtcNow();
         // This process first: the common race (fire and catch-up at start-up) is settled without a round trip.
         if (!_claimed.TryAdd((workflowId, intervalStart), now)) return false;
-        if (_claimed.Count > 10_000)
-            foreach (var stale in _claimed.Where(c => now - c.Value > KeepInMemory).Select(c => c.Key).ToList())
-                _claimed.TryRemove(stale, out _);
+        // Both prunes at most hourly: scanning the claims on every call would cost a full pass per claim once there are many.
+        var prune = now - _lastPruned > TimeSpan.FromHours(1);
+        if (prune)
+        {
+            _lastPruned = now;
+            if (_claimed.Count > 10_000)
+                foreach (var stale in _claimed.Where(c => now - c.Value > KeepInMemory).Select(c => c.Key).ToList())
+                    _claimed.TryRemove(stale, out _);
+        }
 
         if (await runs.ExistsAsync(workflowId, intervalStart, cancellationToken)) return false;
         var start = intervalStart.UtcDateTime;
@@ -41,11 +47,7 @@ public sealed class IntervalClaims(IDbContextFactory<WorkflowDbContext> contexts
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            if (now - _lastPruned > TimeSpan.FromHours(1))
-            {
-                _lastPruned = now;
-                await PruneAsync(now - KeepStored, cancellationToken);
-            }
+            if (prune) await PruneAsync(now - KeepStored, cancellationToken);
             return true;
         }
         catch (DbUpdateException)

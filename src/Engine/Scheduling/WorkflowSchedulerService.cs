@@ -56,10 +56,11 @@ public sealed partial class WorkflowSchedulerService(
                 if (_changed.Task.IsCompleted) _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 try
                 {
-                    await triggers.ReconcileAsync(_scheduler, stoppingToken);
+                    var published = await catalog.ListPublishedAsync(stoppingToken);
+                    await triggers.ReconcileAsync(_scheduler, published, stoppingToken);
                     // A workflow resumed since the last look (here, from the CLI or another node) catches up what its
                     // resume left due: nothing after a plain resume, the intervals missed while paused after --catchup.
-                    var nowPaused = await PausedAsync(stoppingToken);
+                    var nowPaused = Paused(published);
                     var resumed = paused.Except(nowPaused).ToHashSet(StringComparer.Ordinal);
                     paused = nowPaused;
                     if (resumed.Count > 0) await catchup.RunAsync(stoppingToken, resumed);
@@ -86,7 +87,10 @@ public sealed partial class WorkflowSchedulerService(
     private void OnWorkflowChanged(string workflowId) => _changed.TrySetResult();
 
     private async Task<HashSet<string>> PausedAsync(CancellationToken cancellationToken) =>
-        (await catalog.ListPublishedAsync(cancellationToken)).Where(w => w.State.IsPaused).Select(w => w.Definition.Id).ToHashSet(StringComparer.Ordinal);
+        Paused(await catalog.ListPublishedAsync(cancellationToken));
+
+    private static HashSet<string> Paused(IEnumerable<PublishedWorkflow> published) =>
+        published.Where(w => w.State.IsPaused).Select(w => w.Definition.Id).ToHashSet(StringComparer.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduling is disabled on this node (Scheduler:Enabled = false)")]
     private static partial void LogDisabled(ILogger logger);

@@ -18,11 +18,15 @@ public sealed partial class WorkflowTriggerStore(WorkflowCatalog catalog, TimePr
     private const string SpecKey = "spec";
 
     /// <summary>Adds, reschedules and removes triggers; returns how many changed.</summary>
-    public async Task<int> ReconcileAsync(IScheduler scheduler, CancellationToken cancellationToken)
+    public async Task<int> ReconcileAsync(IScheduler scheduler, CancellationToken cancellationToken) =>
+        await ReconcileAsync(scheduler, await catalog.ListPublishedAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Adds, reschedules and removes triggers to match <paramref name="published"/> (every published workflow); returns how many changed.</summary>
+    public async Task<int> ReconcileAsync(IScheduler scheduler, IReadOnlyList<PublishedWorkflow> published, CancellationToken cancellationToken)
     {
         var changed = 0;
         var wanted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var workflow in await catalog.ListPublishedAsync(cancellationToken))
+        foreach (var workflow in published)
         {
             if (workflow.Definition.Trigger is not { } trigger) continue;
             var id = workflow.Definition.Id;

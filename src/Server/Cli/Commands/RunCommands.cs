@@ -102,7 +102,7 @@ public static class RunCommands
             ?? throw new CliUsageException($"unknown workflow '{workflowId}'");
         var parameters = ParamBinder.BindText(published.Definition, texts, out var errors);
         if (errors.Count > 0) throw new CliUsageException(string.Join("; ", errors));
-        return parameters.Where(p => texts.ContainsKey(p.Key)).ToDictionary();
+        return parameters;
     }
 
     /// <summary><c>--param name=value</c>, repeatable.</summary>
