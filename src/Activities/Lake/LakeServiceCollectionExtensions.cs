@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.Lake;
 
-public static partial class LakeServiceCollectionExtensions
+public static class LakeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the lake: compaction (<see cref="SpreadWindowCompactor"/>, used by the <c>CompactSpreadWindow</c> activity),
@@ -20,9 +19,11 @@ public static partial class LakeServiceCollectionExtensions
             .Bind(configuration.GetSection(LakeOptions.SectionName))
             .Validate(o => o.MaxRows > 0, $"{LakeOptions.SectionName}:{nameof(LakeOptions.MaxRows)} must be at least 1.")
             .Validate(o => o.QueryTimeout > TimeSpan.Zero, $"{LakeOptions.SectionName}:{nameof(LakeOptions.QueryTimeout)} must be positive.")
-            .Validate(
-                o => string.IsNullOrWhiteSpace(o.MemoryLimit) || MemorySize().IsMatch(o.MemoryLimit),
-                $"{LakeOptions.SectionName}:{nameof(LakeOptions.MemoryLimit)} must be a size such as 512MB or 2GB, or empty.")
+            .Validate(o => o.MaxResultBytes > 0, $"{LakeOptions.SectionName}:{nameof(LakeOptions.MaxResultBytes)} must be at least 1.")
+            .Validate(o => o.MaxConcurrentQueries > 0, $"{LakeOptions.SectionName}:{nameof(LakeOptions.MaxConcurrentQueries)} must be at least 1.")
+            .Validate(o => o.QueueTimeout >= TimeSpan.Zero, $"{LakeOptions.SectionName}:{nameof(LakeOptions.QueueTimeout)} must not be negative.")
+            .Validate(o => o.Threads > 0, $"{LakeOptions.SectionName}:{nameof(LakeOptions.Threads)} must be at least 1.")
+            .Validate(o => MemorySize.IsValid(o.MemoryLimit ?? ""), $"{LakeOptions.SectionName}:{nameof(LakeOptions.MemoryLimit)} must be a size such as 512MB or 2GB.")
             .ValidateOnStart();
         services.TryAddSingleton<LakeLayout>();
         services.TryAddSingleton<LakeWindowWriter>();
@@ -34,7 +35,4 @@ public static partial class LakeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILakeQuerySource, SpreadsQuerySource>());
         return services;
     }
-
-    [GeneratedRegex(@"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", RegexOptions.IgnoreCase)]
-    private static partial Regex MemorySize();
 }

@@ -45,7 +45,7 @@ public static class StudioExtensions
     }
 
     /// <summary>The data page's query result as a CSV file; a refused or failed query is a 400 problem saying why.</summary>
-    private static async Task<IResult> DownloadQueryCsvAsync([FromForm(Name = "sql")] string? sql, [FromServices] LakeQueryService lake, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadQueryCsvAsync([FromForm(Name = "sql")] string? sql, [FromServices] LakeQueryService lake, HttpResponse response, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(sql))
             return TypedResults.Problem("sql is required", statusCode: StatusCodes.Status400BadRequest);
@@ -57,7 +57,7 @@ public static class StudioExtensions
         }
         catch (LakeQueryException ex)
         {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: ex.Refused ? "The query was refused" : "The query failed");
+            return Api.LakeApi.Problem(ex, response);
         }
     }
 

@@ -45,25 +45,23 @@ public sealed class LakeQueryServiceTests : IDisposable
         await _lake.Store.UpsertAsync(LakeFixture.Observations("btc_mxn", WindowStart, Enumerable.Range(0, 600)), default);
         await _lake.CompactAsync(Window, []);
 
-        var stats = await Service().QueryAsync(
-            $"select stats_min_value, stats_max_value from parquet_metadata('{_lake.Layout.SpreadsRoot}/**/*.parquet') where path_in_schema = 'ts'", default);
+        var stats = Direct($"select stats_min_value, stats_max_value from parquet_metadata('{_lake.Layout.SpreadsRoot}/**/*.parquet') where path_in_schema = 'ts'");
         var filtered = await Service().QueryAsync(
             "select count(*) from spreads where ts >= TIMESTAMPTZ '2026-11-27 23:55:00+00' and ts < TIMESTAMPTZ '2026-11-27 23:56:00+00'", default);
 
-        Assert.Equal<object?>(["2026-11-27 23:50:00+00", "2026-11-27 23:59:59+00"], stats.Rows[0]);
+        Assert.Equal<object?>(["2026-11-27 23:50:00+00", "2026-11-27 23:59:59+00"], stats[0]);
         Assert.Equal(60L, filtered.Rows[0][0]);
     }
 
     [Fact]
-    public async Task QueryAsync_ReadsTheFileMetadataOfTheLake()
+    public async Task CompactedFiles_CarryTheirWindowInTheParquetMetadata()
     {
         await _lake.Store.UpsertAsync(LakeFixture.Observations("btc_mxn", WindowStart, Enumerable.Range(0, 300)), default);
         await _lake.CompactAsync(Window, []);
 
-        var result = await Service().QueryAsync(
-            $"select decode(key), decode(value) from parquet_kv_metadata('{_lake.Layout.SpreadsRoot}/**/*.parquet') where decode(key) like 'bitso.%' order by 1", default);
+        var rows = Direct($"select decode(key), decode(value) from parquet_kv_metadata('{_lake.Layout.SpreadsRoot}/**/*.parquet') where decode(key) like 'bitso.%' order by 1");
 
-        var metadata = result.Rows.ToDictionary(r => (string)r[0]!, r => (string?)r[1]);
+        var metadata = rows.ToDictionary(r => (string)r[0]!, r => (string?)r[1]);
         Assert.Equal("300", metadata["bitso.rows_ok"]);
         Assert.Equal("600", metadata["bitso.rows"]);
         Assert.Equal("2026-11-27T23:50:00Z", metadata["bitso.window_start"]);
@@ -108,12 +106,15 @@ public sealed class LakeQueryServiceTests : IDisposable
     [InlineData("begin transaction", "BEGIN")]
     [InlineData("select 1; drop view spreads", "DROP VIEW (statement 2 of 2)")]
     [InlineData("select 1; select 2", "2 statements")]
-    [InlineData("select * from read_csv('/etc/passwd')", "read_csv('/etc/passwd') reads outside the lake")]
-    [InlineData("select * from '/etc/hosts.csv'", "FROM '/etc/hosts.csv' reads outside the lake")]
-    [InlineData("select * from glob('/etc/*')", "glob('/etc/*') reads outside the lake")]
-    [InlineData("select * from read_parquet(['{lake}/spreads/x.parquet', '{lake}/../../secret.parquet'])", "secret.parquet') reads outside the lake")]
-    [InlineData("select * from read_text('/et' || 'c/passwd')", "read_text(…) must be given its path as a literal")]
-    [InlineData("select * from query('select 1')", "query(…) runs SQL given as a string")]
+    [InlineData("select * from read_csv('/etc/passwd')", "function read_csv is not allowed")]
+    [InlineData("select * from '/etc/hosts.csv'", "'/etc/hosts.csv' is a file path")]
+    [InlineData("select * from glob('/etc/*')", "function glob is not allowed")]
+    [InlineData("select * from read_parquet(['{lake}/spreads/x.parquet', '{lake}/../../secret.parquet'])", "function read_parquet is not allowed")]
+    [InlineData("select * from read_text('/et' || 'c/passwd')", "function read_text is not allowed")]
+    [InlineData("select * from query('select 1')", "function query is not allowed")]
+    [InlineData("select * from read_csv('{lake}/spreads/book=usd_mxn/date=2026-11-27/x.csv')", "function read_csv is not allowed")]
+    [InlineData("select * from parquet_metadata('{lake}/spreads/*/*/*.parquet')", "function parquet_metadata is not allowed")]
+    [InlineData("select current_setting('TimeZone') as tz", "function current_setting is not allowed")]
     public async Task QueryAsync_WhenTheSqlWritesOrReachesOutsideTheLake_RefusesNamingTheConstruct(string sql, string expected)
     {
         var lakeRoot = _lake.Layout.Root;
@@ -130,23 +131,14 @@ public sealed class LakeQueryServiceTests : IDisposable
     [InlineData("summarize spreads")]
     [InlineData("from spreads limit 1")]
     [InlineData("with s as (select * from spreads) select count(*) from s -- a comment; drop view spreads")]
-    [InlineData("select current_setting('TimeZone') as tz")]
+    [InlineData("select unnest([1, 2]) as n, * from range(3)")]
+    [InlineData("with recursive t(n) as (select 1 union all select n + 1 from t where n < 3) select * from t")]
     [InlineData("select count(*) from spreads;")]
     public async Task QueryAsync_WhenTheSqlOnlyReads_RunsIt(string sql)
     {
         var result = await Service().QueryAsync(sql, default);
 
         Assert.NotEmpty(result.Columns);
-    }
-
-    [Fact]
-    public async Task QueryAsync_CanReadTheLakesCsvFilesWithReadCsv()
-    {
-        await _lake.CompactAsync(Window, ["usd_mxn"], "csv");
-
-        var result = await Service().QueryAsync($"select count(*), count(*) filter (where status = 'missed') from read_csv('{_lake.Layout.SpreadsRoot}/**/*.csv')", default);
-
-        Assert.Equal<object?>([600L, 600L], result.Rows[0]);
     }
 
     [Fact]
@@ -173,9 +165,9 @@ public sealed class LakeQueryServiceTests : IDisposable
     [Fact]
     public async Task QueryAsync_RunsInUtc()
     {
-        var result = await Service().QueryAsync("select current_setting('TimeZone'), TIMESTAMPTZ '2026-11-27 18:00:00-06'", default);
+        var result = await Service().QueryAsync("select CAST(TIMESTAMPTZ '2026-11-27 18:00:00-06' AS VARCHAR), TIMESTAMPTZ '2026-11-27 18:00:00-06'", default);
 
-        Assert.Equal<object?>(["UTC", new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero)], result.Rows[0]);
+        Assert.Equal<object?>(["2026-11-28 00:00:00+00", new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero)], result.Rows[0]);
     }
 
     [Fact]
@@ -237,6 +229,20 @@ public sealed class LakeQueryServiceTests : IDisposable
         var error = await Assert.ThrowsAsync<LakeQueryException>(() => service.QueryAsync("select 1", default));
 
         Assert.Contains("AttachedDatabaseSource could not be set up", error.Message);
+    }
+
+    /// <summary>Rows of SQL run on a DuckDB of the test's own, for what queries over the lake may not read (file metadata).</summary>
+    private static List<object?[]> Direct(string sql)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SET TimeZone = 'UTC'; " + sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray());
+        return rows;
     }
 
     private LakeQueryService Service(LakeOptions? options = null) =>

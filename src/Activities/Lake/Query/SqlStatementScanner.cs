@@ -4,7 +4,7 @@ namespace BitsoWorkflows.Activities.Lake;
 
 /// <summary>
 /// Splits SQL text into statements and finds each one's leading keyword, skipping comments and quoted text.
-/// Only used to name a refused statement in the error; whether a statement is allowed is decided by DuckDB's parser.
+/// Used to name a refused statement in the error and to bound nesting; what a statement may do is decided on DuckDB's parse tree.
 /// </summary>
 internal static class SqlStatementScanner
 {
@@ -25,6 +25,28 @@ internal static class SqlStatementScanner
         }
         statements.Add(sql[start..]);
         return statements.Where(s => Tokens(s).Any()).ToList();
+    }
+
+    /// <summary>The deepest nesting of parentheses outside comments and quoted text (a cheap check before DuckDB's recursive parser sees the text).</summary>
+    public static int MaxNesting(string sql)
+    {
+        int depth = 0, max = 0;
+        foreach (var (kind, _, _) in Tokens(sql))
+        {
+            if (kind == TokenKind.Open)
+                max = Math.Max(max, ++depth);
+            else if (kind == TokenKind.Close)
+                depth = Math.Max(0, depth - 1);
+        }
+        return max;
+    }
+
+    /// <summary>The first keyword of a statement (upper case), or null when it starts with something else (a parenthesis).</summary>
+    public static string? LeadingKeyword(string statement)
+    {
+        foreach (var (kind, _, text) in Tokens(statement))
+            return kind == TokenKind.Word ? text.ToUpperInvariant() : null;
+        return null;
     }
 
     /// <summary>What a statement does, by its keywords: <c>INSERT</c>, <c>COPY … TO</c>, <c>CREATE TABLE</c>, the main verb after a WITH clause, ….</summary>
@@ -53,6 +75,8 @@ internal static class SqlStatementScanner
                 return topLevel.Contains("TO") ? "COPY … TO" : "COPY … FROM";
             case "EXPORT" or "IMPORT":
                 return first + " DATABASE";
+            case "FORCE" when topLevel.Count > 1:
+                return $"FORCE {topLevel[1]}";
             case "CREATE" or "DROP" or "ALTER":
                 var noun = topLevel.Skip(1).FirstOrDefault(w => !CreateModifiers.Contains(w));
                 return noun is null ? first : $"{first} {noun}";

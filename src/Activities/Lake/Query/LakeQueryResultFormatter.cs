@@ -55,7 +55,7 @@ public static class LakeQueryResultFormatter
         foreach (var row in cells)
             writer.WriteLine(string.Join(" | ", row.Select((v, i) => numeric[i] ? v.PadLeft(widths[i]) : v.PadRight(widths[i]))).TrimEnd());
         writer.WriteLine(result.Truncated
-            ? $"({result.Rows.Count} rows shown; more matched — narrow the query or raise Lake:MaxRows)"
+            ? $"({result.Rows.Count} rows shown; more matched — narrow the query or raise {result.TruncatedBy ?? "Lake:MaxRows"})"
             : $"({result.Rows.Count} {(result.Rows.Count == 1 ? "row" : "rows")})");
     }
 
