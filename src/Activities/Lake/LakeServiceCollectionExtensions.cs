@@ -22,6 +22,7 @@ public static class LakeServiceCollectionExtensions
             .Validate(o => o.MaxResultBytes > 0, $"{LakeOptions.SectionName}:{nameof(LakeOptions.MaxResultBytes)} must be at least 1.")
             .Validate(o => o.MaxConcurrentQueries > 0, $"{LakeOptions.SectionName}:{nameof(LakeOptions.MaxConcurrentQueries)} must be at least 1.")
             .Validate(o => o.QueueTimeout >= TimeSpan.Zero, $"{LakeOptions.SectionName}:{nameof(LakeOptions.QueueTimeout)} must not be negative.")
+            .Validate(o => o.Nice is >= 0 and <= 19, $"{LakeOptions.SectionName}:{nameof(LakeOptions.Nice)} must be from 0 to 19.")
             .Validate(o => o.Threads > 0, $"{LakeOptions.SectionName}:{nameof(LakeOptions.Threads)} must be at least 1.")
             .Validate(o => MemorySize.IsValid(o.MemoryLimit ?? ""), $"{LakeOptions.SectionName}:{nameof(LakeOptions.MemoryLimit)} must be a size such as 512MB or 2GB.")
             .ValidateOnStart();

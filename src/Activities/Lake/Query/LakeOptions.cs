@@ -38,4 +38,7 @@ public sealed class LakeOptions
 
     /// <summary>DuckDB threads per query; the default 1 leaves the other cores to the scheduler and the per-second capture.</summary>
     public int Threads { get; set; } = 1;
+
+    /// <summary>The Linux nice value (0–19) of a query's thread: higher yields the CPU to the scheduler and the capture first; 0 leaves it as is.</summary>
+    public int Nice { get; set; } = 10;
 }

@@ -32,7 +32,7 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
                 $"{settings.MaxConcurrentQueries} queries are running (Lake:MaxConcurrentQueries); try again in a moment.", LakeQueryFailure.Busy) { RetryAfter = TimeSpan.FromSeconds(1) };
         try
         {
-            return await Task.Run(() => Query(sql, settings, cancellationToken), cancellationToken);
+            return await QueryThread.RunAsync(() => Query(sql, settings, cancellationToken), settings.Nice);
         }
         finally
         {

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using BitsoWorkflows.Engine.Hosting;
+
+namespace BitsoWorkflows.Server.Tests.Support;
+
+/// <summary>
+/// <c>serve</c> as a child process (the built server, as a person starts it) over a temp data dir, on a free loopback
+/// port, with an HTTP client that signs in with the local key the server writes. Killed on dispose.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string root, Uri address)
+    {
+        _process = process;
+        Root = root;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public string Root { get; }
+
+    public string DataDir => Path.Combine(Root, "data");
+
+    public HttpClient Http { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Starts <c>serve</c> with the given shipped workflows and <c>Section__Key</c> environment settings, and waits until it answers.</summary>
+    public static async Task<ServerProcess> StartAsync(string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true)
+    {
+        var root = TempFolder.Create();
+        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        foreach (var id in workflows)
+            await File.WriteAllTextAsync(Path.Combine(root, "workflows", id + ".json"), RepoFiles.Workflow(id));
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BitsoWorkflows.Server.dll"));
+        foreach (var arg in (string[])["serve", "--urls", address.ToString().TrimEnd('/'), "--data-dir", Path.Combine(root, "data"), "--workflows-dir", Path.Combine(root, "workflows")])
+            start.ArgumentList.Add(arg);
+        if (demo)
+            start.ArgumentList.Add("--demo");
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, root, address);
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    /// <summary>The child's resident memory now, in bytes (Linux; 0 elsewhere).</summary>
+    public long ResidentBytes()
+    {
+        var status = $"/proc/{_process.Id}/status";
+        if (!File.Exists(status))
+            return 0;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"serve exited with {_process.ExitCode} before answering");
+            if (BitsoWorkflows.Server.Auth.LocalCliKey.Attach(Http, new DataDirectory(DataDir)))
+            {
+                try
+                {
+                    using var response = await Http.GetAsync("/api/workflows");
+                    if (response.IsSuccessStatusCode)
+                        return;
+                }
+                catch (HttpRequestException)
+                {
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("serve did not answer within 60 s");
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
