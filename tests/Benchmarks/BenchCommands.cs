@@ -12,6 +12,7 @@ public static partial class BenchCommands
         ["market-capture-latency"] = MarketData.CaptureLatencyBench.RunAsync,
         ["lake-query-30-days"] = Lake.LakeQueryBench.RunAsync,
         ["master-data"] = MasterData.MasterDataBench.RunAsync,
+        ["query-corpus"] = Query.QueryCorpusBench.RunAsync,
     };
 
     public static Func<string[], Task<int>>? TryGet(string name) => Commands.GetValueOrDefault(name);
