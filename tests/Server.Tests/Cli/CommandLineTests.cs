@@ -51,6 +51,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("answer", "most-loved-coin")]
     [InlineData("answer", "active-users")]
     [InlineData("query", "drop table spreads")]
+    [InlineData("query", "select * from enable_logging('QueryLog')")]
+    [InlineData("query", "select nosuchcolumn from spreads")]
+    [InlineData("query", "selec 1")]
     [InlineData("alerts", "list", "--book", "BTC")]
     public async Task UsageErrors_Exit2WithOneLineReason(params string[] args)
     {

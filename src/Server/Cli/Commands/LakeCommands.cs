@@ -19,8 +19,9 @@ public static class LakeCommands
         }
         catch (LakeQueryException ex)
         {
-            // Refused by the guard or rejected by DuckDB: either way the SQL is what must change.
-            throw new CliUsageException(ex.Message);
+            // Refused by the guard, rejected by DuckDB or past a limit: either way the SQL is what must change. One line,
+            // though DuckDB's messages point at the error on lines of their own.
+            throw new CliUsageException(string.Join(" ", ex.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
         }
         LakeQueryResultFormatter.Write(result, Convert(format), Console.Out);
         return 0;
