@@ -36,6 +36,13 @@ public sealed class LakeQueryGuard
 
     private static readonly HashSet<string> QueryNodes = new(StringComparer.Ordinal) { "SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE", "CTE_NODE" };
 
+    /// <summary>DuckDB's kinds of table reference (<c>TableReferenceType</c>); each is either checked below or refused.</summary>
+    private static readonly HashSet<string> TableReferences = new(StringComparer.Ordinal)
+    {
+        "BASE_TABLE", "SUBQUERY", "JOIN", "TABLE_FUNCTION", "EXPRESSION_LIST", "CTE", "EMPTY", "EMPTY_FROM", "PIVOT", "SHOW_REF",
+        "COLUMN_DATA", "DELIM_GET", "BOUND_TABLE_REF", "INVALID",
+    };
+
     private static readonly HashSet<string> PlainExpressions = new(StringComparer.Ordinal)
     {
         "CONSTANT", "COLUMN_REF", "OPERATOR", "COMPARISON", "CONJUNCTION", "CASE", "CAST", "SUBQUERY", "STAR", "BETWEEN",
@@ -171,7 +178,7 @@ public sealed class LakeQueryGuard
                 VisitExpression(node, c.GetString()!, scope, depth);
             else if (type.EndsWith("_NODE", StringComparison.Ordinal))
                 VisitQueryNode(node, type, scope, depth);
-            else if (type.Length > 0 && node.TryGetProperty("alias", out _) && node.TryGetProperty("sample", out _))
+            else if (TableReferences.Contains(type))
                 VisitTableReference(node, type, scope, depth);
             else
                 VisitChildren(node, scope, depth);
