@@ -29,7 +29,8 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
         var settings = options.Value;
         if (!await _slots.WaitAsync(settings.QueueTimeout, cancellationToken))
             throw new LakeQueryException(
-                $"{settings.MaxConcurrentQueries} queries are running (Lake:MaxConcurrentQueries); try again in a moment.", LakeQueryFailure.Busy) { RetryAfter = TimeSpan.FromSeconds(1) };
+                $"{settings.MaxConcurrentQueries} queries are running (Lake:MaxConcurrentQueries); try again in a moment.", LakeQueryFailure.Busy)
+            { RetryAfter = TimeSpan.FromSeconds(1) };
         try
         {
             return await QueryThread.RunAsync(() => Query(sql, settings, cancellationToken), settings.Nice);
