@@ -54,6 +54,16 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
         return await db.Runs.AnyAsync(r => r.WorkflowId == workflowId && r.LogicalTime == value, cancellationToken);
     }
 
+    /// <summary>The latest logical time of any run of this workflow (missed ones included) before <paramref name="before"/>, or null when it has none.</summary>
+    public async Task<DateTimeOffset?> LatestLogicalTimeBeforeAsync(string workflowId, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var value = before.UtcDateTime;
+        var latest = await db.Runs.Where(r => r.WorkflowId == workflowId && r.LogicalTime < value)
+            .OrderByDescending(r => r.LogicalTime).Select(r => (DateTime?)r.LogicalTime).FirstOrDefaultAsync(cancellationToken);
+        return latest is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+    }
+
     /// <summary>
     /// The logical times (UTC) of the runs of this workflow from <paramref name="from"/> to <paramref name="to"/>, both
     /// included: one query in place of an <see cref="ExistsAsync"/> per interval.

@@ -10,10 +10,14 @@ namespace BitsoWorkflows.Engine.Scheduling;
 /// <summary>
 /// Turns one due interval of a workflow into a run: skips paused workflows, records late per-second fires and
 /// skipped intervals as missed, catches up skipped intervals of catch-up workflows, and never starts a logical time twice.
+/// Skipped seconds are found from the previous fire in this process and, at the first fire after a start (a restart,
+/// a crash), from the run history in the store; seconds before a workflow's first run or while it was paused are not
+/// owed, and a second that has a run already is never recorded again.
 /// </summary>
 public sealed partial class ScheduledFireHandler(
     WorkflowCatalog catalog,
     RunLauncher launcher,
+    RunStore runs,
     IntervalClaims claims,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
@@ -34,6 +38,8 @@ public sealed partial class ScheduledFireHandler(
         var lateness = time.GetUtcNow() - schedule.FireTime(interval);
         if (schedule.FiresAtStart && lateness > options.Value.LateFireTolerance)
         {
+            // A late fire of a second the gap accounting has already recorded (or that ran) is not recorded twice.
+            if (await runs.ExistsAsync(workflowId, interval.Start, cancellationToken)) return;
             await launcher.RecordMissedAsync(workflow, interval, $"the fire started {lateness.TotalMilliseconds:F0} ms late, after the tolerance of {options.Value.LateFireTolerance.TotalMilliseconds:F0} ms");
             return;
         }
@@ -65,8 +71,17 @@ public sealed partial class ScheduledFireHandler(
         var id = workflow.Definition.Id;
         var previous = _lastHandled.TryGetValue(id, out var last) ? last : (DateTimeOffset?)null;
         _lastHandled.AddOrUpdate(id, interval.Start, (_, existing) => existing > interval.Start ? existing : interval.Start);
-        if (previous is not { } from || interval.Start <= from) return;
+        var recordsGaps = !workflow.Definition.Catchup && schedule.FiresAtStart && options.Value.Clustered != true;
+        if (previous is null)
+        {
+            // The first fire since this process started: what was owed since the last run is in the store.
+            if (recordsGaps)
+                await RecordGapSinceLastRunAsync(workflow, schedule, interval, cancellationToken);
+            return;
+        }
+        if (interval.Start <= previous.Value) return;
 
+        var from = Owed(workflow, previous.Value);
         var skipped = schedule.IntervalsStartingIn(schedule.Next(from), interval.Start).Take(options.Value.MaxCatchupIntervals).ToList();
         if (skipped.Count == 0) return;
         if (workflow.Definition.Catchup)
@@ -77,7 +92,7 @@ public sealed partial class ScheduledFireHandler(
                 await launcher.StartAsync(new RunRequest { WorkflowId = id, TriggerKind = TriggerKind.Catchup, LogicalTime = gap.Start }, cancellationToken);
             }
         }
-        else if (schedule.FiresAtStart && options.Value.Clustered != true)
+        else if (recordsGaps)
         {
             // In a cluster the other nodes fire the seconds in between, so a gap here is not a gap; the capture's own
             // staging records seconds nobody observed.
@@ -85,6 +100,27 @@ public sealed partial class ScheduledFireHandler(
                 await launcher.RecordMissedAsync(workflow, gap, "the scheduler did not fire this interval (the machine was too busy)");
         }
     }
+
+    /// <summary>
+    /// Records as missed every second between the workflow's last stored run and this fire that has no run: the seconds a
+    /// crash or a stop cost. Nothing is owed before a workflow's first run, and nothing while it was paused.
+    /// </summary>
+    private async Task RecordGapSinceLastRunAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, CancellationToken cancellationToken)
+    {
+        var id = workflow.Definition.Id;
+        if (await runs.LatestLogicalTimeBeforeAsync(id, interval.Start, cancellationToken) is not { } latest) return;
+        var gaps = schedule.IntervalsStartingIn(schedule.Next(Owed(workflow, latest)), interval.Start).Take(options.Value.MaxCatchupIntervals).ToList();
+        if (gaps.Count == 0) return;
+        var recorded = await runs.LogicalTimesAsync(id, gaps[0].Start, gaps[^1].Start, cancellationToken);
+        foreach (var gap in gaps.Where(g => !recorded.Contains(g.Start.UtcDateTime)))
+            await launcher.RecordMissedAsync(workflow, gap, "no run was recorded for this second: the server was stopped or crashed");
+    }
+
+    /// <summary>The point after which seconds are owed: the given one, or a later resume (which marks what fell due while paused as scheduled).</summary>
+    private static DateTimeOffset Owed(PublishedWorkflow workflow, DateTimeOffset from) =>
+        workflow.State.LastScheduledLogicalTime is { } resumed && new DateTimeOffset(DateTime.SpecifyKind(resumed, DateTimeKind.Utc)) > from
+            ? new DateTimeOffset(DateTime.SpecifyKind(resumed, DateTimeKind.Utc))
+            : from;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot start the scheduled run of {WorkflowId} at {LogicalTime:O}: {Reason}")]
     private static partial void LogCannotStart(ILogger logger, string workflowId, DateTimeOffset logicalTime, string reason);

@@ -28,7 +28,7 @@ public sealed class CatchupAndFireTests
         Options.Create(new SchedulerOptions()), NullLogger<CatchupRunner>.Instance);
 
     private static ScheduledFireHandler Handler(TestEngine engine, TimeProvider time) => new(
-        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), Claims(engine, time), time,
+        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), Claims(engine, time), time,
         Options.Create(new SchedulerOptions()), NullLogger<ScheduledFireHandler>.Instance);
 
     private static async Task<List<RunRecord>> RunsAsync(TestEngine engine, string workflowId) =>
@@ -141,6 +141,66 @@ public sealed class CatchupAndFireTests
         var runs = await RunsAsync(engine, "capture");
         Assert.Equal([0, 1, 2, 3, 4], runs.Select(r => (int)(r.LogicalTime - Start.UtcDateTime).TotalSeconds));
         Assert.Equal([RunStatus.Succeeded, RunStatus.Missed, RunStatus.Missed, RunStatus.Missed, RunStatus.Succeeded], runs.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task Fire_FirstAfterARestart_RecordsEachSecondSinceTheLastStoredRunAsMissedExactlyOnce()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var engine = await TestEngine.StartAsync(time);
+        await engine.PublishAsync(Workflows.Json("capture", """{ "id": "a", "type": "Probe" }""", extra: EverySecond));
+        await Handler(engine, time).HandleAsync("capture", new(Start, Start.AddSeconds(1)), CancellationToken.None);
+        await WorkflowRunnerTests.WaitUntilAsync(async () => (await RunsAsync(engine, "capture")).Count(r => r.Status.IsFinal()) == 1);
+
+        // The process dies; a new one (nothing in memory) fires second 8, then a late fire of second 5 arrives.
+        time.Advance(TimeSpan.FromSeconds(8));
+        var restarted = Handler(engine, time);
+        await restarted.HandleAsync("capture", new(Start.AddSeconds(8), Start.AddSeconds(9)), CancellationToken.None);
+        await WorkflowRunnerTests.WaitUntilAsync(async () => (await RunsAsync(engine, "capture")).Count(r => r.Status.IsFinal()) == 9);
+        await restarted.HandleAsync("capture", new(Start.AddSeconds(5), Start.AddSeconds(6)), CancellationToken.None);
+
+        var runs = await RunsAsync(engine, "capture");
+        Assert.Equal(Enumerable.Range(0, 9), runs.Select(r => (int)(r.LogicalTime - Start.UtcDateTime).TotalSeconds));
+        Assert.Equal([RunStatus.Succeeded, .. Enumerable.Repeat(RunStatus.Missed, 7), RunStatus.Succeeded], runs.Select(r => r.Status));
+        Assert.All(runs.Where(r => r.Status == RunStatus.Missed), r => Assert.Contains("stopped or crashed", r.Error));
+    }
+
+    [Fact]
+    public async Task Fire_FirstEver_OwesNoSecondBeforeIt()
+    {
+        var time = new FakeTimeProvider(Start.AddSeconds(30));
+        await using var engine = await TestEngine.StartAsync(time);
+        await engine.PublishAsync(Workflows.Json("capture", """{ "id": "a", "type": "Probe" }""", extra: EverySecond));
+
+        await Handler(engine, time).HandleAsync("capture", new(Start.AddSeconds(30), Start.AddSeconds(31)), CancellationToken.None);
+
+        await WorkflowRunnerTests.WaitUntilAsync(async () => (await RunsAsync(engine, "capture")).Count(r => r.Status.IsFinal()) == 1);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(await RunsAsync(engine, "capture")).Status);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Fire_AfterAPauseAndResume_DoesNotRecordThePausedSecondsAsMissed(bool restartedWhilePaused)
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var engine = await TestEngine.StartAsync(time);
+        await engine.PublishAsync(Workflows.Json("capture", """{ "id": "a", "type": "Probe" }""", extra: EverySecond));
+        var handler = Handler(engine, time);
+        await handler.HandleAsync("capture", new(Start, Start.AddSeconds(1)), CancellationToken.None);
+        await WorkflowRunnerTests.WaitUntilAsync(async () => (await RunsAsync(engine, "capture")).Count(r => r.Status.IsFinal()) == 1);
+        var store = engine.Get<DefinitionStore>();
+        await store.SetPausedAsync("capture", true, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(20));
+        // Resume as WorkflowControl does without catch-up: what fell due while paused counts as scheduled.
+        await store.MarkScheduledAsync("capture", Start.AddSeconds(20), CancellationToken.None);
+        await store.SetPausedAsync("capture", false, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        await (restartedWhilePaused ? Handler(engine, time) : handler).HandleAsync("capture", new(Start.AddSeconds(21), Start.AddSeconds(22)), CancellationToken.None);
+
+        await WorkflowRunnerTests.WaitUntilAsync(async () => (await RunsAsync(engine, "capture")).Count(r => r.Status.IsFinal()) == 2);
+        Assert.Equal([0, 21], (await RunsAsync(engine, "capture")).Select(r => (int)(r.LogicalTime - Start.UtcDateTime).TotalSeconds));
     }
 
     [Fact]

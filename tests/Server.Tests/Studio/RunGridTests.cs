@@ -34,6 +34,20 @@ public sealed class RunGridTests : IAsyncLifetime
         AssertGapsAndMissedRuns(minute, summary);
     }
 
+    [Fact]
+    public async Task PerMinuteAsync_WhenTheFirstRunStartsMidMinute_OwesNoSecondBeforeIt()
+    {
+        // The server started 32 seconds into a minute and has run every second since.
+        var minute = Floor(DateTimeOffset.UtcNow.AddMinutes(-20));
+        await SaveAsync(_server.Get<IDbContextFactory<WorkflowDbContext>>(),
+            [.. Enumerable.Range(32, 88).Select(s => Run(TestWorkflows.EverySecondId, minute.AddSeconds(s), RunStatus.Succeeded))]);
+        var trigger = (await Definition(TestWorkflows.EverySecondId)).Trigger;
+
+        var summary = await _server.Get<RunGrid>().PerMinuteAsync(TestWorkflows.EverySecondId, trigger, minute.AddMinutes(-5), minute.AddMinutes(2), CancellationToken.None);
+
+        Assert.Equal([(minute.AddMinutes(1), 60, 0), (minute, 28, 0)], summary.Select(m => (m.Minute, m.Runs, m.MissedSeconds)));
+    }
+
     [SkippableFact]
     public async Task PerMinuteAsync_OnPostgreSql_CountsAsOnSqlite()
     {

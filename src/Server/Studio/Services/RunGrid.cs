@@ -89,6 +89,9 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
             row => DateTimeOffset.ParseExact(row.Minute, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
             row => ((int)row.Runs, (int)row.Succeeded, (int)row.Failed, (int)row.Active, (int)row.Missed));
         if (counted.Count == 0) return [];
+        // Nothing was owed before the first run in the range (the workflow was not scheduled yet, or the range starts there).
+        var firstRun = await db.Runs.Where(r => r.WorkflowId == workflowId && r.LogicalTime >= start && r.LogicalTime < end)
+            .MinAsync(r => (DateTime?)r.LogicalTime, cancellationToken);
 
         // Minutes between the first and the last one with runs that have none at all (the server was down) are shown too:
         // all their seconds were missed. Before the first and after the last, nothing says the workflow was meant to run.
@@ -101,9 +104,10 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
             // Seconds the schedule owed this minute (up to now) that no started run covers. A cron fires at most once a
             // second, so a minute with 60 started runs owes nothing, and the calendar is only walked for the others.
             var started = runs - missed;
+            var owedFrom = minute == first && firstRun is { } earliest ? RunDto.Utc(earliest) : minute;
             var expected = schedule is null || (trigger!.Cron is not null && started >= 60)
                 ? 0
-                : ExpectedRuns(trigger, schedule, minute, minuteEnd, now);
+                : ExpectedRuns(trigger, schedule, owedFrom, minuteEnd, now);
             minutes.Add(new MinuteSummary(minute, runs, succeeded, failed, active, Math.Max(missed, expected - started)));
         }
         minutes.Reverse();
@@ -114,15 +118,15 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
     // outage of hours costs that walk once, not on every refresh of the page.
     private static readonly ConcurrentDictionary<(TriggerDefinition Trigger, DateTimeOffset Minute), int> DueMinutes = new();
 
-    private static int ExpectedRuns(TriggerDefinition trigger, WorkflowSchedule schedule, DateTimeOffset minute, DateTimeOffset minuteEnd, DateTimeOffset now)
+    private static int ExpectedRuns(TriggerDefinition trigger, WorkflowSchedule schedule, DateTimeOffset from, DateTimeOffset minuteEnd, DateTimeOffset now)
     {
-        if (DueMinutes.TryGetValue((trigger, minute), out var cached)) return cached;
-        var intervals = schedule.IntervalsStartingIn(minute, minuteEnd < now ? minuteEnd : now).ToList();
+        if (DueMinutes.TryGetValue((trigger, from), out var cached)) return cached;
+        var intervals = schedule.IntervalsStartingIn(from, minuteEnd < now ? minuteEnd : now).ToList();
         var due = intervals.Count(i => schedule.FireTime(i) <= now);
         if (minuteEnd <= now && due == intervals.Count)
         {
             if (DueMinutes.Count >= 100_000) DueMinutes.Clear();
-            DueMinutes[(trigger, minute)] = due;
+            DueMinutes[(trigger, from)] = due;
         }
         return due;
     }
