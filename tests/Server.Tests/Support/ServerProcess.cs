@@ -30,9 +30,10 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <summary>Starts <c>serve</c> with the given shipped workflows and <c>Section__Key</c> environment settings, and waits until it answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true)
+    /// <param name="root">A folder a previous server used (its data dir and workflows are used again), or null for a new one.</param>
+    public static async Task<ServerProcess> StartAsync(string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true, string? root = null)
     {
-        var root = TempFolder.Create();
+        root ??= TempFolder.Create();
         Directory.CreateDirectory(Path.Combine(root, "workflows"));
         foreach (var id in workflows)
             await File.WriteAllTextAsync(Path.Combine(root, "workflows", id + ".json"), RepoFiles.Workflow(id));
@@ -65,15 +66,26 @@ public sealed class ServerProcess : IAsyncDisposable
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGKILL, as a crash or the OOM killer would: nothing is flushed or closed. The data dir stays for a restart.</summary>
+    public async Task KillAsync()
     {
-        Http.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
+
+    public async ValueTask DisposeAsync() => await DisposeAsync(deleteData: true);
+
+    /// <summary>Stops the server (SIGKILL) and, unless told to keep it, deletes its folder.</summary>
+    public async ValueTask DisposeAsync(bool deleteData)
+    {
+        Http.Dispose();
+        await KillAsync();
         _process.Dispose();
+        if (!deleteData)
+            return;
         try
         {
             Directory.Delete(Root, recursive: true);
