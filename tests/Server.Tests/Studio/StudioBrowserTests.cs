@@ -272,6 +272,17 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await sql.FillAsync("SELEC book FROM spreads");
         await page.GetByTestId("run-query").ClickAsync();
         await Expect(page.GetByTestId("query-error")).ToContainTextAsync("syntax error");
+
+        // Hostile queries are refused by name and the page's connection stays up: the next query still answers.
+        await sql.FillAsync("SELECT " + string.Concat(Enumerable.Repeat("abs(", 70)) + "1" + new string(')', 70));
+        await page.GetByTestId("run-query").ClickAsync();
+        await Expect(page.GetByTestId("query-refused")).ToContainTextAsync("nests parentheses more than 48 levels");
+        await sql.FillAsync("SELECT * FROM enable_logging('QueryLog')");
+        await page.GetByTestId("run-query").ClickAsync();
+        await Expect(page.GetByTestId("query-refused")).ToContainTextAsync("function enable_logging is not allowed");
+        await sql.FillAsync("SELECT count(*) AS n FROM spreads");
+        await page.GetByTestId("run-query").ClickAsync();
+        await Expect(result.Locator("tbody tr td")).ToHaveTextAsync(["600"]);
     }
 
     [SkippableFact]
