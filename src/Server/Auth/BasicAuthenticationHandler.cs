@@ -40,15 +40,14 @@ public sealed class BasicAuthenticationHandler(
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0) return Task.FromResult(AuthenticateResult.Fail("The Basic credentials are not 'user:password'."));
         var name = decoded[..colon];
-        var address = Context.Connection.RemoteIpAddress;
-        if ((_retryAfter = throttle.RetryAfter(address)) is { } wait)
-            return Task.FromResult(AuthenticateResult.Fail($"Too many wrong passwords from this address; try again in {SignInThrottle.Describe(wait)}."));
-        if (!users.Verify(name, decoded[(colon + 1)..]))
+        if (throttle.TryBegin(Context.Connection.RemoteIpAddress, name, out var wait) is not { } attempt)
         {
-            throttle.RecordFailure(address);
-            return Task.FromResult(AuthenticateResult.Fail("Unknown user or wrong password."));
+            _retryAfter = wait;
+            return Task.FromResult(AuthenticateResult.Fail($"Too many wrong passwords from this address or for this user; try again in {SignInThrottle.Describe(wait)}."));
         }
-        throttle.RecordSuccess(address);
+        if (!users.Verify(name, decoded[(colon + 1)..]))
+            return Task.FromResult(AuthenticateResult.Fail("Unknown user or wrong password."));
+        attempt.Succeeded();
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(SignInClaims.Method, SchemeName)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));

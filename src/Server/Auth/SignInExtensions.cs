@@ -75,6 +75,7 @@ public static class SignInExtensions
             .Validate(o => o.ApiKeys.All(k => k.Hash.Length == 64 && k.Hash.All(Uri.IsHexDigit)), "Auth:ApiKeys: every Hash must be the 64-character hex SHA-256 of the key.")
             .Validate(o => o.CookieLifetime > TimeSpan.Zero, "Auth:CookieLifetime must be positive.")
             .Validate(o => o.MaxFailedSignIns > 0, "Auth:MaxFailedSignIns must be at least 1.")
+            .Validate(o => o.MaxFailedSignInsPerUser > 0, "Auth:MaxFailedSignInsPerUser must be at least 1.")
             .Validate(o => o.FailedSignInWindow > TimeSpan.Zero, "Auth:FailedSignInWindow must be positive.")
             .ValidateOnStart();
         services.AddSingleton<UserDirectory>();
@@ -123,15 +124,13 @@ public static class SignInExtensions
     private static async Task<IResult> LoginAsync([FromForm] LoginForm form, HttpContext http, UserDirectory users, SignInThrottle throttle)
     {
         var returnUrl = LocalOrRoot(form.ReturnUrl);
-        var address = http.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(address) is { } wait)
-            return Results.Redirect($"{LoginPath}?error=wait&retryAfter={(int)Math.Ceiling(wait.TotalSeconds)}&returnUrl={Uri.EscapeDataString(returnUrl)}");
-        if (string.IsNullOrEmpty(form.Username) || string.IsNullOrEmpty(form.Password) || !users.Verify(form.Username, form.Password))
-        {
-            throttle.RecordFailure(address);
+        if (string.IsNullOrEmpty(form.Username) || string.IsNullOrEmpty(form.Password))
             return Results.Redirect($"{LoginPath}?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
-        }
-        throttle.RecordSuccess(address);
+        if (throttle.TryBegin(http.Connection.RemoteIpAddress, form.Username, out var wait) is not { } attempt)
+            return Results.Redirect($"{LoginPath}?error=wait&retryAfter={(int)Math.Ceiling(wait.TotalSeconds)}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        if (!users.Verify(form.Username, form.Password))
+            return Results.Redirect($"{LoginPath}?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        attempt.Succeeded();
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, form.Username), new Claim(SignInClaims.Method, CookieAuthenticationDefaults.AuthenticationScheme)],
             CookieAuthenticationDefaults.AuthenticationScheme);
