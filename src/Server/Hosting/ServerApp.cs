@@ -30,6 +30,7 @@ public static class ServerApp
         builder.Services.AddWorkflowScheduling(builder.Configuration, global.Data);
         builder.Services.AddHostedService<ServerLockService>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddRequestLimits(builder.Configuration);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "BitsoWorkflows API";
@@ -64,6 +65,7 @@ public static class ServerApp
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
         app.UseSignIn();
         app.MapGet("/health", (EngineReadiness readiness) => readiness.IsReady
                 ? Results.Ok(new { status = "ready" })
