@@ -88,6 +88,7 @@ public static class SignInExtensions
     public static WebApplication UseSignIn(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseApiRequestGuards();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapPost(LoginPostPath, LoginAsync).ExcludeFromDescription();
