@@ -34,6 +34,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunWriteQueue>();
         services.AddSingleton<WorkflowCatalog>();
+        services.TryAddSingleton<IParamProtector, PassThroughParamProtector>();
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunLauncher>();
         services.AddSingleton<EngineInitializer>();

@@ -32,9 +32,7 @@ public static class SignInExtensions
         services.AddHostedService<SignInStartup>();
         services.AddAntiforgery();
         // Sign-in cookies and antiforgery tokens stay valid across restarts: their keys live in the data dir.
-        services.AddDataProtection().SetApplicationName("BitsoWorkflows");
-        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((o, data, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.Folder("auth", "keys")), logs));
+        services.AddKeyRing();
 
         services.AddAuthentication(SchemeName)
             .AddPolicyScheme(SchemeName, "API key, Basic or cookie", o => o.ForwardDefaultSelector = SelectScheme)

@@ -93,6 +93,9 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ProtectedParams")
+                        .HasColumnType("text");
+
                     b.Property<int>("Running")
                         .HasColumnType("integer");
 
@@ -219,6 +222,9 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
 
                     b.Property<string>("ParamsJson")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedParams")
                         .HasColumnType("text");
 
                     b.Property<string>("RetryOf")

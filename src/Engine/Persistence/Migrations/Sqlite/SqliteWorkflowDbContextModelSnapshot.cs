@@ -88,6 +88,9 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedParams")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Running")
                         .HasColumnType("INTEGER");
 
@@ -214,6 +217,9 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.Property<string>("ParamsJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedParams")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RetryOf")
