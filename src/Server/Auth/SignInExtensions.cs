@@ -53,9 +53,12 @@ public static class SignInExtensions
 
         // Everything needs a signed-in caller but the few public paths; a policy on the path rather than on endpoint
         // metadata, so that endpoints mapped elsewhere (API, Studio, those still to come) are covered without opting in.
+        // A signed-in caller is at least a Viewer; routes that change things ask for Operator or Admin (AccessPolicies).
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder()
             .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true || (context.Resource is HttpContext http && IsPublic(http.Request.Path)))
-            .Build());
+            .Build())
+            .AddAccessPolicies();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenRoleResultHandler>();
         services.AddCascadingAuthenticationState();
         return builder;
     }
@@ -115,6 +118,12 @@ public static class SignInExtensions
             if (status == StatusCodes.Status401Unauthorized)
                 context.Response.Headers.WWWAuthenticate = BasicAuthenticationHandler.Challenge;
         }
+        else if (status == StatusCodes.Status403Forbidden)
+        {
+            // A signed-in user on a page their role may not open (e.g. API keys without Admin): say so, no redirect.
+            context.Response.StatusCode = status;
+            return context.Response.WriteAsync($"This page needs a role you do not have ({AccessPolicies.RoleOf(context.HttpContext.User)}).");
+        }
         else
             context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
@@ -131,7 +140,7 @@ public static class SignInExtensions
             return Results.Redirect($"{LoginPath}?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
         attempt.Succeeded();
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, form.Username), new Claim(SignInClaims.Method, CookieAuthenticationDefaults.AuthenticationScheme)],
+            [new Claim(ClaimTypes.Name, form.Username), new Claim(SignInClaims.Method, CookieAuthenticationDefaults.AuthenticationScheme), .. AccessPolicies.Claims(users.RoleOf(form.Username))],
             CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return Results.LocalRedirect(returnUrl);

@@ -67,6 +67,10 @@ public sealed partial class UserDirectory(
         return upgraded;
     }
 
+    /// <summary>The role of a configured user (Admin for the generated admin and <c>BW_ADMIN_PASSWORD</c>'s admin).</summary>
+    public AccessRole RoleOf(string name) =>
+        options.Value.Users.FirstOrDefault(u => u.Name == name)?.Role ?? AccessRole.Admin;
+
     private Dictionary<string, string> Hashes
     {
         get

@@ -39,7 +39,8 @@ public static class CommandLine
           lake list [--book <book>] [--date yyyy-MM-dd] [--format ...]   partitions and files with completeness
           answer <question> [--date D] [--user U] [--from D1 --to D2] [--currency C] [--include-failed] [--format table|json]
                                                      the business questions over the warehouse; answer --list names them
-          apikeys create <name> | list | revoke <name>   API keys for automation (header X-Api-Key)
+          apikeys create <name> [--role viewer|operator|admin] | list | revoke <name>
+                                                     API keys for automation (header X-Api-Key); role Admin unless given
           users hash-password                        reads a password on stdin, prints the hash for Auth:Users configuration
         """;
 

@@ -107,13 +107,15 @@ public sealed class MalformedInputSweepTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    internal static IEnumerable<ApiRoute> ApiRoutes(TestServer server) =>
-        server.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+    internal static IEnumerable<ApiRoute> ApiRoutes(TestServer server) => ApiRoutes(server.App.Services);
+
+    internal static IEnumerable<ApiRoute> ApiRoutes(IServiceProvider services) =>
+        services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true && !e.RoutePattern.RawText.StartsWith("/api/reference", StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => new ApiRoute(m, e)))
             .ToList();
 
-    private static string WellFormedValue(RoutePatternParameterPart part) => part.Name switch
+    internal static string WellFormedValue(RoutePatternParameterPart part) => part.Name switch
     {
         "version" => "1",
         "id" => "hello",

@@ -17,9 +17,12 @@ public static class AccessCommands
             case "create":
                 {
                     var name = cli.RequirePositional(2, "key name");
+                    var roleText = cli.Option("role") ?? nameof(AccessRole.Admin);
+                    if (!Enum.TryParse<AccessRole>(roleText, ignoreCase: true, out var role) || !Enum.IsDefined(role))
+                        throw new CliUsageException($"--role must be viewer, operator or admin, got '{roleText}'");
                     cli.EnsureAllOptionsUsed();
                     await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                    var key = host.Get<ApiKeyStore>().Create(name);
+                    var key = host.Get<ApiKeyStore>().Create(name, role);
                     Console.WriteLine(key);
                     Console.Error.WriteLine($"API key '{name}' created; it is shown only now. Send it as the X-Api-Key header.");
                     return 0;
@@ -29,10 +32,10 @@ public static class AccessCommands
                     var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
                     cli.EnsureAllOptionsUsed();
                     await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                    var keys = host.Get<ApiKeyStore>().ListStored().Select(k => new { k.Name, k.CreatedAt }).ToList();
+                    var keys = host.Get<ApiKeyStore>().ListStored().Select(k => new { k.Name, Role = (k.Role ?? AccessRole.Admin).ToString(), k.CreatedAt }).ToList();
                     Console.Write(format == OutputFormat.Json
                         ? JsonSerializer.Serialize(keys, DefinitionJson.Options) + Environment.NewLine
-                        : TableWriter.Render(["name", "created"], keys.Select(k => (IReadOnlyList<object?>)[k.Name, k.CreatedAt])));
+                        : TableWriter.Render(["name", "role", "created"], keys.Select(k => (IReadOnlyList<object?>)[k.Name, k.Role, k.CreatedAt])));
                     return 0;
                 }
             case "revoke":
