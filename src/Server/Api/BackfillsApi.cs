@@ -14,10 +14,10 @@ public static class BackfillsApi
     public static RouteGroupBuilder MapBackfillsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/backfills").WithTags("Backfills");
-        group.MapPost("/", CreateAsync).WithSummary("Start a backfill: one run per interval whose start lies in [from, to).").RequireAuthorization(AccessPolicies.Operator);
+        group.MapPost("/", CreateAsync).WithSummary("Start a backfill: one run per interval whose start lies in [from, to).").RequireAuthorization(AccessPolicies.Operator).Audited("backfill");
         group.MapGet("/", ListAsync).WithSummary("Backfills, newest first.");
         group.MapGet("/{id}", GetAsync).WithSummary("One backfill with its progress.");
-        group.MapPost("/{id}/cancel", Cancel).WithSummary("Stop starting runs and cancel the running ones.").RequireAuthorization(AccessPolicies.Operator);
+        group.MapPost("/{id}/cancel", Cancel).WithSummary("Stop starting runs and cancel the running ones.").RequireAuthorization(AccessPolicies.Operator).Audited("backfill-cancel");
         return group;
     }
 

@@ -129,16 +129,23 @@ public static class SignInExtensions
         return Task.CompletedTask;
     }
 
-    private static async Task<IResult> LoginAsync([FromForm] LoginForm form, HttpContext http, UserDirectory users, SignInThrottle throttle)
+    private static async Task<IResult> LoginAsync([FromForm] LoginForm form, HttpContext http, UserDirectory users, SignInThrottle throttle, AuditLog audit)
     {
         var returnUrl = LocalOrRoot(form.ReturnUrl);
         if (string.IsNullOrEmpty(form.Username) || string.IsNullOrEmpty(form.Password))
             return Results.Redirect($"{LoginPath}?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
         if (throttle.TryBegin(http.Connection.RemoteIpAddress, form.Username, out var wait) is not { } attempt)
+        {
+            await audit.RecordAsync(http, "sign-in", "studio", "throttled", actor: form.Username);
             return Results.Redirect($"{LoginPath}?error=wait&retryAfter={(int)Math.Ceiling(wait.TotalSeconds)}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        }
         if (!users.Verify(form.Username, form.Password))
+        {
+            await audit.RecordAsync(http, "sign-in", "studio", "failed", actor: form.Username);
             return Results.Redirect($"{LoginPath}?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        }
         attempt.Succeeded();
+        await audit.RecordAsync(http, "sign-in", "studio", "ok", actor: form.Username);
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, form.Username), new Claim(SignInClaims.Method, CookieAuthenticationDefaults.AuthenticationScheme), .. AccessPolicies.Claims(users.RoleOf(form.Username))],
             CookieAuthenticationDefaults.AuthenticationScheme);

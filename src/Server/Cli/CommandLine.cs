@@ -42,6 +42,8 @@ public static class CommandLine
           apikeys create <name> [--role viewer|operator|admin] | list | revoke <name>
                                                      API keys for automation (header X-Api-Key); role Admin unless given
           users hash-password                        reads a password on stdin, prints the hash for Auth:Users configuration
+          audit list [--since T] [--user U] [--limit N] [--format table|json]
+                                                     who did what, when and from where (sign-ins, publish, pause, runs, keys)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -80,6 +82,7 @@ public static class CommandLine
                 "answer" => await AnswerCommands.AnswerAsync(cli, global),
                 "apikeys" => await AccessCommands.ApiKeysAsync(cli, global),
                 "users" => await AccessCommands.UsersAsync(cli),
+                "audit" => await AuditCommands.AuditAsync(cli, global),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }

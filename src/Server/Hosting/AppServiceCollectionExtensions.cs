@@ -21,6 +21,7 @@ public static class AppServiceCollectionExtensions
         services.AddLake(configuration);
         services.AddMasterData(configuration);
         services.AddSingleton<Services.WorkflowOverview>();
+        services.AddSingleton<AuditLog>();
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
         return services;
     }

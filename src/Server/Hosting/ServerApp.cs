@@ -79,6 +79,7 @@ public static class ServerApp
         app.MapMarketApi();
         app.MapLakeApi();
         app.MapAnswersApi();
+        app.MapAuditApi();
         app.MapStudio();
         return app;
     }

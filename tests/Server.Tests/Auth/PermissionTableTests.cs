@@ -44,6 +44,7 @@ public sealed class PermissionTableTests : IAsyncLifetime
         ["GET /api/answers/{name}"] = "Viewer",
         ["GET /api/warehouse/tables"] = "Viewer",
         ["GET /api/warehouse/rejects"] = "Viewer",
+        ["GET /api/audit"] = "Admin",
     };
 
     private static readonly string[] Roles = ["Viewer", "Operator", "Admin"];

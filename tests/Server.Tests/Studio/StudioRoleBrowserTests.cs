@@ -20,6 +20,7 @@ public sealed class StudioRoleBrowserTests(StudioRoleBrowserTests.RolesFixture b
         await Expect(page.GetByTestId($"backfill-{TestWorkflows.HelloId}")).ToHaveCountAsync(0);
         await Expect(page.Locator($"[data-testid=pause-{TestWorkflows.HelloId}] input, input[data-testid=pause-{TestWorkflows.HelloId}]").First).ToBeDisabledAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "API keys" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "roles-viewer-workflows");
 
         await page.GotoAsync($"/workflows/{TestWorkflows.HelloId}");
@@ -56,6 +57,11 @@ public sealed class StudioRoleBrowserTests(StudioRoleBrowserTests.RolesFixture b
         await page.GotoAsync($"/workflows/{TestWorkflows.HelloId}");
         await BrowserFixture.WaitForCircuitAsync(page);
         await Expect(page.GetByTestId("publish")).ToBeVisibleAsync();
+
+        await page.GotoAsync("/settings/audit");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Expect(page.GetByTestId("audit-table")).ToContainTextAsync("sign-in");
+        await BrowserFixture.ScreenshotAsync(page, "roles-admin-audit");
     }
 
     /// <summary>The default test server with a viewer and an operator beside the admin.</summary>

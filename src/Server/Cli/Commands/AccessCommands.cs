@@ -23,6 +23,7 @@ public static class AccessCommands
                     cli.EnsureAllOptionsUsed();
                     await using var host = await CliHost.StartAsync(global, importWorkflows: false);
                     var key = host.Get<ApiKeyStore>().Create(name, role);
+                    await host.Get<AuditLog>().RecordAsync(CliActor, "cli", "apikey.create", name, "ok");
                     Console.WriteLine(key);
                     Console.Error.WriteLine($"API key '{name}' created; it is shown only now. Send it as the X-Api-Key header.");
                     return 0;
@@ -44,6 +45,7 @@ public static class AccessCommands
                     cli.EnsureAllOptionsUsed();
                     await using var host = await CliHost.StartAsync(global, importWorkflows: false);
                     var revoked = host.Get<ApiKeyStore>().Revoke(name);
+                    await host.Get<AuditLog>().RecordAsync(CliActor, "cli", "apikey.revoke", name, revoked > 0 ? "ok" : "not-found");
                     if (revoked == 0) throw new CliUsageException($"no stored API key is named '{name}'");
                     Console.WriteLine($"API key '{name}' revoked");
                     return 0;
@@ -52,6 +54,9 @@ public static class AccessCommands
                 throw new CliUsageException($"unknown verb 'apikeys {sub}' (use create, list, revoke)");
         }
     }
+
+    /// <summary>Who a CLI verb run on this machine acts as, in the audit log: the operating-system user.</summary>
+    public static string CliActor => $"cli:{Environment.UserName}";
 
     public static Task<int> UsersAsync(CliArguments cli)
     {
