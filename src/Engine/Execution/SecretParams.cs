@@ -49,10 +49,10 @@ public static class SecretParams
         if (text is null || secrets.Count == 0) return text;
         foreach (var secret in secrets)
         {
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
-            // Inside JSON (inputs, journals) the value may appear escaped.
-            var escaped = JsonEncodedText.Encode(secret).Value;
-            if (escaped != secret) text = text.Replace(escaped, Mask, StringComparison.Ordinal);
+            // Inside JSON (inputs, journals) the value may appear escaped. Replacing can join pieces into the secret
+            // again ("a***" in "aa***"), so until none is left; each pass shortens the text, as secrets are longer than the mask.
+            foreach (var form in new[] { secret, JsonEncodedText.Encode(secret).Value }.Distinct())
+                while (text.Contains(form, StringComparison.Ordinal)) text = text.Replace(form, Mask, StringComparison.Ordinal);
         }
         return text;
     }
