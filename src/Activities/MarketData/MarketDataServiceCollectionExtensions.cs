@@ -30,6 +30,7 @@ public static class MarketDataServiceCollectionExtensions
             .Validate(o => o.AlertMaxCatchUp >= TimeSpan.FromMinutes(1), $"{MarketDataOptions.SectionName}:AlertMaxCatchUp must be at least one minute.")
             .Validate(o => o.WebhookAttempts is >= 1 and <= 10, $"{MarketDataOptions.SectionName}:WebhookAttempts must be 1..10.")
             .ValidateOnStart();
+        services.AddOptions<AlertsOptions>().Bind(configuration.GetSection(AlertsOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
 

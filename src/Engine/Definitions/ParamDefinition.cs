@@ -11,4 +11,10 @@ public sealed record ParamDefinition
     public JsonElement? Default { get; init; }
 
     public string Description { get; init; } = "";
+
+    /// <summary>
+    /// The value is a secret (a token, a webhook URL with a key in it): shown as <c>***</c> in run records, the API,
+    /// the CLI, the Studio, logs and journals, and stored encrypted so that a retry still gets it.
+    /// </summary>
+    public bool Secret { get; init; }
 }

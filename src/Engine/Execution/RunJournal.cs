@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace BitsoWorkflows.Engine.Execution;
 
 /// <summary>Collects the journal of one attempt; lines also go to the diagnostic log at debug level.</summary>
-internal sealed class RunJournal(TimeProvider time, ILogger logger) : IRunJournal
+/// <remarks>Secret param values (<paramref name="secrets"/>) are masked in every line, for the journal and the log alike.</remarks>
+internal sealed class RunJournal(TimeProvider time, ILogger logger, IReadOnlyList<string>? secrets = null) : IRunJournal
 {
     private const int MaxLines = 1000;
     private readonly List<JournalLine> _lines = [];
@@ -30,6 +31,7 @@ internal sealed class RunJournal(TimeProvider time, ILogger logger) : IRunJourna
 
     private void Add(string level, string message, LogLevel logLevel)
     {
+        if (secrets is { Count: > 0 }) message = SecretParams.Scrub(message, secrets)!;
         lock (_lines)
         {
             if (_lines.Count >= MaxLines) _dropped++;

@@ -18,6 +18,7 @@ public sealed partial class RunLauncher(
     WorkflowCatalog catalog,
     WorkflowRunner runner,
     RunWriteQueue writes,
+    IParamProtector protector,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<RunLauncher> logger) : IAsyncDisposable
@@ -38,7 +39,9 @@ public sealed partial class RunLauncher(
         if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
         var interval = ResolveInterval(definition, request.LogicalTime);
 
-        var run = NewRun(published, request.TriggerKind, interval, JsonSerializer.Serialize(parameters, DefinitionJson.Compact), RunStatus.Queued);
+        var (paramsJson, protectedParams) = SecretParams.Split(definition, parameters, protector);
+        var run = NewRun(published, request.TriggerKind, interval, paramsJson, RunStatus.Queued);
+        run.ProtectedParams = protectedParams;
         run.BackfillId = request.BackfillId;
         run.RetryOf = request.RetryOf;
 
@@ -78,10 +81,23 @@ public sealed partial class RunLauncher(
             WorkflowId = original.WorkflowId,
             TriggerKind = TriggerKind.Manual,
             LogicalTime = new DateTimeOffset(original.LogicalTime),
-            Params = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(original.ParamsJson, DefinitionJson.Options),
+            Params = RevealForRetry(original),
             BackfillId = original.BackfillId,
             RetryOf = original.Id,
         }, cancellationToken);
+    }
+
+    /// <summary>The original run's params with its secrets' real values.</summary>
+    private Dictionary<string, JsonElement> RevealForRetry(RunRecord original)
+    {
+        try
+        {
+            return SecretParams.Reveal(original.ParamsJson, original.ProtectedParams, protector);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            throw new RunRequestException($"run '{original.Id}' has secret params that this host can no longer decrypt (its key ring changed); start a new run with the params instead");
+        }
     }
 
     /// <summary>Records an interval that was due but never started (a late or skipped per-second fire).</summary>

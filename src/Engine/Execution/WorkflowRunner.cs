@@ -20,6 +20,7 @@ public sealed partial class WorkflowRunner(
     IServiceScopeFactory scopes,
     RunWriteQueue writes,
     RunStore runs,
+    IParamProtector protector,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<WorkflowRunner> logger)
@@ -36,13 +37,16 @@ public sealed partial class WorkflowRunner(
         run.StartedAt = time.GetUtcNow().UtcDateTime;
         _ = writes.SaveRunAsync(run, isNew: false);
 
+        var parameters = SecretParams.Reveal(run.ParamsJson, run.ProtectedParams, protector);
         var info = new RunInfo(run.Id, run.WorkflowId, run.WorkflowVersion, run.TriggerKind,
             new DateTimeOffset(run.LogicalTime), new DataInterval(new DateTimeOffset(run.DataIntervalStart), new DateTimeOffset(run.DataIntervalEnd)),
-            JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.ParamsJson, DefinitionJson.Options) ?? []);
+            parameters);
+        // Secret params' values never reach what is stored or logged: inputs, outputs, errors and journals are scrubbed.
+        var secrets = SecretParams.Values(definition, parameters);
 
         await using var scope = scopes.CreateAsyncScope();
         var reusable = run.RetryOf is { } retryOf ? await ReusableOutputsAsync(retryOf, token) : [];
-        var outcomes = await RunGraphAsync(definition, info, scope.ServiceProvider, reusable, token);
+        var outcomes = await RunGraphAsync(definition, info, secrets, scope.ServiceProvider, reusable, token);
 
         run.EndedAt = time.GetUtcNow().UtcDateTime;
         var failed = outcomes.FirstOrDefault(o => o.Value.Status is ActivityStatus.Failed or ActivityStatus.TimedOut);
@@ -59,7 +63,7 @@ public sealed partial class WorkflowRunner(
         else if (failed.Value is { } failure)
         {
             run.Status = RunStatus.Failed;
-            run.Error = $"Activity '{failed.Key}' {(failure.Status == ActivityStatus.TimedOut ? "timed out" : "failed")}: {failure.Message}";
+            run.Error = SecretParams.Scrub($"Activity '{failed.Key}' {(failure.Status == ActivityStatus.TimedOut ? "timed out" : "failed")}: {failure.Message}", secrets);
         }
         else
         {
@@ -84,7 +88,7 @@ public sealed partial class WorkflowRunner(
             .ToDictionary(g => g.Key, g => JsonDocument.Parse(g.OrderByDescending(a => a.Attempt).First().OutputsJson!).RootElement.Clone());
     }
 
-    private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunInfo info, IServiceProvider services, Dictionary<string, JsonElement> reusable, CancellationToken token)
+    private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunInfo info, IReadOnlyList<string> secrets, IServiceProvider services, Dictionary<string, JsonElement> reusable, CancellationToken token)
     {
         var parents = DependencyGraph.Parents(definition);
         var children = definition.Edges.ToLookup(e => e.From, e => e.To);
@@ -112,7 +116,7 @@ public sealed partial class WorkflowRunner(
                     continue;
                 }
                 var evaluator = new ExpressionEvaluator(info, new Dictionary<string, JsonElement>(outputs));
-                running.Add(RunNodeAsync(nodes[id], info, evaluator, services, token), id);
+                running.Add(RunNodeAsync(nodes[id], info, evaluator, secrets, services, token), id);
             }
             if (running.Count == 0) break;
 
@@ -137,7 +141,7 @@ public sealed partial class WorkflowRunner(
         return outcomes;
     }
 
-    private async Task<NodeOutcome> RunNodeAsync(ActivityNode node, RunInfo info, ExpressionEvaluator evaluator, IServiceProvider services, CancellationToken token)
+    private async Task<NodeOutcome> RunNodeAsync(ActivityNode node, RunInfo info, ExpressionEvaluator evaluator, IReadOnlyList<string> secrets, IServiceProvider services, CancellationToken token)
     {
         // Yield first so that sibling activities start together rather than after this one's synchronous part.
         await Task.Yield();
@@ -158,8 +162,11 @@ public sealed partial class WorkflowRunner(
                 StartedAt = time.GetUtcNow().UtcDateTime,
             };
             _ = writes.SaveActivityAsync(record, isNew: true);
-            var journal = new RunJournal(time, logger);
+            var journal = new RunJournal(time, logger, secrets);
             var outcome = await AttemptAsync(node, descriptor, info, evaluator, services, record, journal, attempt, timeout, token);
+            record.InputsJson = SecretParams.Scrub(record.InputsJson, secrets);
+            record.OutputsJson = SecretParams.Scrub(record.OutputsJson, secrets);
+            record.Error = SecretParams.Scrub(record.Error, secrets);
             record.Status = outcome.Status;
             record.EndedAt = time.GetUtcNow().UtcDateTime;
             record.JournalJson = journal.ToJson();

@@ -32,8 +32,10 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IDbContextFactory<WorkflowDbContext>>(sp => sp.GetRequiredService<WorkflowStoreFactory>());
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<AuditStore>();
         services.AddSingleton<RunWriteQueue>();
         services.AddSingleton<WorkflowCatalog>();
+        services.TryAddSingleton<IParamProtector, PassThroughParamProtector>();
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunLauncher>();
         services.AddSingleton<EngineInitializer>();

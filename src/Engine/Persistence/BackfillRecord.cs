@@ -15,6 +15,9 @@ public sealed class BackfillRecord
 
     public required string ParamsJson { get; set; }
 
+    /// <summary>The values of secret params (masked in <see cref="ParamsJson"/>), encrypted by <see cref="Execution.IParamProtector"/>; null when there are none.</summary>
+    public string? ProtectedParams { get; set; }
+
     public int Total { get; set; }
 
     public int Succeeded { get; set; }

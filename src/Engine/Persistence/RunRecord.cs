@@ -23,6 +23,9 @@ public sealed class RunRecord
     /// <summary>The params the run used (defaults merged with overrides), as a JSON object.</summary>
     public required string ParamsJson { get; set; }
 
+    /// <summary>The values of secret params (masked in <see cref="ParamsJson"/>), encrypted by <see cref="Execution.IParamProtector"/>; null when there are none.</summary>
+    public string? ProtectedParams { get; set; }
+
     public RunStatus Status { get; set; }
 
     public DateTime CreatedAt { get; set; }

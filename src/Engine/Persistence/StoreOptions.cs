@@ -16,4 +16,9 @@ public sealed class StoreOptions
 
     /// <summary>Required for PostgreSQL; for SQLite defaults to <c>workflows.db</c> in the data dir.</summary>
     public string? ConnectionString { get; set; }
+
+    public static readonly TimeSpan DefaultAuditRetention = TimeSpan.FromDays(365);
+
+    /// <summary>How long audit log entries are kept (default a year).</summary>
+    public TimeSpan AuditRetention { get; set; } = DefaultAuditRetention;
 }

@@ -18,6 +18,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<IntervalClaimRecord> IntervalClaims => Set<IntervalClaimRecord>();
 
+    public DbSet<AuditRecord> Audit => Set<AuditRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every instant is UTC; SQLite hands DateTime back as Kind=Unspecified, so say so on the way out.
@@ -82,6 +84,18 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.WorkflowId).HasMaxLength(100);
             e.Property(x => x.Node).HasMaxLength(100);
             e.HasIndex(x => x.ClaimedAt);
+        });
+        modelBuilder.Entity<AuditRecord>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Address).HasMaxLength(64);
+            e.Property(x => x.Action).HasMaxLength(40);
+            e.Property(x => x.Target).HasMaxLength(200);
+            e.Property(x => x.Outcome).HasMaxLength(20);
+            e.HasIndex(x => x.At);
+            e.HasIndex(x => new { x.Actor, x.Id });
         });
     }
 

@@ -30,7 +30,7 @@ public sealed class WorkflowStoreFactory : IDbContextFactory<WorkflowDbContext>
         {
             var connectionString = store.ConnectionString ?? new SqliteConnectionStringBuilder
             {
-                DataSource = dataDirectory.File("workflows.db"),
+                DataSource = dataDirectory.PrivateFile("workflows.db"),
                 Pooling = true,
                 DefaultTimeout = 30,
             }.ToString();
@@ -59,6 +59,9 @@ public sealed class WorkflowStoreFactory : IDbContextFactory<WorkflowDbContext>
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
+            // EF opens read-only to see whether the database exists; the data dir creates it empty (mode 0600), and
+            // an empty file cannot be switched to WAL without writing. The first read-write connection sets the pragmas.
+            if (IsReadOnly(connection)) return;
             using var command = connection.CreateCommand();
             command.CommandText = Pragmas;
             command.ExecuteNonQuery();
@@ -66,9 +69,13 @@ public sealed class WorkflowStoreFactory : IDbContextFactory<WorkflowDbContext>
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
+            if (IsReadOnly(connection)) return;
             await using var command = connection.CreateCommand();
             command.CommandText = Pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        private static bool IsReadOnly(DbConnection connection) =>
+            new SqliteConnectionStringBuilder(connection.ConnectionString).Mode == SqliteOpenMode.ReadOnly;
     }
 }

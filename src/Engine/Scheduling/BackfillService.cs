@@ -16,6 +16,7 @@ namespace BitsoWorkflows.Engine.Scheduling;
 public sealed partial class BackfillService(
     WorkflowCatalog catalog,
     RunLauncher launcher,
+    IParamProtector protector,
     IDbContextFactory<WorkflowDbContext> contexts,
     TimeProvider time,
     ILogger<BackfillService> logger)
@@ -35,6 +36,7 @@ public sealed partial class BackfillService(
         ParamBinder.Bind(workflow.Definition, parameters, out var errors);
         if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
 
+        var (paramsJson, protectedParams) = SecretParams.Split(workflow.Definition, parameters ?? new Dictionary<string, JsonElement>(), protector);
         var now = time.GetUtcNow();
         var record = new BackfillRecord
         {
@@ -43,7 +45,8 @@ public sealed partial class BackfillService(
             From = from.UtcDateTime,
             To = to.UtcDateTime,
             MaxParallel = maxParallel,
-            ParamsJson = JsonSerializer.Serialize(parameters ?? new Dictionary<string, JsonElement>(), DefinitionJson.Compact),
+            ParamsJson = paramsJson,
+            ProtectedParams = protectedParams,
             Total = intervals.Count,
             Status = BackfillStatus.Running,
             CreatedAt = now.UtcDateTime,
@@ -121,7 +124,7 @@ public sealed partial class BackfillService(
             var intervals = WorkflowSchedule.From(workflow.Definition.Trigger)
                 .IntervalsStartingIn(new DateTimeOffset(record.From), new DateTimeOffset(record.To))
                 .Where(i => !done.Contains(i.Start.UtcDateTime)).ToList();
-            var parameters = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(record.ParamsJson, DefinitionJson.Options);
+            var parameters = SecretParams.Reveal(record.ParamsJson, record.ProtectedParams, protector);
             LogResumed(logger, record.Id, intervals.Count);
             Launch(record, intervals, parameters);
             resumed++;

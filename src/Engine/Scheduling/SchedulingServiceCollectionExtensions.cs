@@ -55,7 +55,7 @@ public static class SchedulingServiceCollectionExtensions
                 else
                 {
                     // SQLite job stores serve one process, which is what a single server is.
-                    s.UseSqlite($"Data Source={data.File("scheduler.db")};Pooling=true");
+                    s.UseSqlite($"Data Source={data.PrivateFile("scheduler.db")};Pooling=true");
                 }
             });
         });

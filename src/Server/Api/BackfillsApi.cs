@@ -1,6 +1,7 @@
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Api.Contracts;
+using BitsoWorkflows.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BitsoWorkflows.Server.Api;
@@ -13,10 +14,10 @@ public static class BackfillsApi
     public static RouteGroupBuilder MapBackfillsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/backfills").WithTags("Backfills");
-        group.MapPost("/", CreateAsync).WithSummary("Start a backfill: one run per interval whose start lies in [from, to).");
+        group.MapPost("/", CreateAsync).WithSummary("Start a backfill: one run per interval whose start lies in [from, to).").RequireAuthorization(AccessPolicies.Operator).Audited("backfill");
         group.MapGet("/", ListAsync).WithSummary("Backfills, newest first.");
         group.MapGet("/{id}", GetAsync).WithSummary("One backfill with its progress.");
-        group.MapPost("/{id}/cancel", Cancel).WithSummary("Stop starting runs and cancel the running ones.");
+        group.MapPost("/{id}/cancel", Cancel).WithSummary("Stop starting runs and cancel the running ones.").RequireAuthorization(AccessPolicies.Operator).Audited("backfill-cancel");
         return group;
     }
 

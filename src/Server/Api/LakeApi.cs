@@ -72,6 +72,13 @@ public static class LakeApi
             if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var parsed)) return ProblemResults.BadRequest($"date must be yyyy-MM-dd, got '{date}'");
             day = parsed;
         }
-        return TypedResults.Ok(await catalog.ListAsync(book, day, ct));
+        try
+        {
+            return TypedResults.Ok(await catalog.ListAsync(book, day, ct));
+        }
+        catch (ArgumentException ex)
+        {
+            return ProblemResults.BadRequest(ex.Message); // a book that is not a book name, e.g. ../x
+        }
     }
 }

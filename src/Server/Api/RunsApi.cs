@@ -1,6 +1,7 @@
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Api.Contracts;
+using BitsoWorkflows.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BitsoWorkflows.Server.Api;
@@ -13,8 +14,9 @@ public static class RunsApi
         var group = routes.MapGroup("/api/runs").WithTags("Runs");
         group.MapGet("/", ListAsync).WithSummary("Runs, newest first. Page with before=<id of the last run of the previous page>.");
         group.MapGet("/{id}", GetAsync).WithSummary("One run with every activity attempt, its inputs, outputs, error and journal.");
-        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel a queued or running run.");
-        group.MapPost("/{id}/retry", RetryAsync).WithSummary("Retry a failed, cancelled or interrupted run from the failed activity: succeeded activities' outputs are reused.");
+        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel a queued or running run.").RequireAuthorization(AccessPolicies.Operator).Audited("cancel");
+        group.MapPost("/{id}/retry", RetryAsync).WithSummary("Retry a failed, cancelled or interrupted run from the failed activity: succeeded activities' outputs are reused.")
+            .RequireAuthorization(AccessPolicies.Operator).Audited("retry");
         return group;
     }
 

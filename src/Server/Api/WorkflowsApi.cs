@@ -3,6 +3,7 @@ using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Api.Contracts;
+using BitsoWorkflows.Server.Auth;
 using BitsoWorkflows.Server.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,14 +20,19 @@ public static class WorkflowsApi
         group.MapGet("/{id}/versions", VersionsAsync).WithSummary("The version history, newest first.");
         group.MapGet("/{id}/versions/{version:int}", VersionAsync).WithSummary("One version, with its JSON.");
         group.MapPost("/{id}/versions", PublishAsync).WithSummary("Publish a new version from a definition JSON body; validation errors come back as problem details.")
-            .Accepts<WorkflowDefinition>("application/json");
-        group.MapPost("/{id}/versions/{version:int}/revert", RevertAsync).WithSummary("Publish an older version's content as a new version.");
+            .Accepts<WorkflowDefinition>("application/json").RequireAuthorization(AccessPolicies.Admin).Audited("publish");
+        group.MapPost("/{id}/versions/{version:int}/revert", RevertAsync).WithSummary("Publish an older version's content as a new version.")
+            .RequireAuthorization(AccessPolicies.Admin).Audited("revert");
         group.MapPost("/{id}/drafts", SaveDraftAsync).WithSummary("Keep a definition JSON body as a draft version: in history, not run.")
-            .Accepts<WorkflowDefinition>("application/json");
-        group.MapPost("/{id}/versions/{version:int}/publish", PublishDraftAsync).WithSummary("Publish a draft's content as a new version.");
-        group.MapPost("/{id}/pause", PauseAsync).WithSummary("Stop scheduling the workflow (persisted across restarts).");
-        group.MapPost("/{id}/resume", ResumeAsync).WithSummary("Schedule the workflow again; intervals missed while paused are caught up only with ?catchup=true (or backfill them).");
-        group.MapPost("/{id}/runs", TriggerAsync).WithSummary("Start a run now, with param overrides and an optional logical time.");
+            .Accepts<WorkflowDefinition>("application/json").RequireAuthorization(AccessPolicies.Admin).Audited("draft");
+        group.MapPost("/{id}/versions/{version:int}/publish", PublishDraftAsync).WithSummary("Publish a draft's content as a new version.")
+            .RequireAuthorization(AccessPolicies.Admin).Audited("publish-draft");
+        group.MapPost("/{id}/pause", PauseAsync).WithSummary("Stop scheduling the workflow (persisted across restarts).")
+            .RequireAuthorization(AccessPolicies.Operator).Audited("pause");
+        group.MapPost("/{id}/resume", ResumeAsync).WithSummary("Schedule the workflow again; intervals missed while paused are caught up only with ?catchup=true (or backfill them).")
+            .RequireAuthorization(AccessPolicies.Operator).Audited("resume");
+        group.MapPost("/{id}/runs", TriggerAsync).WithSummary("Start a run now, with param overrides and an optional logical time.")
+            .RequireAuthorization(AccessPolicies.Operator).Audited("run-now");
         return group;
     }
 

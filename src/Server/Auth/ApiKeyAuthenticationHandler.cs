@@ -19,9 +19,9 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.ToString() is not { Length: > 0 } key)
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (keys.Find(key) is not { } name)
+        if (keys.FindOwner(key) is not { } owner)
             return Task.FromResult(AuthenticateResult.Fail("The API key is not known."));
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(SignInClaims.Method, SchemeName)], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, owner.Name), new Claim(SignInClaims.Method, SchemeName), .. AccessPolicies.Claims(owner.Role)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

@@ -17,7 +17,7 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
     public const string CliKeyName = "cli";
 
     private readonly Lock _gate = new();
-    private volatile Dictionary<string, string>? _nameByHash;
+    private volatile Dictionary<string, KeyOwner>? _ownerByHash;
     private string? _cliHash;
     private DateTime _loadedFileStamp;
 
@@ -39,24 +39,27 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
     }
 
     /// <summary>The name of the key's owner, or null when the key is unknown.</summary>
-    public string? Find(string key)
+    public string? Find(string key) => FindOwner(key)?.Name;
+
+    /// <summary>The key's owner and role, or null when the key is unknown.</summary>
+    public KeyOwner? FindOwner(string key)
     {
         // Keys made by another process (a CLI verb) count as soon as they are in the file. Only the server's start
         // (Initialize) writes the CLI key: a CLI process reading keys must not replace the key its server holds.
-        if (_nameByHash is null || FileStamp() != _loadedFileStamp)
+        if (_ownerByHash is null || FileStamp() != _loadedFileStamp)
             lock (_gate) Reload();
-        return _nameByHash!.GetValueOrDefault(HashKey(key));
+        return _ownerByHash!.GetValueOrDefault(HashKey(key));
     }
 
     /// <summary>Makes a key for <paramref name="name"/>, stores its hash and returns the key: the only time it is seen.</summary>
-    public string Create(string name)
+    public string Create(string name, AccessRole role = AccessRole.Admin)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("An API key needs a name saying who uses it.", nameof(name));
         var key = NewKey();
         lock (_gate)
         {
             var stored = ReadFile();
-            stored.Add(new StoredKey(name.Trim(), HashKey(key), time.GetUtcNow()));
+            stored.Add(new StoredKey(name.Trim(), HashKey(key), time.GetUtcNow()) { Role = role });
             SecretFile.Write(KeysPath, JsonSerializer.Serialize(stored, JsonSerializerOptions.Web));
             Reload();
         }
@@ -88,11 +91,11 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
     private void Reload()
     {
         _loadedFileStamp = FileStamp();
-        var byHash = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in options.Value.ApiKeys.Where(k => k.Hash.Length > 0)) byHash[key.Hash.ToLowerInvariant()] = key.Name;
-        foreach (var key in ReadFile()) byHash[key.Hash] = key.Name;
-        if (_cliHash is not null) byHash[_cliHash] = CliKeyName;
-        _nameByHash = byHash;
+        var byHash = new Dictionary<string, KeyOwner>(StringComparer.Ordinal);
+        foreach (var key in options.Value.ApiKeys.Where(k => k.Hash.Length > 0)) byHash[key.Hash.ToLowerInvariant()] = new(key.Name, key.Role);
+        foreach (var key in ReadFile()) byHash[key.Hash] = new(key.Name, key.Role ?? AccessRole.Admin);
+        if (_cliHash is not null) byHash[_cliHash] = new(CliKeyName, AccessRole.Admin);
+        _ownerByHash = byHash;
     }
 
     private DateTime FileStamp()
@@ -118,5 +121,13 @@ public sealed class ApiKeyStore(IOptions<SignInOptions> options, DataDirectory d
     private static string NewKey() => "bw_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>An API key as stored: who has it, its hash and when it was made.</summary>
-    public sealed record StoredKey(string Name, string Hash, DateTimeOffset CreatedAt);
+    public sealed record StoredKey(string Name, string Hash, DateTimeOffset CreatedAt)
+    {
+        /// <summary>Null for keys made before roles: they keep full rights, and show as Admin.</summary>
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AccessRole>))]
+        public AccessRole? Role { get; init; }
+    }
+
+    /// <summary>Who holds a key, and what they may do.</summary>
+    public sealed record KeyOwner(string Name, AccessRole Role);
 }

@@ -13,7 +13,8 @@ public sealed class BasicAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     UserDirectory users,
-    SignInThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    SignInThrottle throttle,
+    AuditLog audit) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Basic";
 
@@ -22,11 +23,11 @@ public sealed class BasicAuthenticationHandler(
 
     private TimeSpan? _retryAfter;
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
             || !string.Equals(header.Scheme, SchemeName, StringComparison.OrdinalIgnoreCase))
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
 
         string decoded;
         try
@@ -35,23 +36,26 @@ public sealed class BasicAuthenticationHandler(
         }
         catch (FormatException)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Basic credentials are not base64."));
+            return AuthenticateResult.Fail("The Basic credentials are not base64.");
         }
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0) return Task.FromResult(AuthenticateResult.Fail("The Basic credentials are not 'user:password'."));
+        if (colon < 0) return AuthenticateResult.Fail("The Basic credentials are not 'user:password'.");
         var name = decoded[..colon];
-        var address = Context.Connection.RemoteIpAddress;
-        if ((_retryAfter = throttle.RetryAfter(address)) is { } wait)
-            return Task.FromResult(AuthenticateResult.Fail($"Too many wrong passwords from this address; try again in {SignInThrottle.Describe(wait)}."));
+        if (throttle.TryBegin(Context.Connection.RemoteIpAddress, name, out var wait) is not { } attempt)
+        {
+            _retryAfter = wait;
+            return AuthenticateResult.Fail($"Too many wrong passwords from this address or for this user; try again in {SignInThrottle.Describe(wait)}.");
+        }
         if (!users.Verify(name, decoded[(colon + 1)..]))
         {
-            throttle.RecordFailure(address);
-            return Task.FromResult(AuthenticateResult.Fail("Unknown user or wrong password."));
+            // Failures only: a Basic client signs in on every call, and its successes would drown the log.
+            await audit.RecordAsync(Context, "sign-in", "basic", "failed", actor: name);
+            return AuthenticateResult.Fail("Unknown user or wrong password.");
         }
-        throttle.RecordSuccess(address);
+        attempt.Succeeded();
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(SignInClaims.Method, SchemeName)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(SignInClaims.Method, SchemeName), .. AccessPolicies.Claims(users.RoleOf(name))], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

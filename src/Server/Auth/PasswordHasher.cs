@@ -7,7 +7,8 @@ namespace BitsoWorkflows.Server.Auth;
 /// <summary>Salted PBKDF2-SHA256 password hashes, as text: <c>pbkdf2-sha256$iterations$salt$hash</c> (base64).</summary>
 public static class PasswordHasher
 {
-    public const int Iterations = 100_000;
+    /// <summary>OWASP's 2023 advice for PBKDF2-HMAC-SHA256; hashes with fewer are upgraded at the next sign-in.</summary>
+    public const int Iterations = 600_000;
 
     private const string Prefix = "pbkdf2-sha256";
     private const int SaltBytes = 16;
@@ -38,6 +39,10 @@ public static class PasswordHasher
             return false;
         }
     }
+
+    /// <summary>Whether a well-formed hash was made with fewer iterations than <see cref="Iterations"/>.</summary>
+    public static bool NeedsUpgrade(string encoded) =>
+        encoded.Split('$') is [Prefix, var count, _, _] && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) && iterations < Iterations;
 
     /// <summary>Whether text looks like a hash made by <see cref="Hash"/> (to validate configuration).</summary>
     public static bool IsWellFormed(string encoded) => encoded.Split('$') is [Prefix, _, _, _];

@@ -7,4 +7,7 @@ public sealed class SignInApiKey
     public string Name { get; set; } = "";
 
     public string Hash { get; set; } = "";
+
+    /// <summary>Viewer, Operator or Admin; unset means Admin, what every key could do before roles.</summary>
+    public AccessRole Role { get; set; } = AccessRole.Admin;
 }

@@ -32,9 +32,7 @@ public static class SignInExtensions
         services.AddHostedService<SignInStartup>();
         services.AddAntiforgery();
         // Sign-in cookies and antiforgery tokens stay valid across restarts: their keys live in the data dir.
-        services.AddDataProtection().SetApplicationName("BitsoWorkflows");
-        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((o, data, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.Folder("auth", "keys")), logs));
+        services.AddKeyRing();
 
         services.AddAuthentication(SchemeName)
             .AddPolicyScheme(SchemeName, "API key, Basic or cookie", o => o.ForwardDefaultSelector = SelectScheme)
@@ -55,9 +53,12 @@ public static class SignInExtensions
 
         // Everything needs a signed-in caller but the few public paths; a policy on the path rather than on endpoint
         // metadata, so that endpoints mapped elsewhere (API, Studio, those still to come) are covered without opting in.
+        // A signed-in caller is at least a Viewer; routes that change things ask for Operator or Admin (AccessPolicies).
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder()
             .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true || (context.Resource is HttpContext http && IsPublic(http.Request.Path)))
-            .Build());
+            .Build())
+            .AddAccessPolicies();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenRoleResultHandler>();
         services.AddCascadingAuthenticationState();
         return builder;
     }
@@ -75,6 +76,7 @@ public static class SignInExtensions
             .Validate(o => o.ApiKeys.All(k => k.Hash.Length == 64 && k.Hash.All(Uri.IsHexDigit)), "Auth:ApiKeys: every Hash must be the 64-character hex SHA-256 of the key.")
             .Validate(o => o.CookieLifetime > TimeSpan.Zero, "Auth:CookieLifetime must be positive.")
             .Validate(o => o.MaxFailedSignIns > 0, "Auth:MaxFailedSignIns must be at least 1.")
+            .Validate(o => o.MaxFailedSignInsPerUser > 0, "Auth:MaxFailedSignInsPerUser must be at least 1.")
             .Validate(o => o.FailedSignInWindow > TimeSpan.Zero, "Auth:FailedSignInWindow must be positive.")
             .ValidateOnStart();
         services.AddSingleton<UserDirectory>();
@@ -87,6 +89,7 @@ public static class SignInExtensions
     public static WebApplication UseSignIn(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseApiRequestGuards();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapPost(LoginPostPath, LoginAsync).ExcludeFromDescription();
@@ -115,25 +118,36 @@ public static class SignInExtensions
             if (status == StatusCodes.Status401Unauthorized)
                 context.Response.Headers.WWWAuthenticate = BasicAuthenticationHandler.Challenge;
         }
+        else if (status == StatusCodes.Status403Forbidden)
+        {
+            // A signed-in user on a page their role may not open (e.g. API keys without Admin): say so, no redirect.
+            context.Response.StatusCode = status;
+            return context.Response.WriteAsync($"This page needs a role you do not have ({AccessPolicies.RoleOf(context.HttpContext.User)}).");
+        }
         else
             context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }
 
-    private static async Task<IResult> LoginAsync([FromForm] LoginForm form, HttpContext http, UserDirectory users, SignInThrottle throttle)
+    private static async Task<IResult> LoginAsync([FromForm] LoginForm form, HttpContext http, UserDirectory users, SignInThrottle throttle, AuditLog audit)
     {
         var returnUrl = LocalOrRoot(form.ReturnUrl);
-        var address = http.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(address) is { } wait)
-            return Results.Redirect($"{LoginPath}?error=wait&retryAfter={(int)Math.Ceiling(wait.TotalSeconds)}&returnUrl={Uri.EscapeDataString(returnUrl)}");
-        if (string.IsNullOrEmpty(form.Username) || string.IsNullOrEmpty(form.Password) || !users.Verify(form.Username, form.Password))
+        if (string.IsNullOrEmpty(form.Username) || string.IsNullOrEmpty(form.Password))
+            return Results.Redirect($"{LoginPath}?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        if (throttle.TryBegin(http.Connection.RemoteIpAddress, form.Username, out var wait) is not { } attempt)
         {
-            throttle.RecordFailure(address);
+            await audit.RecordAsync(http, "sign-in", "studio", "throttled", actor: form.Username);
+            return Results.Redirect($"{LoginPath}?error=wait&retryAfter={(int)Math.Ceiling(wait.TotalSeconds)}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        }
+        if (!users.Verify(form.Username, form.Password))
+        {
+            await audit.RecordAsync(http, "sign-in", "studio", "failed", actor: form.Username);
             return Results.Redirect($"{LoginPath}?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
         }
-        throttle.RecordSuccess(address);
+        attempt.Succeeded();
+        await audit.RecordAsync(http, "sign-in", "studio", "ok", actor: form.Username);
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, form.Username), new Claim(SignInClaims.Method, CookieAuthenticationDefaults.AuthenticationScheme)],
+            [new Claim(ClaimTypes.Name, form.Username), new Claim(SignInClaims.Method, CookieAuthenticationDefaults.AuthenticationScheme), .. AccessPolicies.Claims(users.RoleOf(form.Username))],
             CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return Results.LocalRedirect(returnUrl);

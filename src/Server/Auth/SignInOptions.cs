@@ -23,6 +23,13 @@ public sealed class SignInOptions
     /// <summary>Wrong passwords one client address may give within <see cref="FailedSignInWindow"/> before it must wait.</summary>
     public int MaxFailedSignIns { get; set; } = 10;
 
+    /// <summary>
+    /// Wrong passwords for one user name, from all addresses together, within <see cref="FailedSignInWindow"/> before
+    /// that name must wait: stops guessing spread over many addresses. Higher than <see cref="MaxFailedSignIns"/> so that
+    /// one address cannot lock a user out; API keys are never throttled.
+    /// </summary>
+    public int MaxFailedSignInsPerUser { get; set; } = 30;
+
     /// <summary>The window over which wrong passwords are counted, and so the longest wait.</summary>
     public TimeSpan FailedSignInWindow { get; set; } = TimeSpan.FromMinutes(5);
 

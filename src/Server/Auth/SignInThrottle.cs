@@ -1,68 +1,107 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Server.Auth;
 
 /// <summary>
-/// Slows password guessing: after <see cref="SignInOptions.MaxFailedSignIns"/> wrong passwords from one client address
-/// within <see cref="SignInOptions.FailedSignInWindow"/>, that address may not try a password again (login form or
-/// HTTP Basic) until the oldest failure leaves the window. Counted by address, not by user, so nobody can lock the
-/// admin out from elsewhere. In memory: a restart forgets, which costs a guesser a restart of the server.
+/// Slows password guessing (login form and HTTP Basic). Wrong passwords are counted per client address
+/// (<see cref="SignInOptions.MaxFailedSignIns"/>) and per user name (<see cref="SignInOptions.MaxFailedSignInsPerUser"/>,
+/// higher, so that one guesser cannot lock a colleague out as cheaply) within <see cref="SignInOptions.FailedSignInWindow"/>.
+/// <see cref="TryBegin"/> checks and records in one step: an attempt counts as a failure from the moment it starts, and
+/// only a correct password withdraws that one attempt, so concurrent guesses cannot all slip under the limit and a
+/// success never erases failures recorded before it. In memory: a restart forgets, which costs a guesser a restart.
 /// </summary>
 public sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<IPAddress, Queue<DateTimeOffset>> _failures = new();
+    private const int MaxTrackedKeys = 4096;
 
-    /// <summary>How long the address must wait before its next password attempt; null when it may try now.</summary>
-    public TimeSpan? RetryAfter(IPAddress? address)
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<Attempt>> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Starts a password attempt for <paramref name="user"/> from <paramref name="address"/>: either the attempt (already
+    /// counted as a failure; call <see cref="Attempt.Succeeded"/> when the password is right) or how long to wait.
+    /// </summary>
+    public Attempt? TryBegin(IPAddress? address, string user, out TimeSpan wait)
     {
-        if (address is null || !_failures.TryGetValue(address, out var failures)) return null;
-        lock (failures)
+        var keys = Keys(address, user);
+        lock (_gate)
         {
             var now = time.GetUtcNow();
-            Prune(failures, now);
-            return failures.Count >= options.Value.MaxFailedSignIns ? failures.Peek() + options.Value.FailedSignInWindow - now : null;
-        }
-    }
-
-    public void RecordFailure(IPAddress? address)
-    {
-        if (address is null) return;
-        var failures = _failures.GetOrAdd(address, _ => new Queue<DateTimeOffset>());
-        lock (failures)
-        {
-            var now = time.GetUtcNow();
-            Prune(failures, now);
-            failures.Enqueue(now);
-        }
-        // Addresses whose failures have all aged out are dropped, so the table stays as small as the attack.
-        if (_failures.Count > 1024)
-        {
-            foreach (var (key, queue) in _failures)
+            wait = TimeSpan.Zero;
+            foreach (var (key, limit) in keys)
             {
-                lock (queue)
+                var failures = Pruned(key, now);
+                if (failures is not null && failures.Count >= limit)
                 {
-                    Prune(queue, time.GetUtcNow());
-                    if (queue.Count == 0) _failures.TryRemove(new KeyValuePair<IPAddress, Queue<DateTimeOffset>>(key, queue));
+                    var until = failures[failures.Count - limit].At + options.Value.FailedSignInWindow - now;
+                    if (until > wait) wait = until;
                 }
             }
-        }
-    }
+            if (wait > TimeSpan.Zero) return null;
 
-    /// <summary>A correct password from the address clears its failures.</summary>
-    public void RecordSuccess(IPAddress? address)
-    {
-        if (address is not null) _failures.TryRemove(address, out _);
+            var attempt = new Attempt(this, keys.Select(k => k.Key).ToArray(), now);
+            foreach (var (key, _) in keys)
+            {
+                if (!_failures.TryGetValue(key, out var failures)) _failures[key] = failures = [];
+                failures.Add(attempt);
+            }
+            if (_failures.Count > MaxTrackedKeys) DropAged(now);
+            return attempt;
+        }
     }
 
     /// <summary>"N minutes" or "N seconds", for messages.</summary>
     public static string Describe(TimeSpan wait) =>
         wait >= TimeSpan.FromMinutes(1) ? $"{Math.Ceiling(wait.TotalMinutes):0} minute(s)" : $"{Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} second(s)";
 
-    private void Prune(Queue<DateTimeOffset> failures, DateTimeOffset now)
+    private (string Key, int Limit)[] Keys(IPAddress? address, string user)
     {
-        while (failures.Count > 0 && failures.Peek() + options.Value.FailedSignInWindow <= now)
-            failures.Dequeue();
+        var perUser = ("user:" + user, options.Value.MaxFailedSignInsPerUser);
+        // Without an address (not over TCP) only the user's count applies.
+        return address is null ? [perUser] : [("address:" + address, options.Value.MaxFailedSignIns), perUser];
+    }
+
+    private List<Attempt>? Pruned(string key, DateTimeOffset now)
+    {
+        if (!_failures.TryGetValue(key, out var failures)) return null;
+        failures.RemoveAll(a => a.At + options.Value.FailedSignInWindow <= now);
+        return failures;
+    }
+
+    /// <summary>Keys whose failures have all aged out are dropped, so the table stays as small as the attack.</summary>
+    private void DropAged(DateTimeOffset now)
+    {
+        foreach (var key in _failures.Keys.ToList())
+            if (Pruned(key, now) is { Count: 0 }) _failures.Remove(key);
+    }
+
+    private void Withdraw(Attempt attempt)
+    {
+        lock (_gate)
+        {
+            foreach (var key in attempt.Keys)
+                if (_failures.TryGetValue(key, out var failures)) failures.Remove(attempt);
+        }
+    }
+
+    /// <summary>One password attempt, counted as a failure until <see cref="Succeeded"/> withdraws it.</summary>
+    public sealed class Attempt
+    {
+        private readonly SignInThrottle _owner;
+
+        internal Attempt(SignInThrottle owner, string[] keys, DateTimeOffset at)
+        {
+            _owner = owner;
+            Keys = keys;
+            At = at;
+        }
+
+        internal string[] Keys { get; }
+
+        internal DateTimeOffset At { get; }
+
+        /// <summary>The password was right: this attempt no longer counts (earlier failures still do).</summary>
+        public void Succeeded() => _owner.Withdraw(this);
     }
 }

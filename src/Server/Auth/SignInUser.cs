@@ -10,4 +10,7 @@ public sealed class SignInUser
 
     /// <summary><c>pbkdf2-sha256$iterations$salt$hash</c> as made by <see cref="PasswordHasher.Hash"/>.</summary>
     public string? PasswordHash { get; set; }
+
+    /// <summary>Viewer, Operator or Admin; unset means Admin, what every user could do before roles.</summary>
+    public AccessRole Role { get; set; } = AccessRole.Admin;
 }

@@ -21,7 +21,11 @@ public sealed partial class UserDirectory(
 
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, byte[]> _verified = new(StringComparer.Ordinal);
-    private Dictionary<string, string>? _hashes;
+    /// <summary>What an unknown name's password is checked against, so that it costs as much as a known one's.</summary>
+    private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(PasswordHasher.GeneratePassword()));
+
+    private volatile Dictionary<string, string>? _hashes;
+    private bool _generatedAdmin;
 
     /// <summary>The file that keeps the generated admin password's hash.</summary>
     public string GeneratedAdminPath => data.File("auth", GeneratedAdminFile);
@@ -29,17 +33,43 @@ public sealed partial class UserDirectory(
     /// <summary>Loads the users; generates the admin password on the first start without any. Idempotent.</summary>
     public void Initialize() => _ = Hashes;
 
-    /// <summary>Whether the name and password belong to a user.</summary>
+    /// <summary>
+    /// Whether the name and password belong to a user. An unknown name costs the same hashing as a known one, so the
+    /// time taken does not tell which names exist. A hash with fewer iterations than today's is upgraded on success.
+    /// </summary>
     public bool Verify(string name, string password)
     {
-        if (!Hashes.TryGetValue(name, out var hash)) return false;
+        if (!Hashes.TryGetValue(name, out var hash))
+        {
+            _ = PasswordHasher.Verify(password, UnknownUserHash.Value);
+            return false;
+        }
         // PBKDF2 is slow on purpose; API clients using Basic send the same password on every call, so remember a success.
         var fingerprint = SHA256.HashData(Encoding.UTF8.GetBytes(hash + "\n" + password));
         if (_verified.TryGetValue(name, out var known) && CryptographicOperations.FixedTimeEquals(known, fingerprint)) return true;
         if (!PasswordHasher.Verify(password, hash)) return false;
-        _verified[name] = fingerprint;
+        if (PasswordHasher.NeedsUpgrade(hash)) hash = Upgrade(name, password);
+        _verified[name] = SHA256.HashData(Encoding.UTF8.GetBytes(hash + "\n" + password));
         return true;
     }
+
+    /// <summary>Rehashes with today's iterations; the generated admin's file is rewritten, a configured hash is replaced in memory (and the log says so).</summary>
+    private string Upgrade(string name, string password)
+    {
+        var upgraded = PasswordHasher.Hash(password);
+        lock (_gate)
+        {
+            var hashes = new Dictionary<string, string>(Hashes, StringComparer.Ordinal) { [name] = upgraded };
+            if (_generatedAdmin && name == SignInOptions.AdminUser) SecretFile.Write(GeneratedAdminPath, upgraded);
+            else LogConfiguredHashWeak(logger, name, PasswordHasher.Iterations);
+            _hashes = hashes;
+        }
+        return upgraded;
+    }
+
+    /// <summary>The role of a configured user (Admin for the generated admin and <c>BW_ADMIN_PASSWORD</c>'s admin).</summary>
+    public AccessRole RoleOf(string name) =>
+        options.Value.Users.FirstOrDefault(u => u.Name == name)?.Role ?? AccessRole.Admin;
 
     private Dictionary<string, string> Hashes
     {
@@ -78,11 +108,15 @@ public sealed partial class UserDirectory(
             LogGenerated(logger, SignInOptions.AdminUser, password, path, SignInOptions.AdminPasswordVariable);
         }
         hashes[SignInOptions.AdminUser] = stored;
+        _generatedAdmin = true;
         return hashes;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No user is configured, so a password was generated for '{User}': {Password} — it is shown only now and stored hashed in {Path}. Set {Variable} or Auth:Users to choose your own")]
     private static partial void LogGenerated(ILogger logger, string user, string password, string path, string variable);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The configured PasswordHash of '{User}' has fewer than {Iterations} PBKDF2 iterations; it was upgraded in memory for this run. Replace it in configuration with a new hash (users hash-password)")]
+    private static partial void LogConfiguredHashWeak(ILogger logger, string user, int iterations);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sign in as '{User}' with the password generated at first start (hash in {Path}; delete it to generate a new one)")]
     private static partial void LogGeneratedEarlier(ILogger logger, string user, string path);

@@ -39,8 +39,11 @@ public static class CommandLine
           lake list [--book <book>] [--date yyyy-MM-dd] [--format ...]   partitions and files with completeness
           answer <question> [--date D] [--user U] [--from D1 --to D2] [--currency C] [--include-failed] [--format table|json]
                                                      the business questions over the warehouse; answer --list names them
-          apikeys create <name> | list | revoke <name>   API keys for automation (header X-Api-Key)
+          apikeys create <name> [--role viewer|operator|admin] | list | revoke <name>
+                                                     API keys for automation (header X-Api-Key); role Admin unless given
           users hash-password                        reads a password on stdin, prints the hash for Auth:Users configuration
+          audit list [--since T] [--user U] [--limit N] [--format table|json]
+                                                     who did what, when and from where (sign-ins, publish, pause, runs, keys)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -79,6 +82,7 @@ public static class CommandLine
                 "answer" => await AnswerCommands.AnswerAsync(cli, global),
                 "apikeys" => await AccessCommands.ApiKeysAsync(cli, global),
                 "users" => await AccessCommands.UsersAsync(cli),
+                "audit" => await AuditCommands.AuditAsync(cli, global),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }

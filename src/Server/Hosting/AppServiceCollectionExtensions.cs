@@ -4,6 +4,7 @@ using BitsoWorkflows.Activities.MarketData;
 using BitsoWorkflows.Activities.MasterData;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Scheduling;
+using BitsoWorkflows.Server.Auth;
 
 namespace BitsoWorkflows.Server.Hosting;
 
@@ -14,11 +15,13 @@ public static class AppServiceCollectionExtensions
     {
         services.AddSingleton(global);
         services.AddWorkflowEngine(configuration, global.Data, ActivitiesAssembly.Assembly);
+        services.AddKeyRing(); // secret params are encrypted with it, by in-process CLI runs too
         services.AddWorkflowBackfills();
         services.AddMarketData(configuration);
         services.AddLake(configuration);
         services.AddMasterData(configuration);
         services.AddSingleton<Services.WorkflowOverview>();
+        services.AddSingleton<AuditLog>();
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
         return services;
     }

@@ -30,6 +30,7 @@ public static class ServerApp
         builder.Services.AddWorkflowScheduling(builder.Configuration, global.Data);
         builder.Services.AddHostedService<ServerLockService>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddRequestLimits(builder.Configuration);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "BitsoWorkflows API";
@@ -42,15 +43,19 @@ public static class ServerApp
             o.SerializerOptions.DefaultIgnoreCondition = DefinitionJson.Options.DefaultIgnoreCondition;
         });
 
-        // Behind a reverse proxy the client's address (which the sign-in throttle counts) comes from X-Forwarded-For.
-        // Proxies on this host are trusted as they are; others are listed in ForwardedHeaders:KnownProxies.
+        // Behind a reverse proxy the client's address (which the sign-in throttle and the audit log record) comes from
+        // X-Forwarded-For, but only from the proxies listed in ForwardedHeaders:KnownProxies. None is trusted by default,
+        // not even loopback: any local process could otherwise claim to be any client.
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
             foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
                 o.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
                     ? address
                     : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address."));
+            // The middleware believes every peer when both lists are empty, so with no proxy it must read no header at all.
+            o.ForwardedHeaders = o.KnownProxies.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         });
 
         builder.AddSignIn();
@@ -60,6 +65,7 @@ public static class ServerApp
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
         app.UseSignIn();
         app.MapGet("/health", (EngineReadiness readiness) => readiness.IsReady
                 ? Results.Ok(new { status = "ready" })
@@ -73,6 +79,7 @@ public static class ServerApp
         app.MapMarketApi();
         app.MapLakeApi();
         app.MapAnswersApi();
+        app.MapAuditApi();
         app.MapStudio();
         return app;
     }

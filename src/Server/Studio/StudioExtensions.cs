@@ -30,6 +30,7 @@ public static class StudioExtensions
         builder.Services.AddSingleton<RunGrid>();
         builder.Services.AddSingleton<StoreSummary>();
         builder.Services.AddSingleton<StudioRuns>();
+        builder.Services.AddScoped<StudioAudit>();
         return builder;
     }
 

@@ -17,7 +17,9 @@ public sealed class SpreadAlertTests : IDisposable
     {
         var options = MarketTest.MarketOptions();
         _alerts = new SpreadAlertStore(_db.Database, options, _time);
-        _webhook = new SpreadAlertWebhook(MarketTest.MarketOptions(o => o.WebhookAttempts = 3), TimeProvider.System);
+        // The fake webhook sink listens on loopback, which only this setting lets a webhook reach.
+        _webhook = new SpreadAlertWebhook(MarketTest.MarketOptions(o => o.WebhookAttempts = 3),
+            Microsoft.Extensions.Options.Options.Create(new AlertsOptions { AllowPrivateWebhookTargets = true }), TimeProvider.System);
     }
 
     public void Dispose()

@@ -18,6 +18,8 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
         ["Auth:ApiKeys:0:Name"] = "ci",
         ["Auth:ApiKeys:0:Hash"] = ApiKeyStore.HashKey(ConfiguredKey),
         ["Auth:MaxFailedSignIns"] = "3",
+        // The tests that send X-Forwarded-For play a reverse proxy on this host, which must be listed to be believed.
+        ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
     });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

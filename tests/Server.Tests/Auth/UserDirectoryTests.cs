@@ -60,6 +60,65 @@ public sealed class UserDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void PasswordHasher_Hash_UsesAtLeast600000Iterations()
+    {
+        var parts = PasswordHasher.Hash("x").Split('$');
+
+        Assert.True(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) >= 600_000, parts[1]);
+    }
+
+    [Fact]
+    public void Verify_WithGeneratedAdminHashOfFewerIterations_UpgradesTheFileAtSignIn()
+    {
+        var path = Path.Combine(_root, "auth", UserDirectory.GeneratedAdminFile);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, OldHash("old-but-right"));
+        var users = Directory(new SignInOptions(), [], new CapturingLogger());
+
+        Assert.False(users.Verify("admin", "wrong"));
+        Assert.Contains("$100000$", File.ReadAllText(path));
+        Assert.True(users.Verify("admin", "old-but-right"));
+        var upgraded = File.ReadAllText(path);
+
+        Assert.False(PasswordHasher.NeedsUpgrade(upgraded));
+        Assert.True(PasswordHasher.Verify("old-but-right", upgraded));
+        Assert.True(Directory(new SignInOptions(), [], new CapturingLogger()).Verify("admin", "old-but-right"));
+    }
+
+    [Fact]
+    public void Verify_WithUnknownName_CostsAsMuchHashingAsAKnownName()
+    {
+        var users = Directory(new SignInOptions { Users = [new SignInUser { Name = "ops", Password = "night-shift" }] }, [], new CapturingLogger());
+        users.Initialize();
+        _ = users.Verify("nobody", "warm-up");
+
+        var known = Fastest(() => users.Verify("ops", "wrong"));
+        var unknown = Fastest(() => users.Verify("nobody", "wrong"));
+
+        // Before: an unknown name answered in microseconds, a known one after ~600,000 PBKDF2 rounds.
+        Assert.True(unknown >= known * 0.5, $"unknown {unknown.TotalMilliseconds} ms, known {known.TotalMilliseconds} ms");
+    }
+
+    private static TimeSpan Fastest(Func<bool> verify)
+    {
+        var fastest = TimeSpan.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            Assert.False(verify());
+            if (watch.Elapsed < fastest) fastest = watch.Elapsed;
+        }
+        return fastest;
+    }
+
+    private static string OldHash(string password)
+    {
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(password, salt, 100_000, System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        return $"pbkdf2-sha256$100000${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    [Fact]
     public void PasswordHasher_Verify_RejectsMalformedHashes()
     {
         Assert.False(PasswordHasher.Verify("x", "plain-text"));

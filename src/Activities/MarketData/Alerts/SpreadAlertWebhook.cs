@@ -6,13 +6,17 @@ namespace BitsoWorkflows.Activities.MarketData.Alerts;
 
 /// <summary>
 /// POSTs alert events as JSON to a webhook URL, retrying with exponential backoff; the outcome is returned so the
-/// caller records it (a failed delivery never fails the run: the alert itself is already committed).
+/// caller records it (a failed delivery never fails the run: the alert itself is already committed). Targets are
+/// checked by <see cref="WebhookTargetRule"/> under <see cref="AlertsOptions"/>.
 /// </summary>
-public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, TimeProvider time) : IDisposable
+public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, IOptions<AlertsOptions> targets, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new(WebhookTargetRule.CreateHandler(targets.Value.AllowPrivateWebhookTargets, targets.Value.FollowWebhookRedirects))
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     /// <summary>Delivers one event; returns whether it was accepted (2xx), the attempts made and the last error.</summary>
     public Task<(bool Delivered, int Attempts, string? Error)> DeliverAsync(Uri url, SpreadAlertTransition transition, RunInfo run, CancellationToken cancellationToken) =>
@@ -51,6 +55,7 @@ public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, Time
                 timeout.CancelAfter(options.Value.WebhookTimeout);
                 using var response = await _http.PostAsJsonAsync(url, body, timeout.Token);
                 if (response.IsSuccessStatusCode) return (true, attempt, null);
+                // A redirect is not followed (unless Alerts:FollowWebhookRedirects): it is a failed delivery.
                 error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -60,6 +65,8 @@ public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, Time
             catch (HttpRequestException e)
             {
                 error = e.Message;
+                // A refused target stays refused: retrying would only knock on the same door again.
+                if (WebhookTargetRule.Refusal(e) is { } refusal) return (false, attempt, refusal.Message);
             }
             if (attempt < attempts)
                 await Task.Delay(FirstBackoff * Math.Pow(2, attempt - 1), time, cancellationToken);

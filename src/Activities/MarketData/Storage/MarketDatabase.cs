@@ -22,7 +22,7 @@ public sealed class MarketDatabase
     /// <summary>Opens (creating when missing) the database at <paramref name="path"/>.</summary>
     public MarketDatabase(string path, bool durableCommits = true)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        DataDirectory.EnsurePrivateFile(path);
         FilePath = path;
         _connectionString = new SqliteConnectionStringBuilder
         {

@@ -17,9 +17,13 @@ public static class AccessCommands
             case "create":
                 {
                     var name = cli.RequirePositional(2, "key name");
+                    var roleText = cli.Option("role") ?? nameof(AccessRole.Admin);
+                    if (!Enum.TryParse<AccessRole>(roleText, ignoreCase: true, out var role) || !Enum.IsDefined(role))
+                        throw new CliUsageException($"--role must be viewer, operator or admin, got '{roleText}'");
                     cli.EnsureAllOptionsUsed();
                     await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                    var key = host.Get<ApiKeyStore>().Create(name);
+                    var key = host.Get<ApiKeyStore>().Create(name, role);
+                    await host.Get<AuditLog>().RecordAsync(CliActor, "cli", "apikey.create", name, "ok");
                     Console.WriteLine(key);
                     Console.Error.WriteLine($"API key '{name}' created; it is shown only now. Send it as the X-Api-Key header.");
                     return 0;
@@ -29,10 +33,10 @@ public static class AccessCommands
                     var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
                     cli.EnsureAllOptionsUsed();
                     await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-                    var keys = host.Get<ApiKeyStore>().ListStored().Select(k => new { k.Name, k.CreatedAt }).ToList();
+                    var keys = host.Get<ApiKeyStore>().ListStored().Select(k => new { k.Name, Role = (k.Role ?? AccessRole.Admin).ToString(), k.CreatedAt }).ToList();
                     Console.Write(format == OutputFormat.Json
                         ? JsonSerializer.Serialize(keys, DefinitionJson.Options) + Environment.NewLine
-                        : TableWriter.Render(["name", "created"], keys.Select(k => (IReadOnlyList<object?>)[k.Name, k.CreatedAt])));
+                        : TableWriter.Render(["name", "role", "created"], keys.Select(k => (IReadOnlyList<object?>)[k.Name, k.Role, k.CreatedAt])));
                     return 0;
                 }
             case "revoke":
@@ -41,6 +45,7 @@ public static class AccessCommands
                     cli.EnsureAllOptionsUsed();
                     await using var host = await CliHost.StartAsync(global, importWorkflows: false);
                     var revoked = host.Get<ApiKeyStore>().Revoke(name);
+                    await host.Get<AuditLog>().RecordAsync(CliActor, "cli", "apikey.revoke", name, revoked > 0 ? "ok" : "not-found");
                     if (revoked == 0) throw new CliUsageException($"no stored API key is named '{name}'");
                     Console.WriteLine($"API key '{name}' revoked");
                     return 0;
@@ -49,6 +54,9 @@ public static class AccessCommands
                 throw new CliUsageException($"unknown verb 'apikeys {sub}' (use create, list, revoke)");
         }
     }
+
+    /// <summary>Who a CLI verb run on this machine acts as, in the audit log: the operating-system user.</summary>
+    public static string CliActor => $"cli:{Environment.UserName}";
 
     public static Task<int> UsersAsync(CliArguments cli)
     {

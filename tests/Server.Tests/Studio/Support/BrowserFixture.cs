@@ -58,12 +58,15 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A page already signed in as admin through the login form.</summary>
-    public async Task<IPage> SignedInPageAsync()
+    public Task<IPage> SignedInPageAsync() => SignedInPageAsync("admin", StudioTestServer.AdminPassword);
+
+    /// <summary>A page signed in as <paramref name="user"/> through the login form.</summary>
+    public async Task<IPage> SignedInPageAsync(string user, string password)
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/login");
-        await page.GetByLabel("User").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(StudioTestServer.AdminPassword);
+        await page.GetByLabel("User").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await WaitForCircuitAsync(page);
         return page;

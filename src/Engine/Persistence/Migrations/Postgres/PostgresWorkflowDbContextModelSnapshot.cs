@@ -68,6 +68,49 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                     b.ToTable("activity_records", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.AuditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Actor", "Id");
+
+                    b.ToTable("audit_log", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.BackfillRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -91,6 +134,9 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
 
                     b.Property<string>("ParamsJson")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedParams")
                         .HasColumnType("text");
 
                     b.Property<int>("Running")
@@ -219,6 +265,9 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
 
                     b.Property<string>("ParamsJson")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedParams")
                         .HasColumnType("text");
 
                     b.Property<string>("RetryOf")

@@ -63,6 +63,47 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("activity_records", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.AuditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Actor", "Id");
+
+                    b.ToTable("audit_log", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.BackfillRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -86,6 +127,9 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.Property<string>("ParamsJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedParams")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Running")
@@ -214,6 +258,9 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.Property<string>("ParamsJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedParams")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RetryOf")
