@@ -60,7 +60,7 @@ internal static class SnapshotStager
     {
         long read = 0, rejected = 0, outside = 0;
         // Keys of the rows staged in the window: a later row of one of them outside the window may supersede it.
-        var inWindowKeys = new HashSet<long>();
+        var inWindowKeys = new KeyFilter();
         var reasons = new List<string>(4);
         while (csv.Read())
         {
@@ -98,6 +98,30 @@ internal static class SnapshotStager
             rejected++;
         }
         return new StageCounts(read, rejected, outside);
+    }
+
+    /// <summary>
+    /// A one-bit-per-slot set of key hashes (8 MiB, whatever the file's size): it may answer yes for a key it never saw,
+    /// which only stages an extra row outside the window that the merge then ignores (no line of its id is in the window).
+    /// </summary>
+    private sealed class KeyFilter
+    {
+        private const int Bits = 26;
+        private readonly ulong[] _words = new ulong[1 << (Bits - 6)];
+
+        public void Add(long hash)
+        {
+            var slot = Slot(hash);
+            _words[slot >> 6] |= 1UL << (int)(slot & 63);
+        }
+
+        public bool Contains(long hash)
+        {
+            var slot = Slot(hash);
+            return (_words[slot >> 6] & (1UL << (int)(slot & 63))) != 0;
+        }
+
+        private static ulong Slot(long hash) => unchecked((ulong)hash * 0x9E3779B97F4A7C15UL) >> (64 - Bits);
     }
 
     /// <summary>A run's window [From, To) of event time; a null bound is open.</summary>

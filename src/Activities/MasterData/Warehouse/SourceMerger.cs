@@ -113,8 +113,12 @@ internal static class SourceMerger
                     FROM chg c WHERE c.old_event_name <> 'login' AND c.event_name <> 'login' AND f.event_id = c.id;
                     INSERT INTO fct_user_event SELECT id, user_id, event_name, occurred_at, date_key FROM chg
                     WHERE event_name <> 'login' AND (is_new OR old_event_name = 'login');
+                    -- Only logins count in the daily rows; another event changes at most whether the user is known.
                     INSERT INTO etl_pending
-                    SELECT user_id, min(date_key) FROM (SELECT user_id, date_key FROM chg UNION ALL SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new)
+                    SELECT user_id, min(date_key) FROM (
+                        SELECT user_id, CASE WHEN event_name = 'login' THEN date_key END AS date_key FROM chg
+                        UNION ALL
+                        SELECT old_user_id, CASE WHEN old_event_name = 'login' THEN old_date_key END FROM chg WHERE NOT is_new)
                     GROUP BY user_id;
                     INSERT INTO etl_publish_pending
                     SELECT t.name, m.month
