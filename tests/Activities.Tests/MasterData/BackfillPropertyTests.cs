@@ -74,7 +74,7 @@ public sealed class BackfillPropertyTests(ITestOutputHelper output)
                     new RowSpec(kind, reference, id, user, minutes, shift, status, amount, currency, extra, offset));
 
         public static readonly Gen<BackfillCase> Gen =
-            CsCheck.Gen.Select(Row.Array[0, 24], Row.Array[0, 16], Row.Array[0, 30], CsCheck.Gen.Int[0, 4], CsCheck.Gen.Int[1, 5], CsCheck.Gen.Int.Array[10], CsCheck.Gen.Int[0, 3],
+            CsCheck.Gen.Select(Row.Array[0, 24], Row.Array[0, 16], Row.Array[0, 30], CsCheck.Gen.Int[0, 4], CsCheck.Gen.Int[1, 3], CsCheck.Gen.Int.Array[6], CsCheck.Gen.Int[0, 3],
                 (deposits, withdrawals, events, lookback, days, shuffle, blankUsers) =>
                 {
                     DateOnly[] Shuffled(int salt) => [.. Enumerable.Range(0, days).OrderBy(i => shuffle[i + salt]).ThenBy(i => i).Select(i => LastDay.AddDays(i - days + 1))];
@@ -83,7 +83,7 @@ public sealed class BackfillPropertyTests(ITestOutputHelper output)
                         Lines("id,event_timestamp,user_id,amount,currency,tx_status", deposits, (r, t) => $"d{r.Id},{t},u{r.User},{Amounts[r.Amount % Amounts.Length]},{Currencies[r.Currency % Currencies.Length]},{Statuses[r.Status % Statuses.Length]}"),
                         Lines("id,event_timestamp,user_id,amount,interface,currency,tx_status", withdrawals, (r, t) => $"w{r.Id},{t},u{r.User},{Amounts[r.Amount % Amounts.Length]},{Interfaces[r.Extra % Interfaces.Length]},{Currencies[r.Currency % Currencies.Length]},{Statuses[r.Status % Statuses.Length]}"),
                         Lines("id,event_timestamp,user_id,event_name", events, (r, t) => $"e{r.Id},{t},u{r.User},{EventNames[r.Extra % EventNames.Length]}"),
-                        lookback, Shuffled(0), Shuffled(5));
+                        lookback, Shuffled(0), Shuffled(3));
                 });
 
         /// <summary>
