@@ -91,6 +91,21 @@ public sealed class MasterDataHarness : IDisposable
         return new DayRun(extract, loads.ToDictionary(l => l.Source), model, publish, journal);
     }
 
+    /// <summary>
+    /// The loads and the model of one day without the workflow around them (no manifest, no publish): what the
+    /// property tests repeat hundreds of times.
+    /// </summary>
+    public async Task LoadDayAsync(IReadOnlyList<SnapshotFile> files, DateOnly day, int lookbackDays, bool force = false)
+    {
+        var runId = "run-" + day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        await Task.WhenAll(files.Select(f => Loader.LoadAsync(f, day, lookbackDays, maxRejectShare: 1, force, runId, CancellationToken.None)));
+        await Builder.BuildAsync(day, runId, CancellationToken.None);
+    }
+
+    /// <summary>The snapshot files of a folder written by <see cref="WriteSnapshot"/>, fingerprinted as the extract step does.</summary>
+    public static async Task<IReadOnlyList<SnapshotFile>> DescribeAsync(string directory) =>
+        await Task.WhenAll(SnapshotLayout.All.Select(source => SnapshotReader.DescribeAsync(source, SnapshotLayout.Find(directory, source)!, CancellationToken.None)));
+
     /// <summary>Every model table's rows in natural-key order, as text: equal dumps mean equal warehouses.</summary>
     public async Task<string> DumpModelAsync()
     {

@@ -101,5 +101,24 @@ public sealed class WarehouseCatalogTests : IDisposable
         Assert.True(again.Publish.Skipped, written);
     }
 
+    [Fact]
+    public async Task Publish_WhenTheDimensionsDidNotChange_RewritesNoDimension()
+    {
+        string[] users = ["user_id", "u1"];
+        string[] deposits = ["id,event_timestamp,user_id,amount,currency,tx_status", "1,2024-03-30 10:00:00+00,u1,5,mxn,complete"];
+        string[] events = ["id,event_timestamp,user_id,event_name", "e1,2024-03-30 11:00:00+00,u1,logout"];
+        await _harness.RunDayAsync(_harness.WriteSnapshot("v1", users, deposits, events: events), new DateOnly(2024, 3, 31));
+        var dimensions = new[] { "dim_user", "dim_currency", "dim_date" }
+            .Select(t => Path.Combine(_harness.DataDirectory.Root, "lake", "warehouse", t, t + ".parquet")).ToList();
+        var before = dimensions.Select(File.GetLastWriteTimeUtc).ToList();
+
+        // Another non-login event of the same user on the same day: no dimension column depends on it.
+        var run = await _harness.RunDayAsync(_harness.WriteSnapshot("v2", users, deposits, events: [.. events, "e2,2024-03-30 12:00:00+00,u1,app_open"]), new DateOnly(2024, 3, 31));
+
+        Assert.Equal(1, run.Loads["events"].Inserted);
+        Assert.False(run.Publish.Skipped);
+        Assert.Equal(before, dimensions.Select(File.GetLastWriteTimeUtc).ToList());
+    }
+
     public void Dispose() => _harness.Dispose();
 }

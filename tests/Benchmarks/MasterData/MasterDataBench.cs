@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace BitsoWorkflows.Benchmarks.MasterData;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data [--deposits 1000000] [--events 5000000] [--keep]</c>:
+/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data [--deposits 1000000] [--events 5000000] [--memory-limit-mib 1024] [--keep]</c>:
 /// a full load of the real users and withdrawals (from ../shared/data) plus generated deposits and events, one daily
 /// incremental run, an unchanged-snapshot run, each question (median of 5), and the process's peak memory.
 /// </summary>
@@ -34,7 +34,7 @@ public static class MasterDataBench
         var time = new FakeTimeProvider(now);
         var root = Path.Combine(Path.GetTempPath(), "bw-master-bench-" + Guid.NewGuid().ToString("N"));
         var dataDirectory = new DataDirectory(Path.Combine(root, "data"));
-        var options = Options.Create(new MasterDataOptions());
+        var options = Options.Create(new MasterDataOptions { MemoryLimitMiB = IntOption(args, "--memory-limit-mib", MasterDataOptions.DefaultMemoryLimitMiB) });
         var database = new WarehouseDatabase(dataDirectory, options);
         var extractor = new SnapshotExtractor(new HttpClient(), dataDirectory, options, time);
         // The real clock here, so the loads' stage and merge timings are measured; the fake one fixes the generated data.

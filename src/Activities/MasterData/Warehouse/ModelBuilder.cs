@@ -13,6 +13,11 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
     private const string Sql = """
         CREATE OR REPLACE TEMP TABLE aff AS SELECT user_id, min(date_key) AS from_date FROM etl_pending GROUP BY user_id;
 
+        -- The dimensions as they were, so that only the ones that changed are republished.
+        CREATE OR REPLACE TEMP TABLE old_user AS SELECT * FROM dim_user WHERE user_id IN (SELECT user_id FROM aff);
+        CREATE OR REPLACE TEMP TABLE old_currency AS SELECT * FROM dim_currency;
+        CREATE OR REPLACE TEMP TABLE old_date AS SELECT * FROM dim_date;
+
         DELETE FROM dim_user WHERE user_id IN (SELECT user_id FROM aff);
         INSERT INTO dim_user
         WITH logins AS (
@@ -93,7 +98,17 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
         FROM (SELECT min(from_date) AS lo FROM aff) b, (SELECT max(date_key) AS hi FROM fct_user_daily) e,
              generate_series(CAST(date_trunc('month', b.lo) AS TIMESTAMP), CAST(date_trunc('month', greatest(b.lo, coalesce(e.hi, b.lo))) AS TIMESTAMP), INTERVAL 1 MONTH) AS g(m)
         WHERE b.lo IS NOT NULL;
-        INSERT INTO etl_publish_pending VALUES ('dim_user', NULL), ('dim_currency', NULL), ('dim_date', NULL);
+        INSERT INTO etl_publish_pending
+        SELECT 'dim_user', NULL
+        WHERE EXISTS (SELECT * FROM old_user EXCEPT SELECT * FROM dim_user WHERE user_id IN (SELECT user_id FROM aff))
+           OR EXISTS (SELECT * FROM dim_user WHERE user_id IN (SELECT user_id FROM aff) EXCEPT SELECT * FROM old_user)
+        UNION ALL
+        SELECT 'dim_currency', NULL
+        WHERE EXISTS (SELECT * FROM old_currency EXCEPT SELECT * FROM dim_currency) OR EXISTS (SELECT * FROM dim_currency EXCEPT SELECT * FROM old_currency)
+        UNION ALL
+        SELECT 'dim_date', NULL
+        WHERE EXISTS (SELECT * FROM old_date EXCEPT SELECT * FROM dim_date) OR EXISTS (SELECT * FROM dim_date EXCEPT SELECT * FROM old_date);
+        DROP TABLE old_user; DROP TABLE old_currency; DROP TABLE old_date;
 
         DELETE FROM etl_pending;
         """;

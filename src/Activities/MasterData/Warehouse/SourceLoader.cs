@@ -34,7 +34,7 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
             var staged = await SnapshotStager.StageAsync(connection, source, file.Path, from, to, cancellationToken);
             var stageTime = time.GetElapsedTime(started);
             started = time.GetTimestamp();
-            var (duplicates, superseded, clean, flagged) = await SourceMerger.DeduplicateAsync(connection, source, cancellationToken);
+            var (duplicates, superseded, clean, flagged) = await SourceMerger.DeduplicateAsync(connection, source, to, cancellationToken);
             var result = new SourceLoadResult(name, file.Sha256, false, from, to, staged.Read, staged.Rejected, staged.OutsideWindow, duplicates, superseded, clean, 0, 0, flagged);
 
             using (await database.EnterWriteAsync(cancellationToken))

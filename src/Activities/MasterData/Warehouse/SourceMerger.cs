@@ -10,27 +10,33 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 /// </summary>
 internal static class SourceMerger
 {
-    /// <summary>Builds <c>grp</c> and the view <c>cln</c> over it from the stage table; returns (duplicates, superseded, clean rows, flagged).</summary>
-    public static async Task<(long Duplicates, long Superseded, long Clean, long Flagged)> DeduplicateAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds <c>grp</c> (the last line of each id staged) and the view <c>cln</c> over it from the stage table; returns
+    /// (duplicates, superseded, clean rows, flagged). The last line of an id wins wherever its time lies: an id is kept
+    /// when one of its lines is in the window and its last line is before <paramref name="to"/> (a last line before the
+    /// window is the same row the run of its own day loads); a last line after the window drops the id from this run.
+    /// </summary>
+    public static async Task<(long Duplicates, long Superseded, long Clean, long Flagged)> DeduplicateAsync(DuckDBConnection connection, SnapshotSource source, DateTime to, CancellationToken cancellationToken)
     {
         var key = source == SnapshotSource.Users ? "user_id" : "id";
-        var columns = SnapshotStager.StageColumnNames(source).Where(c => c != key).ToList();
+        var columns = SnapshotStager.StageColumnNames(source).Where(c => c != key && c != "in_window").ToList();
         var transactions = source is SnapshotSource.Deposits or SnapshotSource.Withdrawals;
         var select = columns.Where(c => c != "amount_text").Select(c => c == "amount" && transactions
             ? "coalesce(r.amount, CAST(r.amount_text AS DECIMAL(38,18))) AS amount"
             : $"r.{c} AS {c}");
+        var keep = source == SnapshotSource.Users ? "true" : $"in_window AND r.occurred_at < TIMESTAMP '{to:yyyy-MM-dd HH:mm:ss}'";
         // One hash aggregate per id keeps its last line (exact duplicates of it have the same content). Only ids with
         // several lines (few) are looked at again to tell exact duplicates from other versions.
         var stage = SnapshotStager.StageTable(source);
         await connection.ExecuteAsync($"""
             CREATE OR REPLACE TEMP TABLE grp AS
-            SELECT {key} AS k, count(*) AS lines, arg_max(struct_pack({string.Join(", ", columns)}), line_number) AS r
+            SELECT {key} AS k, count(*) AS lines, bool_or(in_window) AS in_window, arg_max(struct_pack({string.Join(", ", columns)}), line_number) AS r
             FROM {stage} GROUP BY {key};
-            CREATE OR REPLACE TEMP VIEW cln AS SELECT k AS {key}, {string.Join(", ", select)} FROM grp;
+            CREATE OR REPLACE TEMP VIEW cln AS SELECT k AS {key}, {string.Join(", ", select)} FROM grp WHERE {keep};
             """, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT (SELECT count(*) FROM grp),
+            SELECT (SELECT count(*) FROM cln),
                    (SELECT count(*) FROM grp WHERE lines > 1),
                    (SELECT CAST(coalesce(sum(lines), 0) AS BIGINT) FROM grp WHERE lines > 1),
                    (SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM {stage} WHERE {key} IN (SELECT k FROM grp WHERE lines > 1)))
@@ -107,8 +113,12 @@ internal static class SourceMerger
                     FROM chg c WHERE c.old_event_name <> 'login' AND c.event_name <> 'login' AND f.event_id = c.id;
                     INSERT INTO fct_user_event SELECT id, user_id, event_name, occurred_at, date_key FROM chg
                     WHERE event_name <> 'login' AND (is_new OR old_event_name = 'login');
+                    -- Only logins count in the daily rows; another event changes at most whether the user is known.
                     INSERT INTO etl_pending
-                    SELECT user_id, min(date_key) FROM (SELECT user_id, date_key FROM chg UNION ALL SELECT old_user_id, old_date_key FROM chg WHERE NOT is_new)
+                    SELECT user_id, min(date_key) FROM (
+                        SELECT user_id, CASE WHEN event_name = 'login' THEN date_key END AS date_key FROM chg
+                        UNION ALL
+                        SELECT old_user_id, CASE WHEN old_event_name = 'login' THEN old_date_key END FROM chg WHERE NOT is_new)
                     GROUP BY user_id;
                     INSERT INTO etl_publish_pending
                     SELECT t.name, m.month

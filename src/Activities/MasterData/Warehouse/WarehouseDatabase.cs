@@ -1,3 +1,4 @@
+using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Engine.Hosting;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,10 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
     private volatile bool _schemaReady;
 
     public string Path { get; } = dataDirectory.File(options.Value.WarehouseFile);
+
+    private readonly string _settings =
+        $"SET TimeZone = 'UTC'; SET preserve_insertion_order = false; SET memory_limit = '{options.Value.MemoryLimitMiB}MiB'; "
+        + $"SET temp_directory = {Sql.Literal(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(dataDirectory.File(options.Value.WarehouseFile))!, "tmp"))};";
 
     public bool Exists => File.Exists(Path);
 
@@ -34,7 +39,8 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
         try
         {
             // Row order is never relied on (every query and export orders explicitly), so DuckDB may load and aggregate unordered.
-            await connection.ExecuteAsync("SET TimeZone = 'UTC'; SET preserve_insertion_order = false;", cancellationToken);
+            // The memory limit makes large loads spill to disk instead of holding the whole staging in memory.
+            await connection.ExecuteAsync(_settings, cancellationToken);
             if (!_schemaReady)
             {
                 // Parallel loads open at once; two CREATE TABLE IF NOT EXISTS of one table conflict in DuckDB.
