@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace BitsoWorkflows.Benchmarks.Lake;
 
 /// <summary>
-/// <c>lake-query-30-days [--days 30] [--dir &lt;data-dir&gt;] [--threads 1] [--nice 10]</c> (the query settings, <c>Lake:Threads</c> and <c>Lake:Nice</c>): writes 2 books × 144 windows × N days of 600-row Parquet files
+/// <c>lake-query-30-days [--days 30] [--dir &lt;data-dir&gt;] [--threads 1] [--nice 10] [--memory-limit 512MB]</c> (the query settings <c>Lake:Threads</c>, <c>Lake:Nice</c>, <c>Lake:MemoryLimit</c>): writes 2 books × 144 windows × N days of 600-row Parquet files
 /// (≈ 5.2 M rows for 30 days) into a temp data directory (kept when --dir is given, and reused when it already holds them),
 /// then times the per-day average-spread query over all of them (issue target: under 1 s), a one-day query that prunes to
 /// one date partition, and <c>lake list</c> over the lake.
@@ -54,7 +54,8 @@ internal static class LakeQueryBench
             var options = new LakeOptions();
             options.Threads = int.Parse(Option(args, "--threads") ?? options.Threads.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             options.Nice = int.Parse(Option(args, "--nice") ?? options.Nice.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-            Console.WriteLine($"query threads {options.Threads}, nice {options.Nice}");
+            options.MemoryLimit = Option(args, "--memory-limit") ?? options.MemoryLimit;
+            Console.WriteLine($"query threads {options.Threads}, nice {options.Nice}, memory limit {options.MemoryLimit}");
             var service = new LakeQueryService([new SpreadsQuerySource(layout)], new LakeQueryGuard(), Options.Create(options));
             await TimeAsync(service, "per-day average spread, all days",
                 "select date, book, count(*) filter (where status = 'ok') as seconds_ok, round(avg(spread_pct), 4) as avg_spread_pct from spreads group by date, book order by date, book");
