@@ -58,7 +58,16 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.QueryTimeout);
-        var database = Acquire(settings);
+        SharedDatabase database;
+        try
+        {
+            database = Acquire(settings);
+        }
+        catch (Exception e) when (e is not LakeQueryException)
+        {
+            // The lake's folders unreadable, say: the query cannot run, and the answer says why rather than a 500.
+            throw new LakeQueryException($"The lake's views could not be set up: {e.Message}", LakeQueryFailure.Failed, e);
+        }
         try
         {
             using var connection = database.Connect();
