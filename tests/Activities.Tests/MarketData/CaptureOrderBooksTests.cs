@@ -12,6 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BitsoWorkflows.Activities.Tests.MarketData;
 
+[Collection(RealClockCollection.Name)]
 public sealed class CaptureOrderBooksTests : IAsyncLifetime
 {
     private static readonly string[] Books = ["btc_mxn", "usd_mxn"];
@@ -89,6 +90,8 @@ public sealed class CaptureOrderBooksTests : IAsyncLifetime
         var replay = ReplayCapture.Load(folder);
         _server.LoadReplay(replay);
         var rest = _services.GetRequiredService<BitsoRestSource>();
+        // Capture at the start of a second, as the scheduler fires: a capture begun late in its second would end after it (stale).
+        await Task.Delay(TimeSpan.FromMilliseconds(1000 - DateTimeOffset.UtcNow.Millisecond));
         var second = SpreadObservationFactory.TruncateToSecond(DateTimeOffset.UtcNow);
 
         var output = await Activate<CaptureOrderBooks>().ExecuteAsync(MarketTest.Context(new CaptureOrderBooksInput { Books = Books, Source = rest.Name }, second), default);

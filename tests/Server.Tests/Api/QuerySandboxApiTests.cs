@@ -8,6 +8,7 @@ using BitsoWorkflows.Server.Tests.Support;
 namespace BitsoWorkflows.Server.Tests.Api;
 
 /// <summary><c>POST /api/query</c> past its limits: each answers a problem naming the limit, never a 500, and a storm of heavy queries costs the per-second workflow no second.</summary>
+[Collection(HeavyLoadCollection.Name)]
 public sealed class QuerySandboxApiTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

@@ -5,6 +5,7 @@ using BitsoWorkflows.Server.Tests.Support;
 namespace BitsoWorkflows.Server.Tests.Crash;
 
 /// <summary><c>serve --demo</c> killed with SIGKILL between and inside per-second runs, then started again on the same data dir.</summary>
+[Collection(HeavyLoadCollection.Name)]
 public sealed class KillAndRestartTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Workflow = "order-book-every-second";
