@@ -12,8 +12,8 @@ namespace BitsoWorkflows.Activities.Tests.Lake;
 /// </summary>
 public sealed class LakeQueryGuardPropertyTests : IDisposable
 {
-    private static readonly string[] Names = LoadNames();
-    private static readonly string[] TableNames = LoadNames("function_type IN ('table', 'table_macro')");
+    private static readonly string[] Names = [.. DuckDbFunctionNames.Where("function_name NOT LIKE '%\"%'")];
+    private static readonly string[] TableNames = [.. DuckDbFunctionNames.Where("function_type IN ('table', 'table_macro') AND function_name NOT LIKE '%\"%'")];
 
     private readonly DuckDBConnection _connection = LockedDown();
     private readonly LakeQueryScope _scope;
@@ -149,18 +149,5 @@ public sealed class LakeQueryGuardPropertyTests : IDisposable
         command.CommandText = "CREATE VIEW spreads AS SELECT 'btc_mxn' AS book, 0.1 AS spread_pct, now() AS ts; SET enable_external_access = false; SET lock_configuration = true";
         command.ExecuteNonQuery();
         return connection;
-    }
-
-    private static string[] LoadNames(string where = "true")
-    {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT DISTINCT function_name FROM duckdb_functions() WHERE {where} AND function_name NOT LIKE '%\"%' ORDER BY 1";
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-            names.Add(reader.GetString(0));
-        return [.. names];
     }
 }

@@ -69,7 +69,7 @@ public sealed class LakeQuerySandboxTests : IDisposable
     public async Task QueryAsync_EveryTableFunctionDuckDbHasButTheAllowedOnes_IsRefusedByName()
     {
         using var service = Service();
-        var names = DuckDbFunctions("function_type IN ('table', 'table_macro')").Where(n => !SqlFunctionAllowList.TableFunctions.Contains(n)).ToList();
+        var names = DuckDbFunctionNames.Where("function_type IN ('table', 'table_macro')").Where(n => !SqlFunctionAllowList.TableFunctions.Contains(n)).ToList();
 
         var accepted = new List<string>();
         foreach (var name in names)
@@ -87,7 +87,7 @@ public sealed class LakeQuerySandboxTests : IDisposable
     public async Task QueryAsync_EveryScalarOrAggregateFunctionOutsideTheAllowList_IsRefusedByName()
     {
         using var service = Service();
-        var names = DuckDbFunctions("function_type IN ('scalar', 'aggregate', 'macro')").Where(n => !SqlFunctionAllowList.AllowsFunction(n)).ToList();
+        var names = DuckDbFunctionNames.Where("function_type IN ('scalar', 'aggregate', 'macro')").Where(n => !SqlFunctionAllowList.AllowsFunction(n)).ToList();
 
         var accepted = new List<string>();
         foreach (var name in names)
@@ -104,7 +104,7 @@ public sealed class LakeQuerySandboxTests : IDisposable
     [Fact]
     public void AllowList_NamesOnlyFunctionsThisDuckDbHas()
     {
-        var known = DuckDbFunctions("true").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var known = DuckDbFunctionNames.Where("true").ToHashSet(StringComparer.OrdinalIgnoreCase);
         string[] windowOnly = ["row_number", "rank", "dense_rank", "rank_dense", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value", "nth_value", "fill", "grouping", "grouping_id", "unnest"];
 
         var unknown = SqlFunctionAllowList.Functions.Concat(SqlFunctionAllowList.TableFunctions).Where(n => !known.Contains(n) && !windowOnly.Contains(n)).ToList();
@@ -156,19 +156,6 @@ public sealed class LakeQuerySandboxTests : IDisposable
 
     private static bool Matches(HostileQuery query, string outcome) =>
         outcome.StartsWith(query.Outcome + " ", StringComparison.Ordinal) && outcome.Contains(query.Expected, StringComparison.Ordinal);
-
-    private static List<string> DuckDbFunctions(string where)
-    {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT DISTINCT function_name FROM duckdb_functions() WHERE {where} ORDER BY 1";
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-            names.Add(reader.GetString(0));
-        return names;
-    }
 
     /// <summary>Every file under the folder (links not followed) with its SHA-256.</summary>
     private static Dictionary<string, string> Fingerprint(string root) =>

@@ -45,7 +45,7 @@ public sealed class QuerySandboxApiTests(Xunit.Abstractions.ITestOutputHelper ou
         await using var server = await ServerProcess.StartAsync(
             ["order-book-every-second"],
             new Dictionary<string, string> { ["Lake__MemoryLimit"] = "256MB", ["Lake__QueryTimeout"] = "00:00:05" });
-        await WaitForRunsAsync(server.Http, 3);
+        await server.WaitForSucceededRunsAsync("order-book-every-second", 3);
         using (var warm = await PostAsync(server.Http, "select count(*) from spreads"))
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         var baseline = server.ResidentBytes();
@@ -110,16 +110,5 @@ public sealed class QuerySandboxApiTests(Xunit.Abstractions.ITestOutputHelper ou
         var query = $"/api/runs?workflow=order-book-every-second&limit=1000&from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture))}"
             + (status is null ? "" : "&status=" + status);
         return JsonDocument.Parse(await http.GetStringAsync(query)).RootElement.GetArrayLength();
-    }
-
-    private static async Task WaitForRunsAsync(HttpClient http, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (JsonDocument.Parse(await http.GetStringAsync("/api/runs?workflow=order-book-every-second&status=succeeded&limit=10")).RootElement.GetArrayLength() < count)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"fewer than {count} per-second runs succeeded within 60 s");
-            await Task.Delay(250);
-        }
     }
 }

@@ -25,13 +25,13 @@ public sealed class KillAndRestartTests(Xunit.Abstractions.ITestOutputHelper out
             var random = new Random(20261129);
             for (var kill = 0; kill < 2; kill++)
             {
-                await WaitForRunsAsync(server.Http, 3 + kill * 3);
+                await server.WaitForSucceededRunsAsync(Workflow, 3 + kill * 3);
                 await Task.Delay(random.Next(0, 1000));
                 await server.DisposeAsync(deleteData: false);
                 await Task.Delay(TimeSpan.FromSeconds(3 + random.Next(0, 4)));
                 server = await ServerProcess.StartAsync([Workflow], environment, root: root);
             }
-            await WaitForRunsAsync(server.Http, 9);
+            await server.WaitForSucceededRunsAsync(Workflow, 9);
             await Task.Delay(1500);
 
             var runs = JsonDocument.Parse(await server.Http.GetStringAsync($"/api/runs?workflow={Workflow}&limit=1000")).RootElement.EnumerateArray()
@@ -51,17 +51,6 @@ public sealed class KillAndRestartTests(Xunit.Abstractions.ITestOutputHelper out
         finally
         {
             await server.DisposeAsync();
-        }
-    }
-
-    private static async Task WaitForRunsAsync(HttpClient http, int succeeded)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (JsonDocument.Parse(await http.GetStringAsync($"/api/runs?workflow={Workflow}&status=succeeded&limit=100")).RootElement.GetArrayLength() < succeeded)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"fewer than {succeeded} per-second runs succeeded within 60 s");
-            await Task.Delay(200);
         }
     }
 }

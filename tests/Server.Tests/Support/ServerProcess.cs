@@ -56,6 +56,18 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Waits (up to 60 s) until the workflow has at least <paramref name="count"/> succeeded runs.</summary>
+    public async Task WaitForSucceededRunsAsync(string workflowId, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync($"/api/runs?workflow={workflowId}&status=succeeded&limit=100")).RootElement.GetArrayLength() < count)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"fewer than {count} runs of {workflowId} succeeded within 60 s");
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>The child's resident memory now, in bytes (Linux; 0 elsewhere).</summary>
     public long ResidentBytes()
     {
