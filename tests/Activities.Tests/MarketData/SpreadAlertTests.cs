@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BitsoWorkflows.Activities.Tests.MarketData;
 
+[Collection(RealClockCollection.Name)]
 public sealed class SpreadAlertTests : IDisposable
 {
     private readonly TempMarketDatabase _db = new();
