@@ -34,7 +34,8 @@ public static class MarketTest
     {
         RestBaseUrl = restBaseUrl.ToString(),
         WebSocketUrl = webSocketUrl.ToString(),
-        RequestTimeout = TimeSpan.FromMilliseconds(900),
+        // Generous: a cold first request on a loaded CI machine can take a second; tests of timeouts set their own.
+        RequestTimeout = TimeSpan.FromSeconds(10),
         ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
         FeedSilenceTimeout = TimeSpan.FromSeconds(2),
