@@ -65,7 +65,8 @@ public sealed partial class WorkflowSchedulerService(
                     paused = nowPaused;
                     if (resumed.Count > 0) await catchup.RunAsync(stoppingToken, resumed);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                // A scheduler shut down under a reconcile in flight is the host stopping, not a failure to report.
+                catch (Exception ex) when (ex is not OperationCanceledException && !(stoppingToken.IsCancellationRequested || _scheduler?.IsShutdown == true))
                 {
                     LogReconcileFailed(logger, ex);
                 }
