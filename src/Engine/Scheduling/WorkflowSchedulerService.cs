@@ -27,6 +27,7 @@ public sealed partial class WorkflowSchedulerService(
 {
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IScheduler? _scheduler;
+    private bool _shuttingDown;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,7 +67,7 @@ public sealed partial class WorkflowSchedulerService(
                     if (resumed.Count > 0) await catchup.RunAsync(stoppingToken, resumed);
                 }
                 // A scheduler shut down under a reconcile in flight is the host stopping, not a failure to report.
-                catch (Exception ex) when (ex is not OperationCanceledException && !(stoppingToken.IsCancellationRequested || _scheduler?.IsShutdown == true))
+                catch (Exception ex) when (ex is not OperationCanceledException && !Volatile.Read(ref _shuttingDown))
                 {
                     LogReconcileFailed(logger, ex);
                 }
@@ -80,6 +81,7 @@ public sealed partial class WorkflowSchedulerService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _shuttingDown, true);
         if (_scheduler is { } scheduler)
             await scheduler.Shutdown(false, cancellationToken);
         await base.StopAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.MarketData.Alerts;
@@ -63,7 +64,11 @@ public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, IOpt
                 using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
                 request.Headers.Add(EventIdHeader, eventId);
                 using var response = await _http.SendAsync(request, timeout.Token);
-                if (response.IsSuccessStatusCode) return (true, attempt, null);
+                if (response.IsSuccessStatusCode)
+                {
+                    CrashPoint.Reach(CrashPoint.WebhookAccepted);
+                    return (true, attempt, null);
+                }
                 // A redirect is not followed (unless Alerts:FollowWebhookRedirects): it is a failed delivery.
                 error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
             }
