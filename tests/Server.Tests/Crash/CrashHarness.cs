@@ -119,7 +119,7 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Copy(file, target);
             }
-            var sources = Directory.EnumerateFiles(snapshot, "users*", SearchOption.AllDirectories).Select(Path.GetDirectoryName).First()!;
+            var sources = Path.GetDirectoryName(Directory.EnumerateFiles(snapshot, "withdrawals*.csv", SearchOption.AllDirectories).Single())!;
             var clean = await ServerProcess.StartAsync([DailyWorkflow], new Dictionary<string, string>(), demo: false, root: cleanRoot, arguments: ["--source-dir", sources]);
             try
             {

@@ -7,9 +7,10 @@ namespace BitsoWorkflows.Server.Tests.Crash;
 /// <summary>
 /// The crash harness in its CI size: 30 kills (<c>BW_CRASH_KILLS</c> for the long form) spread over every crash point
 /// and random moments of compactions and daily loads, then the invariants of <see cref="CrashHarness.VerifyAsync"/>
-/// and a warehouse equal to one clean load of the same snapshot.
+/// and a warehouse equal to one clean load of the same snapshot. Nothing in it is timed, so it runs beside the other
+/// tests (in a collection of its own) rather than alone.
 /// </summary>
-[Collection(HeavyLoadCollection.Name)]
+[Collection(nameof(CrashHarnessTests))]
 public sealed class CrashHarnessTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static int KillCount =>
