@@ -14,7 +14,7 @@ public sealed class MarketDataQueries(SpreadAlertStore alerts, IObservationStore
     /// <exception cref="ArgumentException">The book name or limit is invalid.</exception>
     public Task<IReadOnlyList<SpreadAlert>> ListAlertsAsync(string? book, bool openOnly, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {
-        CheckBook(book, "--book");
+        CheckBook(book, "book");
         CheckLimit(limit);
         return alerts.ListAsync(book, openOnly, since, limit, cancellationToken);
     }
@@ -23,7 +23,7 @@ public sealed class MarketDataQueries(SpreadAlertStore alerts, IObservationStore
     /// <exception cref="ArgumentException">The book name or limit is invalid.</exception>
     public Task<IReadOnlyList<SpreadObservation>> TailSpreadsAsync(string? book, int limit, CancellationToken cancellationToken)
     {
-        CheckBook(book, "--book");
+        CheckBook(book, "book");
         CheckLimit(limit);
         return observations.LatestAsync(book, limit, cancellationToken);
     }
@@ -37,6 +37,6 @@ public sealed class MarketDataQueries(SpreadAlertStore alerts, IObservationStore
     private static void CheckLimit(int limit)
     {
         if (limit is < 1 or > 10_000)
-            throw new ArgumentException($"--limit is {limit}; it must be 1..10000.");
+            throw new ArgumentException($"limit is {limit}; it must be 1..10000.");
     }
 }

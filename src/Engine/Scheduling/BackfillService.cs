@@ -66,8 +66,8 @@ public sealed partial class BackfillService(
     public static IReadOnlyList<DataInterval> Plan(WorkflowDefinition definition, DateTimeOffset from, DateTimeOffset to, int maxParallel)
     {
         if (definition.Trigger is not { } trigger)
-            throw new RunRequestException($"workflow '{definition.Id}' has no trigger, so it has no intervals to backfill; use trigger --logical-time instead");
-        if (from >= to) throw new RunRequestException($"--from ({Utc(from)}) must be before --to ({Utc(to)})");
+            throw new RunRequestException($"workflow '{definition.Id}' has no trigger, so it has no intervals to backfill; start one run with a logical time instead");
+        if (from >= to) throw new RunRequestException($"from ({Utc(from)}) must be before to ({Utc(to)})");
         if (maxParallel is < 1 or > MaxParallelLimit) throw new RunRequestException($"max parallel must be between 1 and {MaxParallelLimit}, got {maxParallel}");
         var intervals = WorkflowSchedule.From(trigger).IntervalsStartingIn(from, to).Take(MaxIntervals + 1).ToList();
         if (intervals.Count == 0) throw new RunRequestException($"no interval of {definition.Id}'s schedule starts in [{Utc(from)}, {Utc(to)})");
@@ -151,6 +151,11 @@ public sealed partial class BackfillService(
         {
             using var slots = new SemaphoreSlim(record.MaxParallel);
             var active = new List<Task>();
+            // A cancel stops the runs already going too, also one that arrives while the last of them are awaited.
+            using var onCancel = cancel.Token.Register(() =>
+            {
+                foreach (var runId in runIds) launcher.Cancel(runId);
+            });
             foreach (var interval in intervals)
             {
                 try
@@ -187,7 +192,7 @@ public sealed partial class BackfillService(
             }
 
             if (cancel.IsCancellationRequested)
-                foreach (var runId in runIds) launcher.Cancel(runId);
+                foreach (var runId in runIds) launcher.Cancel(runId); // started after the callback ran
             await Task.WhenAll(active);
             var status = cancel.IsCancellationRequested ? BackfillStatus.Cancelled : record.Failed > 0 ? BackfillStatus.Failed : BackfillStatus.Succeeded;
             return await FinishAsync(record, status);

@@ -39,7 +39,7 @@ public static class AnswersApi
         {
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Warehouse busy");
         }
-        catch (InvalidOperationException ex)
+        catch (WarehouseNotLoadedException ex)
         {
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Warehouse not loaded");
         }

@@ -203,7 +203,7 @@ public sealed class CaptureOrderBooksTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ArgumentException>(() => queries.TailSpreadsAsync("BTC", 10, default));
         var error = await Assert.ThrowsAsync<ArgumentException>(() => queries.ListAlertsAsync(null, true, null, 0, default));
-        Assert.Contains("--limit", error.Message);
+        Assert.Contains("limit is 0", error.Message);
     }
 
     private T Activate<T>() => ActivatorUtilities.CreateInstance<T>(_services);

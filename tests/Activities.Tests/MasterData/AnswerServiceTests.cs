@@ -25,7 +25,7 @@ public sealed class AnswerServiceTests : IDisposable
     {
         var error = Assert.Throws<AnswerValidationException>(() => _harness.Answers.Validate("active-users", new AnswerArguments()));
 
-        Assert.Equal("active-users needs --date (UTC day, yyyy-MM-dd.)", Assert.Single(error.Errors));
+        Assert.Equal("active-users needs date (UTC day, yyyy-MM-dd.)", Assert.Single(error.Errors));
     }
 
     [Fact]
@@ -36,9 +36,9 @@ public sealed class AnswerServiceTests : IDisposable
         var error = Assert.Throws<AnswerValidationException>(() => _harness.Answers.Validate("login-count", arguments));
 
         Assert.Equal(3, error.Errors.Count);
-        Assert.Contains(error.Errors, e => e.StartsWith("login-count needs --user", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.StartsWith("login-count does not take --date", StringComparison.Ordinal));
-        Assert.Contains("--from 2024-03-05 is after --to 2024-03-01.", error.Errors);
+        Assert.Contains(error.Errors, e => e.StartsWith("login-count needs user", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("login-count does not take date", StringComparison.Ordinal));
+        Assert.Contains("from 2024-03-05 is after to 2024-03-01.", error.Errors);
     }
 
     [Fact]
@@ -57,13 +57,13 @@ public sealed class AnswerServiceTests : IDisposable
 
         var error = Assert.Throws<AnswerValidationException>(() => AnswerArguments.Parse(new Dictionary<string, string?> { ["date"] = "01/03/2024", ["limit"] = "5" }));
         Assert.Equal(2, error.Errors.Count);
-        Assert.Contains("--date must be a date as yyyy-MM-dd, not '01/03/2024'.", error.Errors);
+        Assert.Contains("date must be a date as yyyy-MM-dd, not '01/03/2024'.", error.Errors);
     }
 
     [Fact]
     public async Task AnswerAsync_WhenTheWarehouseWasNeverLoaded_SaysToRunTheWorkflow()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _harness.AnswerAsync("active-users", new AnswerArguments { Date = new DateOnly(2024, 3, 1) }));
+        var error = await Assert.ThrowsAsync<BitsoWorkflows.Activities.MasterData.Warehouse.WarehouseNotLoadedException>(() => _harness.AnswerAsync("active-users", new AnswerArguments { Date = new DateOnly(2024, 3, 1) }));
 
         Assert.Contains("run the master-data-daily workflow first", error.Message);
     }

@@ -74,7 +74,7 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
         await Expect(page.GetByTestId("answer-value-active-users")).ToHaveTextAsync(count.ToString(CultureInfo.InvariantCulture));
 
         await page.GetByTestId("answer-login-count").ClickAsync();
-        await Expect(page.GetByTestId("answer-error-login-count")).ToContainTextAsync("login-count needs --user");
+        await Expect(page.GetByTestId("answer-error-login-count")).ToContainTextAsync("login-count needs user");
         await BrowserFixture.ScreenshotAsync(page, "14-data-warehouse-questions");
     }
 }

@@ -19,7 +19,7 @@ public static class LakeQueryResultFormatter
         "table" => LakeQueryOutputFormat.Table,
         "csv" => LakeQueryOutputFormat.Csv,
         "json" => LakeQueryOutputFormat.Json,
-        _ => throw new ArgumentException($"--format '{format}' is not known; use table, csv or json.", nameof(format)),
+        _ => throw new ArgumentException($"format '{format}' is not known; use table, csv or json.", nameof(format)),
     };
 
     public static string Format(LakeQueryResult result, LakeQueryOutputFormat format)

@@ -32,16 +32,16 @@ public sealed record AnswerArguments
             var value = raw?.Trim();
             switch (name)
             {
-                case "date": arguments = arguments with { Date = ParseDate("--date", value, errors) }; break;
-                case "from": arguments = arguments with { From = ParseDate("--from", value, errors) }; break;
-                case "to": arguments = arguments with { To = ParseDate("--to", value, errors) }; break;
+                case "date": arguments = arguments with { Date = ParseDate("date", value, errors) }; break;
+                case "from": arguments = arguments with { From = ParseDate("from", value, errors) }; break;
+                case "to": arguments = arguments with { To = ParseDate("to", value, errors) }; break;
                 case "user": arguments = arguments with { User = string.IsNullOrEmpty(value) ? null : value }; break;
                 case "currency": arguments = arguments with { Currency = string.IsNullOrEmpty(value) ? null : value.ToLowerInvariant() }; break;
                 case "include_failed":
                     if (string.IsNullOrEmpty(value) || bool.TryParse(value, out var flag) && flag) arguments = arguments with { IncludeFailed = true };
-                    else if (!bool.TryParse(value, out _)) errors.Add($"--include-failed takes true or false, not '{value}'.");
+                    else if (!bool.TryParse(value, out _)) errors.Add($"include_failed takes true or false, not '{value}'.");
                     break;
-                default: errors.Add($"Unknown parameter '{key}'; known: {string.Join(", ", QuestionParameter.Known.Select(p => p.Option))}."); break;
+                default: errors.Add($"Unknown parameter '{key}'; known: {string.Join(", ", QuestionParameter.Known.Select(p => p.Name))}."); break;
             }
         }
         if (errors.Count > 0) throw new AnswerValidationException(errors);

@@ -25,11 +25,11 @@ public sealed class AnswerService(WarehouseDatabase database)
             ?? throw new AnswerValidationException([$"Unknown question '{name}'; the questions are {string.Join(", ", Definitions.Value.Keys.Order(StringComparer.Ordinal))}."]);
         var errors = new List<string>();
         foreach (var parameter in question.Parameters.Where(p => p.Required && !arguments.Has(p.Name)))
-            errors.Add($"{question.Name} needs {parameter.Option} ({parameter.Description})");
+            errors.Add($"{question.Name} needs {parameter.Name} ({parameter.Description})");
         foreach (var parameter in QuestionParameter.Known.Where(p => arguments.Has(p.Name) && question.Parameters.All(q => q.Name != p.Name)))
-            errors.Add($"{question.Name} does not take {parameter.Option}; it takes {(question.Parameters.Count == 0 ? "no parameters" : string.Join(", ", question.Parameters.Select(p => p.Option)))}.");
+            errors.Add($"{question.Name} does not take {parameter.Name}; it takes {(question.Parameters.Count == 0 ? "no parameters" : string.Join(", ", question.Parameters.Select(p => p.Name)))}.");
         if (arguments is { From: { } from, To: { } to } && from > to)
-            errors.Add($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}.");
+            errors.Add($"from {from:yyyy-MM-dd} is after to {to:yyyy-MM-dd}.");
         if (errors.Count > 0) throw new AnswerValidationException(errors);
         return question;
     }
@@ -38,7 +38,7 @@ public sealed class AnswerService(WarehouseDatabase database)
     {
         var question = Validate(name, arguments);
         if (!database.Exists)
-            throw new InvalidOperationException($"The warehouse '{database.Path}' does not exist yet; run the master-data-daily workflow first.");
+            throw new WarehouseNotLoadedException(database.Path);
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

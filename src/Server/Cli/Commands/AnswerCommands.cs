@@ -57,11 +57,7 @@ public static class AnswerCommands
             Console.Write(format == OutputFormat.Json ? AnswerFormatter.ToJson(result) + Environment.NewLine : AnswerFormatter.ToTable(result));
             return 0;
         }
-        catch (WarehouseBusyException ex)
-        {
-            throw new CliFailureException(ex.Message);
-        }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is WarehouseBusyException or WarehouseNotLoadedException)
         {
             throw new CliFailureException(ex.Message);
         }
