@@ -11,8 +11,8 @@ public sealed class MasterDataOptions
     public static readonly TimeSpan DefaultDownloadTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// DuckDB's memory limit by default: a full load of 1 M deposits and 5 M events peaks below 1 GiB of resident memory
-    /// with it (0.94–0.98 GiB at 1024 MiB, 0.86 GiB at 640 MiB, no slower: the deduplication spills).
+    /// DuckDB's memory limit by default: a full load of 1 M deposits and 5 M events peaked at 0.90–0.97 GiB of resident
+    /// memory with it (0.86 GiB at 640 MiB, no slower; at 1024 MiB one run of five reached 1.03 GiB of working set).
     /// </summary>
     public const int DefaultMemoryLimitMiB = 768;
 
