@@ -91,6 +91,77 @@ public sealed class SnapshotExtractorTests : IDisposable
         Assert.Contains("deposit_sample_data.csv[.zip], withdrawals_sample_data.csv[.zip], event_sample_data.csv[.zip]", error.Message);
     }
 
+    private const string Events = "id,event_timestamp,user_id,event_name\ne1,2024-03-01 09:00:00+00,u1,login\n";
+
+    /// <summary>A snapshot directory whose events file was last written <paramref name="age"/> ago (by the file system's clock).</summary>
+    private string LocalSnapshot(string name, TimeSpan age)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
+        File.WriteAllText(Path.Combine(dir, "user_id_sample_data.csv"), "user_id\nu1\n");
+        File.WriteAllText(Path.Combine(dir, "deposit_sample_data.csv"), "id,event_timestamp,user_id,amount,currency,tx_status\n");
+        File.WriteAllText(Path.Combine(dir, "withdrawals_sample_data.csv"), "id,event_timestamp,user_id,amount,interface,currency,tx_status\n");
+        var events = Path.Combine(dir, "event_sample_data.csv");
+        File.WriteAllText(events, Events);
+        File.SetLastWriteTimeUtc(events, File.GetLastWriteTimeUtc(events) - age);
+        return dir;
+    }
+
+    private SnapshotExtractor LocalExtractor() =>
+        new(new HttpClient(), new DataDirectory(Path.Combine(_root, "data")), Options.Create(new MasterDataOptions()), TimeProvider.System);
+
+    private static string Sha(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    [Fact]
+    public async Task ExtractAsync_WhenAFileChangesKeepingItsSize_FingerprintsTheNewContent()
+    {
+        var dir = LocalSnapshot("resized", TimeSpan.FromHours(1));
+        var extractor = LocalExtractor();
+        await extractor.ExtractAsync(dir, new DateOnly(2024, 3, 1), CancellationToken.None);
+        var events = Path.Combine(dir, "event_sample_data.csv");
+
+        File.WriteAllText(events, Events.Replace("u1,login", "u2,login", StringComparison.Ordinal));
+        var (manifest, _) = await extractor.ExtractAsync(dir, new DateOnly(2024, 3, 2), CancellationToken.None);
+
+        Assert.Equal(Sha(events), manifest.File(SnapshotSource.Events).Sha256);
+    }
+
+    [Fact]
+    public async Task ExtractAsync_WhenAFileChangedJustBeforeItsFingerprint_ReadsItAgainEvenWithTheSameSizeAndTime()
+    {
+        // Written within the file system's timestamp granularity of the first fingerprint, a second write may keep
+        // the size and the time: the fingerprint of a file that changed so recently is not trusted.
+        var dir = LocalSnapshot("racy", TimeSpan.Zero);
+        var extractor = LocalExtractor();
+        var events = Path.Combine(dir, "event_sample_data.csv");
+        await extractor.ExtractAsync(dir, new DateOnly(2024, 3, 1), CancellationToken.None);
+        var written = File.GetLastWriteTimeUtc(events);
+
+        File.WriteAllText(events, Events.Replace("u1,login", "u2,login", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(events, written);
+        var (manifest, _) = await extractor.ExtractAsync(dir, new DateOnly(2024, 3, 2), CancellationToken.None);
+
+        Assert.Equal(Sha(events), manifest.File(SnapshotSource.Events).Sha256);
+    }
+
+    [Fact]
+    public async Task ExtractAsync_WhenAFileKeepsItsSizeAndTimeLongAfterItsFingerprint_ReusesTheFingerprintWithoutReadingIt()
+    {
+        var dir = LocalSnapshot("unchanged", TimeSpan.FromHours(1));
+        var extractor = LocalExtractor();
+        var events = Path.Combine(dir, "event_sample_data.csv");
+        var (first, _) = await extractor.ExtractAsync(dir, new DateOnly(2024, 3, 1), CancellationToken.None);
+        var written = File.GetLastWriteTimeUtc(events);
+
+        // Only a rewrite that restores the old time behind the extractor's back goes unseen: the file is not read.
+        File.WriteAllText(events, Events.Replace("u1,login", "u2,login", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(events, written);
+        var (second, _) = await extractor.ExtractAsync(dir, new DateOnly(2024, 3, 2), CancellationToken.None);
+
+        Assert.Equal(first.File(SnapshotSource.Events).Sha256, second.File(SnapshotSource.Events).Sha256);
+        Assert.NotEqual(Sha(events), second.File(SnapshotSource.Events).Sha256);
+        Assert.Equal(1, second.File(SnapshotSource.Events).Rows);
+    }
+
     [Fact]
     public void Validator_WhenOptionsAreBad_NamesEveryBadProperty()
     {

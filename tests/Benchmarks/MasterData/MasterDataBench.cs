@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace BitsoWorkflows.Benchmarks.MasterData;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data [--deposits 1000000] [--events 5000000] [--memory-limit-mib 1024] [--keep]</c>:
+/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data [--deposits 1000000] [--events 5000000] [--memory-limit-mib 768] [--keep]</c>:
 /// a full load of the real users and withdrawals (from ../shared/data) plus generated deposits and events, one daily
 /// incremental run, an unchanged-snapshot run, each question (median of 5), and the process's peak memory.
 /// </summary>

@@ -25,8 +25,11 @@ public sealed class SnapshotExtractor(HttpClient http, DataDirectory dataDirecto
                 throw new FileNotFoundException($"Snapshot source directory '{directory}' lacks {string.Join(", ", missing.Select(s => SnapshotLayout.FileName(s) + "[.zip]"))}.");
             origin = directory;
             // Fingerprinted side by side: the events file is the largest, the zipped deposits the slowest per byte.
+            // A file unchanged since its last fingerprint (same size and time) is not read again.
+            var fingerprints = SnapshotFingerprints.Load(Path.Combine(dataDirectory.Folder("staging", "master-data"), "fingerprints.json"));
             files.AddRange(await Task.WhenAll(SnapshotLayout.All.Select(source =>
-                Task.Run(() => SnapshotReader.DescribeAsync(source, SnapshotLayout.Find(directory, source)!, cancellationToken), cancellationToken))));
+                Task.Run(() => fingerprints.DescribeAsync(source, SnapshotLayout.Find(directory, source)!, cancellationToken), cancellationToken))));
+            fingerprints.Save();
         }
         else
         {

@@ -11,7 +11,8 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 internal static class SourceMerger
 {
     /// <summary>
-    /// Builds <c>grp</c> (the last line of each id staged) and the view <c>cln</c> over it from the stage table; returns
+    /// Builds <c>rep_last</c> (the last line of each id staged more than once) and the view <c>cln</c> (the rows to merge)
+    /// over it and the stage table; returns
     /// (duplicates, superseded, clean rows, flagged). The last line of an id wins wherever its time lies: an id is kept
     /// when one of its lines is in the window and its last line is before <paramref name="to"/> (a last line before the
     /// window is the same row the run of its own day loads); a last line after the window drops the id from this run.
@@ -24,28 +25,36 @@ internal static class SourceMerger
         var select = columns.Where(c => c != "amount_text").Select(c => c == "amount" && transactions
             ? "coalesce(r.amount, CAST(r.amount_text AS DECIMAL(38,18))) AS amount"
             : $"r.{c} AS {c}");
-        var keep = source == SnapshotSource.Users ? "true" : $"in_window AND r.occurred_at < TIMESTAMP '{to:yyyy-MM-dd HH:mm:ss}'";
-        // One hash aggregate per id keeps its last line (exact duplicates of it have the same content). Only ids with
-        // several lines (few) are looked at again to tell exact duplicates from other versions.
+        var keep = source == SnapshotSource.Users ? "true" : $"in_window AND occurred_at < TIMESTAMP '{to:yyyy-MM-dd HH:mm:ss}'";
+        // Most ids have one line: only the ids with several (few) are grouped, so no aggregate holds the rows of all
+        // ids (an arg_max over millions of them did not spill). The rest pass through an anti join with those ids.
         var stage = SnapshotStager.StageTable(source);
+        var row = $"{key}, {string.Join(", ", select)}";
         await connection.ExecuteAsync($"""
-            CREATE OR REPLACE TEMP TABLE grp AS
-            SELECT {key} AS k, count(*) AS lines, bool_or(in_window) AS in_window, arg_max(struct_pack({string.Join(", ", columns)}), line_number) AS r
-            FROM {stage} GROUP BY {key};
-            CREATE OR REPLACE TEMP VIEW cln AS SELECT k AS {key}, {string.Join(", ", select)} FROM grp WHERE {keep};
+            CREATE OR REPLACE TEMP TABLE rep AS SELECT {key} AS k, count(*) AS lines FROM {stage} GROUP BY {key} HAVING count(*) > 1;
+            CREATE OR REPLACE TEMP TABLE rep_rows AS SELECT s.* FROM {stage} s SEMI JOIN rep ON rep.k = s.{key};
+            CREATE OR REPLACE TEMP TABLE rep_last AS
+            SELECT * EXCLUDE (in_window, any_in_window), any_in_window AS in_window FROM (
+                SELECT *, bool_or(in_window) OVER (PARTITION BY {key}) AS any_in_window FROM rep_rows
+                QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY line_number DESC) = 1);
+            CREATE OR REPLACE TEMP VIEW cln AS
+            SELECT {row} FROM {stage} r ANTI JOIN rep ON rep.k = r.{key} WHERE {keep}
+            UNION ALL
+            SELECT {row} FROM rep_last r WHERE {keep};
             """, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT (SELECT count(*) FROM cln),
-                   (SELECT count(*) FROM grp WHERE lines > 1),
-                   (SELECT CAST(coalesce(sum(lines), 0) AS BIGINT) FROM grp WHERE lines > 1),
-                   (SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM {stage} WHERE {key} IN (SELECT k FROM grp WHERE lines > 1)))
+                   (SELECT count(*) FROM rep),
+                   (SELECT CAST(coalesce(sum(lines), 0) AS BIGINT) FROM rep),
+                   (SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM rep_rows)),
+                   {(transactions ? "(SELECT count(*) FROM cln WHERE non_positive)" : "0")}
             """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var (clean, repeatedIds, repeatedLines, distinctLines) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         var (duplicates, superseded) = (repeatedLines - distinctLines, distinctLines - repeatedIds);
-        var flagged = transactions ? await connection.ScalarAsync<long>("SELECT count(*) FROM cln WHERE non_positive", cancellationToken) : 0;
+        var flagged = reader.GetInt64(4);
         return (duplicates, superseded, clean, flagged);
     }
 
@@ -67,6 +76,8 @@ internal static class SourceMerger
                 break;
             case SnapshotSource.Deposits or SnapshotSource.Withdrawals:
                 var type = source == SnapshotSource.Deposits ? "deposit" : "withdrawal";
+                if (!await connection.ScalarAsync<bool>($"SELECT EXISTS (SELECT * FROM fct_transaction WHERE transaction_type = '{type}')", cancellationToken))
+                    return (await InsertTransactionsAsync(connection, type, cancellationToken), 0);
                 await connection.ExecuteAsync($"""
                     CREATE OR REPLACE TEMP TABLE chg AS
                     SELECT c.id, c.user_id, c.occurred_at, CAST(c.occurred_at AS DATE) AS date_key, c.status,
@@ -93,6 +104,8 @@ internal static class SourceMerger
                     """, cancellationToken);
                 break;
             case SnapshotSource.Events:
+                if (!await connection.ScalarAsync<bool>("SELECT EXISTS (SELECT * FROM fct_login) OR EXISTS (SELECT * FROM fct_user_event)", cancellationToken))
+                    return (await InsertEventsAsync(connection, cancellationToken), 0);
                 await connection.ExecuteAsync("""
                     CREATE OR REPLACE TEMP TABLE chg AS
                     WITH current AS (
@@ -136,6 +149,35 @@ internal static class SourceMerger
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
+    // The fast path of a source's first load: with no fact of the source yet, every clean row is new, so the rows go
+    // straight into the facts without a join against them or a copy of the changes; the queues are filled from the facts.
+    private static async Task<long> InsertTransactionsAsync(DuckDBConnection connection, string type, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync($"""
+            INSERT INTO fct_transaction (transaction_type, transaction_id, user_id, occurred_at, date_key, status, amount, currency_code, interface, is_flagged)
+            SELECT '{type}', id, user_id, occurred_at, CAST(occurred_at AS DATE), status, amount, currency, interface, non_positive FROM cln;
+            INSERT INTO etl_pending SELECT user_id, min(date_key) FROM fct_transaction WHERE transaction_type = '{type}' GROUP BY user_id;
+            INSERT INTO etl_publish_pending SELECT DISTINCT 'fct_transaction', date_trunc('month', date_key) FROM fct_transaction WHERE transaction_type = '{type}';
+            """, cancellationToken);
+        return await connection.ScalarAsync<long>($"SELECT count(*) FROM fct_transaction WHERE transaction_type = '{type}'", cancellationToken);
+    }
+
+    private static async Task<long> InsertEventsAsync(DuckDBConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("""
+            INSERT INTO fct_login SELECT id, user_id, occurred_at, CAST(occurred_at AS DATE) FROM cln WHERE event_name = 'login';
+            INSERT INTO fct_user_event SELECT id, user_id, event_name, occurred_at, CAST(occurred_at AS DATE) FROM cln WHERE event_name <> 'login';
+            -- Only logins count in the daily rows; a user with other events only is queued without a day.
+            INSERT INTO etl_pending
+            SELECT user_id, min(date_key) FROM (SELECT user_id, date_key FROM fct_login UNION ALL SELECT user_id, NULL FROM fct_user_event) GROUP BY user_id;
+            INSERT INTO etl_publish_pending
+            SELECT t.name, m.month
+            FROM (SELECT DISTINCT date_trunc('month', d) AS month FROM (SELECT date_key AS d FROM fct_login UNION ALL SELECT date_key FROM fct_user_event)) m,
+                 (VALUES ('fct_login'), ('fct_user_event')) t(name);
+            """, cancellationToken);
+        return await connection.ScalarAsync<long>("SELECT (SELECT count(*) FROM fct_login) + (SELECT count(*) FROM fct_user_event)", cancellationToken);
+    }
+
     /// <summary>Adds the staged rejects to <c>etl_rejects</c>, one row per distinct raw line of the source.</summary>
     public static Task MergeRejectsAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"""
@@ -149,7 +191,7 @@ internal static class SourceMerger
 
     public static Task DropStagingAsync(DuckDBConnection connection, SnapshotSource source, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"""
-            DROP VIEW IF EXISTS cln; DROP TABLE IF EXISTS grp; DROP TABLE IF EXISTS chg;
+            DROP VIEW IF EXISTS cln; DROP TABLE IF EXISTS rep_last; DROP TABLE IF EXISTS rep_rows; DROP TABLE IF EXISTS rep; DROP TABLE IF EXISTS chg;
             DROP TABLE IF EXISTS {SnapshotStager.StageTable(source)}; DROP TABLE IF EXISTS {SnapshotStager.RejectTable(source)};
             """, cancellationToken);
 }
