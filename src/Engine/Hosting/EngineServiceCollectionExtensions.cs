@@ -36,6 +36,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RunWriteQueue>();
         services.AddSingleton<WorkflowCatalog>();
         services.TryAddSingleton<IParamProtector, PassThroughParamProtector>();
+        services.AddSingleton<Diagnostics.EngineTelemetry>();
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunLauncher>();
         services.AddSingleton<EngineInitializer>();

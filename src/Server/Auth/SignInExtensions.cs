@@ -107,7 +107,8 @@ public static class SignInExtensions
         return CookieAuthenticationDefaults.AuthenticationScheme;
     }
 
-    private static bool IsApi(PathString path) => path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
+    private static bool IsApi(PathString path) => path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
 
     private static Task RejectApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

@@ -124,7 +124,9 @@ public sealed partial class BitsoRestClient : IDisposable
             {
                 if (!root.TryGetProperty("payload", out var payload))
                     throw new FormatException("the answer has no 'payload'.");
-                return BitsoResult<OrderBookSnapshot>.Success(BitsoJson.ReadRestOrderBook(book, payload));
+                var snapshot = BitsoJson.ReadRestOrderBook(book, payload);
+                Diagnostics.ActivitiesMetrics.BitsoRequest("ok");
+                return BitsoResult<OrderBookSnapshot>.Success(snapshot);
             }
             catch (FormatException e)
             {
@@ -136,12 +138,14 @@ public sealed partial class BitsoRestClient : IDisposable
     private BitsoResult<OrderBookSnapshot> RateLimited(string book, BitsoError error)
     {
         Limiter.ReportRateLimited();
+        Diagnostics.ActivitiesMetrics.BitsoRequest(Diagnostics.ActivitiesMetrics.Label(error.Kind));
         LogRateLimited(_logger, book, Limiter.LockedUntil);
         return BitsoResult<OrderBookSnapshot>.Failure(error);
     }
 
     private BitsoResult<OrderBookSnapshot> Fail(BitsoError error)
     {
+        Diagnostics.ActivitiesMetrics.BitsoRequest(Diagnostics.ActivitiesMetrics.Label(error.Kind));
         LogFailed(_logger, error.Kind, error.Message);
         return BitsoResult<OrderBookSnapshot>.Failure(error);
     }
