@@ -44,7 +44,7 @@ public static class ActivitiesMetrics
         "warehouse.load.duration", "s", "Time a master-data load spent per source and stage (stage, merge).", advice: Seconds);
 
     private static readonly Counter<long> Queries = Meter.CreateCounter<long>(
-        "lake.query.count", "{query}", "Lake and warehouse SQL queries, by outcome (ok, refused, invalid, failed, timed_out, out_of_memory, too_large, busy).");
+        "lake.queries", "{query}", "Lake and warehouse SQL queries, by outcome (ok, refused, invalid, failed, timed_out, out_of_memory, too_large, busy).");
 
     private static readonly Histogram<double> QueryDuration = Meter.CreateHistogram(
         "lake.query.duration", "s", "Time to answer a lake query, queueing included, by outcome.", advice: Seconds);

@@ -17,6 +17,8 @@ public static class ObservabilityExtensions
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    public const string ServiceName = "bitso-workflows";
+
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(ObservabilityOptions.SectionName);
@@ -26,7 +28,11 @@ public static class ObservabilityExtensions
             .ValidateOnStart();
 
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("bitso-workflows"))
+            .ConfigureResource(r =>
+            {
+                // OTEL_SERVICE_NAME, when set, names the service (the SDK reads it); AddService would override it.
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"])) r.AddService(ServiceName);
+            })
             .WithMetrics(m => m
                 .AddMeter(EngineTelemetry.Name, ActivitiesMetrics.Name)
                 .AddAspNetCoreInstrumentation()
