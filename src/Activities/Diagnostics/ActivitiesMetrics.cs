@@ -49,6 +49,14 @@ public static class ActivitiesMetrics
     private static readonly Histogram<double> QueryDuration = Meter.CreateHistogram(
         "lake.query.duration", "s", "Time to answer a lake query, queueing included, by outcome.", advice: Seconds);
 
+    private static long _openAlerts = -1;
+
+    private static readonly ObservableGauge<long> OpenAlertsGauge = Meter.CreateObservableGauge(
+        "market.alerts.open", ObserveOpenAlerts, "{alert}", "Spread alerts open, as this node's last alert evaluation counted them.");
+
+    /// <summary>The open alerts the last evaluation counted; reported by <c>market.alerts.open</c>.</summary>
+    public static void OpenAlerts(int count) => Interlocked.Exchange(ref _openAlerts, count);
+
     public static void Captured(string book, string source, string status, TimeSpan latency)
     {
         var bookTag = new KeyValuePair<string, object?>("market.book", book);
@@ -83,6 +91,12 @@ public static class ActivitiesMetrics
         var outcomeTag = new KeyValuePair<string, object?>("query.outcome", outcome);
         Queries.Add(1, outcomeTag);
         QueryDuration.Record(duration.TotalSeconds, outcomeTag);
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveOpenAlerts()
+    {
+        var open = Interlocked.Read(ref _openAlerts);
+        return open < 0 ? [] : [new Measurement<long>(open)];
     }
 
     /// <summary><c>TimedOut</c> → <c>timed_out</c>: enum names as label values.</summary>

@@ -93,6 +93,10 @@ public sealed class EngineTelemetry : IDisposable
         Recent.Add(now, seconds);
     }
 
+    /// <summary>Reports <paramref name="pending"/> as <c>workflow.store.queued_writes</c> whenever metrics are collected.</summary>
+    public void ObserveQueuedWrites(Func<int> pending) =>
+        _meter.CreateObservableUpDownCounter("workflow.store.queued_writes", () => (long)pending(), "{write}", "Run and activity writes waiting for the store's next batch.");
+
     public void Dispose() => _meter.Dispose();
 
     private static KeyValuePair<string, object?> Workflow(string workflowId) => new("workflow.id", workflowId);

@@ -89,6 +89,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Equal(3, Value(text, "workflow_run_duration_seconds_count", $"workflow_id=\"{OkId}\",workflow_run_status=\"succeeded\""));
         Assert.Equal(2, Value(text, "workflow_activity_duration_seconds_count", $"workflow_activity_status=\"failed\",workflow_activity_type=\"Fault\",workflow_id=\"{FailId}\""));
         Assert.Equal(0, Value(text, "workflow_run_active", $"workflow_id=\"{OkId}\""));
+        Assert.Contains("# TYPE workflow_store_queued_writes gauge", text, StringComparison.Ordinal);
     }
 
     [Fact]
