@@ -189,6 +189,9 @@ public sealed partial class RunLauncher(
             run.Status = RunStatus.Failed;
             run.Error = ex.Message;
             run.EndedAt = time.GetUtcNow().UtcDateTime;
+            // The runner counts the runs it ends; one it crashed out of is counted here, as active no more if it had started.
+            if (run.StartedAt is { } started) telemetry.RunEnded(run.WorkflowId, run.TriggerKind, run.Status, run.EndedAt.Value - started);
+            else telemetry.RunEndedUnstarted(run.WorkflowId, run.TriggerKind, run.Status);
             try { await writes.SaveRunAsync(run, isNew: false); } catch (Exception) { /* Already logged by the write queue. */ }
             return run;
         }

@@ -36,7 +36,7 @@ public sealed partial class WorkflowRunner(
         var token = linked.Token;
         using var trace = StartRunTrace(run);
         run.TraceId = trace?.TraceId.ToHexString();
-        using var logScope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = run.Id, ["WorkflowId"] = run.WorkflowId, ["TraceId"] = run.TraceId });
+        using var logScope = logger.BeginScope(new RunLogScope(run.Id, run.WorkflowId, run.TraceId));
 
         run.Status = RunStatus.Running;
         run.StartedAt = time.GetUtcNow().UtcDateTime;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using BitsoWorkflows.Engine.Diagnostics;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace BitsoWorkflows.Engine.Tests.Execution;
 
@@ -47,6 +48,23 @@ public sealed class RunTracingTests : IDisposable
         Assert.All(children, s => Assert.Equal(root.SpanId, s.ParentSpanId));
         Assert.Equal(new[] { 1, 2, 3 }, children.Where(s => (string?)s.GetTagItem("workflow.activity.id") == "flaky").Select(s => (int)s.GetTagItem("workflow.activity.attempt")!).Order());
         Assert.Equal(2, children.Count(s => s.Status == ActivityStatusCode.Error));
+    }
+
+    [Fact]
+    public async Task Run_LogsWithinIt_CarryRunWorkflowAndTraceIdsInTheirScope()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("logged", """{ "id": "fail", "type": "Fault", "inputs": { "message": "no data today" } }"""));
+        var logs = new ScopeCapturingLoggerProvider();
+        engine.Get<ILoggerFactory>().AddProvider(logs);
+
+        var (run, _) = await engine.RunAsync("logged");
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        var scope = Assert.Single(logs.Scopes, s => s.TryGetValue("RunId", out var id) && (string?)id == run.Id);
+        Assert.Equal("logged", scope["WorkflowId"]);
+        Assert.Equal(run.TraceId, scope["TraceId"]);
+        Assert.NotNull(run.TraceId);
     }
 
     [Fact]
