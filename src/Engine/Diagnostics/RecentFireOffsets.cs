@@ -35,6 +35,28 @@ public sealed class RecentFireOffsets
         return percentiles.Select(p => values[(int)Math.Clamp(Math.Ceiling(p / 100 * values.Length) - 1, 0, values.Length - 1)]).ToArray();
     }
 
+    /// <summary>The given percentile of each minute of the window, oldest first (0 for a minute without fires), for a chart.</summary>
+    public IReadOnlyList<double> PerMinute(DateTimeOffset now, double percentile)
+    {
+        var minutes = (int)Window.TotalMinutes;
+        var buckets = Enumerable.Range(0, minutes).Select(_ => new List<double>()).ToArray();
+        lock (_lock)
+        {
+            foreach (var (at, seconds) in _samples)
+            {
+                var age = now - at;
+                if (age < TimeSpan.Zero || age > Window) continue;
+                buckets[Math.Clamp(minutes - 1 - (int)age.TotalMinutes, 0, minutes - 1)].Add(seconds);
+            }
+        }
+        return buckets.Select(b =>
+        {
+            if (b.Count == 0) return 0;
+            b.Sort();
+            return b[(int)Math.Clamp(Math.Ceiling(percentile / 100 * b.Count) - 1, 0, b.Count - 1)];
+        }).ToArray();
+    }
+
     /// <summary>How many offsets were recorded in the window.</summary>
     public int Count(DateTimeOffset now)
     {

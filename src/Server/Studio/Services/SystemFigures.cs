@@ -73,6 +73,7 @@ public sealed class SystemFigures(
             FireOffsetP50 = offsets.Count > 0 ? TimeSpan.FromSeconds(offsets[0]) : null,
             FireOffsetP99 = offsets.Count > 0 ? TimeSpan.FromSeconds(offsets[1]) : null,
             FireCount = telemetry.Recent.Count(now),
+            FireOffsetP99PerMinute = telemetry.Recent.PerMinute(now, 99),
             MissedLastHour = missedTimes.Count,
             MissedPerMinute = missedPerMinute,
             CaptureLatency = latency,

@@ -28,6 +28,9 @@ public sealed record SystemSnapshot
 
     public required int FireCount { get; init; }
 
+    /// <summary>p99 fire offset in seconds of each of the last ten minutes, oldest first, for the chart.</summary>
+    public required IReadOnlyList<double> FireOffsetP99PerMinute { get; init; }
+
     public required int MissedLastHour { get; init; }
 
     /// <summary>Missed intervals in each minute of the last hour, oldest first (60 values), for the chart.</summary>
