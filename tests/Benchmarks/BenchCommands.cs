@@ -13,6 +13,7 @@ public static partial class BenchCommands
         ["lake-query-30-days"] = Lake.LakeQueryBench.RunAsync,
         ["master-data"] = MasterData.MasterDataBench.RunAsync,
         ["query-corpus"] = Query.QueryCorpusBench.RunAsync,
+        ["soak"] = Scheduling.SoakBench.RunAsync,
     };
 
     public static Func<string[], Task<int>>? TryGet(string name) => Commands.GetValueOrDefault(name);

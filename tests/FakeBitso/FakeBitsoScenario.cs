@@ -35,4 +35,13 @@ public enum FakeBitsoScenario
 
     /// <summary>REST answers 400 with code 0301 (unknown order book).</summary>
     UnknownBook,
+
+    /// <summary>
+    /// An out-of-order replica: REST answers with sequence numbers going backwards and the WebSocket sends snapshots
+    /// stamped a minute in the past, both with a 2 % spread (so a client that trusts them opens alerts).
+    /// </summary>
+    GoingBackwards,
+
+    /// <summary>Every REST request and WebSocket upgrade is cut (TCP reset) before any answer.</summary>
+    ConnectionReset,
 }

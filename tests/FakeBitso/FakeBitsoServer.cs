@@ -26,7 +26,7 @@ public sealed class FakeBitsoServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, FakeQuote> _quotes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeRestRequest> _requests = new();
-    private readonly ConcurrentQueue<string> _webhookBodies = new();
+    private readonly ConcurrentQueue<(string EventId, string Body)> _webhookPosts = new();
     private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
     private readonly CancellationTokenSource _stopping = new();
     private ReplayCapture? _replay;
@@ -76,7 +76,10 @@ public sealed class FakeBitsoServer : IAsyncDisposable
 
     public IReadOnlyList<FakeRestRequest> RestRequests => _requests.ToArray();
 
-    public IReadOnlyList<string> WebhookBodies => _webhookBodies.ToArray();
+    public IReadOnlyList<string> WebhookBodies => _webhookPosts.Select(p => p.Body).ToArray();
+
+    /// <summary>The <c>X-Event-Id</c> header of every webhook POST, in arrival order (empty when absent).</summary>
+    public IReadOnlyList<string> WebhookEventIds => _webhookPosts.Select(p => p.EventId).ToArray();
 
     /// <summary>WebSocket connections accepted so far.</summary>
     public int WebSocketConnections => Volatile.Read(ref _connections);
@@ -123,11 +126,13 @@ public sealed class FakeBitsoServer : IAsyncDisposable
         var quote = _quotes.GetValueOrDefault(book) ?? new FakeQuote("99.5", "1", "100.5", "1");
         return Scenario switch
         {
-            FakeBitsoScenario.WideSpread => quote with { Ask = Format(Parse(quote.Bid) * 1.02m) },
+            FakeBitsoScenario.WideSpread => Widened(quote),
             FakeBitsoScenario.Crossed => quote with { Bid = Format(Parse(quote.Ask) + Parse(quote.Ask) * 0.001m) },
             _ => quote,
         };
     }
+
+    private static FakeQuote Widened(FakeQuote quote) => quote with { Ask = Format(Parse(quote.Bid) * 1.02m) };
 
     /// <summary>Drops every open WebSocket connection abruptly (no close handshake).</summary>
     public void DropWebSockets()
@@ -162,6 +167,12 @@ public sealed class FakeBitsoServer : IAsyncDisposable
         var book = context.Request.Query["book"].ToString();
         var pathAndQuery = context.Request.Path + context.Request.QueryString;
         var authorization = context.Request.Headers.Authorization.ToString();
+        if (Scenario == FakeBitsoScenario.ConnectionReset)
+        {
+            _requests.Enqueue(new FakeRestRequest(DateTimeOffset.UtcNow, pathAndQuery, book, authorization.Length == 0 ? null : authorization, 0));
+            context.Abort();
+            return;
+        }
         var (status, body) = await AnswerAsync(book, pathAndQuery, authorization, context.RequestAborted);
         _requests.Enqueue(new FakeRestRequest(DateTimeOffset.UtcNow, pathAndQuery, book, authorization.Length == 0 ? null : authorization, status));
         context.Response.StatusCode = status;
@@ -187,13 +198,13 @@ public sealed class FakeBitsoServer : IAsyncDisposable
                 await Task.Delay(SlowDelay, cancellationToken);
                 break;
         }
-        var quote = CurrentQuote(book);
+        var quote = Scenario == FakeBitsoScenario.GoingBackwards ? Widened(CurrentQuote(book)) : CurrentQuote(book);
         var bids = Scenario == FakeBitsoScenario.EmptyBook ? [] : new[] { Level(book, quote.Bid, quote.BidAmount), Level(book, Format(Parse(quote.Bid) * 0.999m), "2") };
         var asks = new[] { Level(book, quote.Ask, quote.AskAmount), Level(book, Format(Parse(quote.Ask) * 1.001m), "2") };
         var payload = new
         {
             updated_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
-            sequence = Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture),
+            sequence = (Scenario == FakeBitsoScenario.GoingBackwards ? Interlocked.Add(ref _sequence, -10) : Interlocked.Increment(ref _sequence)).ToString(CultureInfo.InvariantCulture),
             bids,
             asks,
         };
@@ -202,6 +213,11 @@ public sealed class FakeBitsoServer : IAsyncDisposable
 
     private async Task HandleWebSocketAsync(HttpContext context)
     {
+        if (Scenario == FakeBitsoScenario.ConnectionReset)
+        {
+            context.Abort();
+            return;
+        }
         if (!context.WebSockets.IsWebSocketRequest || !AcceptWebSockets)
         {
             context.Response.StatusCode = 503;
@@ -275,8 +291,9 @@ public sealed class FakeBitsoServer : IAsyncDisposable
 
     private string OrdersMessage(string book)
     {
-        var quote = CurrentQuote(book);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var backwards = Scenario == FakeBitsoScenario.GoingBackwards;
+        var quote = backwards ? Widened(CurrentQuote(book)) : CurrentQuote(book);
+        var now = DateTimeOffset.UtcNow.AddMinutes(backwards ? -1 : 0).ToUnixTimeMilliseconds();
         // Per order, not aggregated, and deliberately not sorted: clients must take max bid / min ask themselves.
         var bids = Scenario == FakeBitsoScenario.EmptyBook
             ? []
@@ -288,7 +305,8 @@ public sealed class FakeBitsoServer : IAsyncDisposable
     private async Task HandleWebhookAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body);
-        _webhookBodies.Enqueue(await reader.ReadToEndAsync(context.RequestAborted));
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        _webhookPosts.Enqueue((context.Request.Headers["X-Event-Id"].ToString(), body));
         context.Response.StatusCode = FailWebhook ? 500 : 204;
     }
 

@@ -1,3 +1,5 @@
+using BitsoWorkflows.Engine.Hosting;
+
 namespace BitsoWorkflows.Activities.Lake;
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed class LakeWindowWriter(LakeLayout layout, TimeProvider time)
                 await stream.FlushAsync(cancellationToken);
                 stream.Flush(flushToDisk: true);
             }
+            CrashPoint.Reach(CrashPoint.LakeFileWritten);
             File.Move(temporary, path, overwrite: true);
         }
         catch

@@ -1,4 +1,5 @@
 using BitsoWorkflows.Activities.MarketData;
+using BitsoWorkflows.Engine.Hosting;
 
 namespace BitsoWorkflows.Activities.Lake;
 
@@ -98,6 +99,7 @@ public sealed class SpreadWindowCompactor(IObservationStore store, LakeWindowWri
         await writer.WriteAsync(file, format, cancellationToken);
         // A window has one file: the other format's file, merged above, goes once the new one is durable.
         writer.Delete(otherPath);
+        CrashPoint.Reach(CrashPoint.LakeFileRenamed);
 
         var deleted = await store.DeleteCompactedAsync([.. staged.Values], cancellationToken);
         return new BookCompaction(book, window, layout.Relative(path), true, rows.Length, file.RowsOk, staged.Count, deleted);

@@ -2,6 +2,7 @@ using BitsoWorkflows.Activities.Diagnostics;
 using BitsoWorkflows.Activities.MarketData.Sources;
 using BitsoWorkflows.Activities.MarketData.Storage;
 using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.MarketData;
@@ -60,6 +61,7 @@ public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, SqliteObs
     private async Task<int> WriteAllAsync(SpreadObservation[] observations, CancellationToken cancellationToken)
     {
         await store.UpsertAsync(observations, cancellationToken);
+        CrashPoint.Reach(CrashPoint.CaptureCommitted);
         return observations.Length;
     }
 }

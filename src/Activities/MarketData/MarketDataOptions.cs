@@ -45,4 +45,11 @@ public sealed class MarketDataOptions
 
     /// <summary>Timeout of one webhook attempt.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a pending webhook event is left to the run that raised it (and a claimed redelivery to the run that
+    /// claimed it) before a later run may deliver it; it must outlast one run's attempts
+    /// (<see cref="WebhookAttempts"/> × <see cref="WebhookTimeout"/>), or a slow delivery would be sent twice.
+    /// </summary>
+    public TimeSpan WebhookRedeliveryGrace { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -29,6 +29,8 @@ public static class MarketDataServiceCollectionExtensions
             .Validate(o => o.AlertGrace >= TimeSpan.Zero, $"{MarketDataOptions.SectionName}:AlertGrace must not be negative.")
             .Validate(o => o.AlertMaxCatchUp >= TimeSpan.FromMinutes(1), $"{MarketDataOptions.SectionName}:AlertMaxCatchUp must be at least one minute.")
             .Validate(o => o.WebhookAttempts is >= 1 and <= 10, $"{MarketDataOptions.SectionName}:WebhookAttempts must be 1..10.")
+            .Validate(o => o.WebhookRedeliveryGrace > o.WebhookTimeout * o.WebhookAttempts,
+                $"{MarketDataOptions.SectionName}:WebhookRedeliveryGrace must be longer than WebhookAttempts × WebhookTimeout (one run's delivery).")
             .ValidateOnStart();
         services.AddOptions<AlertsOptions>().Bind(configuration.GetSection(AlertsOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -215,6 +216,7 @@ public sealed partial class BackfillService(
                 else record.Failed++;
             }
             await SaveAsync(record, progress);
+            CrashPoint.Reach(CrashPoint.BackfillBetweenRuns);
         }
         finally
         {

@@ -25,8 +25,8 @@ public sealed partial class ScheduledFireHandler(
     EngineTelemetry telemetry,
     ILogger<ScheduledFireHandler> logger)
 {
-    /// <summary>The newest interval start handled per workflow in this process, to notice intervals that never fired.</summary>
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastHandled = new();
+    /// <summary>Per workflow: what this process has handled, so that fires handled at once or out of order never record a second twice.</summary>
+    private readonly ConcurrentDictionary<string, FireLedger> _ledgers = new();
 
     public async Task HandleAsync(string workflowId, DataInterval interval, CancellationToken cancellationToken)
     {
@@ -35,18 +35,37 @@ public sealed partial class ScheduledFireHandler(
         var schedule = WorkflowSchedule.From(trigger);
         if (schedule.StartDate is { } startDate && interval.Start < startDate) return;
 
-        await HandleSkippedIntervalsAsync(workflow, schedule, interval, cancellationToken);
-
-        var now = time.GetUtcNow();
-        var lateness = now - schedule.FireTime(interval);
-        telemetry.FireOffset(workflowId, lateness, now);
-        if (schedule.FiresAtStart && lateness > options.Value.LateFireTolerance)
+        // Fires of one workflow are handled one at a time: under load Quartz hands over several at once (a misfire and
+        // the current second at start-up, two seconds a busy moment delayed), and run inserts are queued, so neither
+        // the store nor a check-then-act in memory would see what a concurrent fire is about to record.
+        var ledger = _ledgers.GetOrAdd(workflowId, _ => new FireLedger());
+        await ledger.Gate.WaitAsync(cancellationToken);
+        try
         {
-            // A late fire of a second the gap accounting has already recorded (or that ran) is not recorded twice.
-            if (await runs.ExistsAsync(workflowId, interval.Start, cancellationToken)) return;
-            await launcher.RecordMissedAsync(workflow, interval, $"the fire started {lateness.TotalMilliseconds:F0} ms late, after the tolerance of {options.Value.LateFireTolerance.TotalMilliseconds:F0} ms", EngineTelemetry.MissedReasons.LateFire);
-            return;
+            if (!ledger.TryHandle(interval.Start)) return; // recorded as a gap, or fired twice
+            await HandleSkippedIntervalsAsync(workflow, schedule, interval, ledger, cancellationToken);
+
+            var now = time.GetUtcNow();
+            var lateness = now - schedule.FireTime(interval);
+            telemetry.FireOffset(workflowId, lateness, now);
+            if (schedule.FiresAtStart && lateness > options.Value.LateFireTolerance)
+            {
+                // A late fire of a second the gap accounting of a previous process recorded (or that ran) is not recorded twice.
+                if (await runs.ExistsAsync(workflowId, interval.Start, cancellationToken)) return;
+                await launcher.RecordMissedAsync(workflow, interval, $"the fire started {lateness.TotalMilliseconds:F0} ms late, after the tolerance of {options.Value.LateFireTolerance.TotalMilliseconds:F0} ms", EngineTelemetry.MissedReasons.LateFire);
+                return;
+            }
+            await StartAsync(workflow, schedule, interval, cancellationToken);
         }
+        finally
+        {
+            ledger.Gate.Release();
+        }
+    }
+
+    private async Task StartAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, CancellationToken cancellationToken)
+    {
+        var workflowId = workflow.Definition.Id;
 
         // A catch-up workflow's interval may already have run (caught up at start-up, or fired twice by a cluster peer).
         if (workflow.Definition.Catchup && !await claims.TryClaimAsync(workflowId, interval.Start, cancellationToken)) return;
@@ -70,17 +89,17 @@ public sealed partial class ScheduledFireHandler(
             await catalog.Store.MarkScheduledAsync(workflowId, interval.Start, cancellationToken);
     }
 
-    private async Task HandleSkippedIntervalsAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, CancellationToken cancellationToken)
+    private async Task HandleSkippedIntervalsAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, FireLedger ledger, CancellationToken cancellationToken)
     {
         var id = workflow.Definition.Id;
-        var previous = _lastHandled.TryGetValue(id, out var last) ? last : (DateTimeOffset?)null;
-        _lastHandled.AddOrUpdate(id, interval.Start, (_, existing) => existing > interval.Start ? existing : interval.Start);
+        var previous = ledger.Newest;
+        ledger.Newest = previous is { } p && p > interval.Start ? p : interval.Start;
         var recordsGaps = !workflow.Definition.Catchup && schedule.FiresAtStart && options.Value.Clustered != true;
         if (previous is null)
         {
             // The first fire since this process started: what was owed since the last run is in the store.
             if (recordsGaps)
-                await RecordGapSinceLastRunAsync(workflow, schedule, interval, cancellationToken);
+                await RecordGapSinceLastRunAsync(workflow, schedule, interval, ledger, cancellationToken);
             return;
         }
         if (interval.Start <= previous.Value) return;
@@ -100,7 +119,7 @@ public sealed partial class ScheduledFireHandler(
         {
             // In a cluster the other nodes fire the seconds in between, so a gap here is not a gap; the capture's own
             // staging records seconds nobody observed.
-            foreach (var gap in skipped)
+            foreach (var gap in skipped.Where(g => ledger.TryHandle(g.Start)))
                 await launcher.RecordMissedAsync(workflow, gap, "the scheduler did not fire this interval (the machine was too busy)", EngineTelemetry.MissedReasons.NotFired);
         }
     }
@@ -109,14 +128,14 @@ public sealed partial class ScheduledFireHandler(
     /// Records as missed every second between the workflow's last stored run and this fire that has no run: the seconds a
     /// crash or a stop cost. Nothing is owed before a workflow's first run, and nothing while it was paused.
     /// </summary>
-    private async Task RecordGapSinceLastRunAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, CancellationToken cancellationToken)
+    private async Task RecordGapSinceLastRunAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, FireLedger ledger, CancellationToken cancellationToken)
     {
         var id = workflow.Definition.Id;
         if (await runs.LatestLogicalTimeBeforeAsync(id, interval.Start, cancellationToken) is not { } latest) return;
         var gaps = schedule.IntervalsStartingIn(schedule.Next(Owed(workflow, latest)), interval.Start).Take(options.Value.MaxCatchupIntervals).ToList();
         if (gaps.Count == 0) return;
         var recorded = await runs.LogicalTimesAsync(id, gaps[0].Start, gaps[^1].Start, cancellationToken);
-        foreach (var gap in gaps.Where(g => !recorded.Contains(g.Start.UtcDateTime)))
+        foreach (var gap in gaps.Where(g => !recorded.Contains(g.Start.UtcDateTime) && ledger.TryHandle(g.Start)))
             await launcher.RecordMissedAsync(workflow, gap, "no run was recorded for this second: the server was stopped or crashed", EngineTelemetry.MissedReasons.ServerDown);
     }
 
@@ -125,6 +144,31 @@ public sealed partial class ScheduledFireHandler(
         workflow.State.LastScheduledLogicalTime is { } resumed && new DateTimeOffset(DateTime.SpecifyKind(resumed, DateTimeKind.Utc)) > from
             ? new DateTimeOffset(DateTime.SpecifyKind(resumed, DateTimeKind.Utc))
             : from;
+
+    /// <summary>
+    /// The interval starts of one workflow this process has started or recorded in the last <see cref="Horizon"/>, and
+    /// the newest; guarded by <see cref="Gate"/>.
+    /// </summary>
+    private sealed class FireLedger
+    {
+        private static readonly TimeSpan Horizon = TimeSpan.FromMinutes(10);
+        private readonly HashSet<DateTimeOffset> _handled = [];
+        private readonly Queue<DateTimeOffset> _order = new();
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public DateTimeOffset? Newest { get; set; }
+
+        /// <summary>Marks the interval handled; false when it already was.</summary>
+        public bool TryHandle(DateTimeOffset start)
+        {
+            if (!_handled.Add(start)) return false;
+            _order.Enqueue(start);
+            while (_order.Count > 0 && Newest is { } newest && _order.Peek() < newest - Horizon)
+                _handled.Remove(_order.Dequeue());
+            return true;
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot start the scheduled run of {WorkflowId} at {LogicalTime:O}: {Reason}")]
     private static partial void LogCannotStart(ILogger logger, string workflowId, DateTimeOffset logicalTime, string reason);

@@ -27,6 +27,7 @@ public sealed partial class WorkflowSchedulerService(
 {
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IScheduler? _scheduler;
+    private bool _shuttingDown;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,7 +66,8 @@ public sealed partial class WorkflowSchedulerService(
                     paused = nowPaused;
                     if (resumed.Count > 0) await catchup.RunAsync(stoppingToken, resumed);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                // A scheduler shut down under a reconcile in flight is the host stopping, not a failure to report.
+                catch (Exception ex) when (ex is not OperationCanceledException && !Volatile.Read(ref _shuttingDown))
                 {
                     LogReconcileFailed(logger, ex);
                 }
@@ -79,6 +81,7 @@ public sealed partial class WorkflowSchedulerService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _shuttingDown, true);
         if (_scheduler is { } scheduler)
             await scheduler.Shutdown(false, cancellationToken);
         await base.StopAsync(cancellationToken);

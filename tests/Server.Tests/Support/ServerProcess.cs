@@ -13,6 +13,8 @@ namespace BitsoWorkflows.Server.Tests.Support;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private int _disposed;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
 
     private ServerProcess(Process process, string root, Uri address)
     {
@@ -31,7 +33,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts <c>serve</c> with the given shipped workflows and <c>Section__Key</c> environment settings, and waits until it answers.</summary>
     /// <param name="root">A folder a previous server used (its data dir and workflows are used again), or null for a new one.</param>
-    public static async Task<ServerProcess> StartAsync(string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true, string? root = null)
+    /// <param name="arguments">More command-line arguments, e.g. <c>--Section:Key=value</c> settings.</param>
+    public static async Task<ServerProcess> StartAsync(
+        string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true, string? root = null, IReadOnlyList<string>? arguments = null)
     {
         root ??= TempFolder.Create();
         Directory.CreateDirectory(Path.Combine(root, "workflows"));
@@ -44,15 +48,30 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         if (demo)
             start.ArgumentList.Add("--demo");
+        foreach (var argument in arguments ?? [])
+            start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
         var process = Process.Start(start)!;
+        var server = new ServerProcess(process, root, address);
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            server._errors.Enqueue(e.Data);
+            while (server._errors.Count > 40 && server._errors.TryDequeue(out var _)) { }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, root, address);
-        await server.WaitUntilReadyAsync();
+        try
+        {
+            await server.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync(deleteData: false);
+            throw;
+        }
         return server;
     }
 
@@ -65,6 +84,27 @@ public sealed class ServerProcess : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"fewer than {count} runs of {workflowId} succeeded within 60 s");
             await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Whether the process has ended (a crash point it reached kills it).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process wrote to standard error.</summary>
+    public string LastErrors => string.Join("\n", _errors);
+
+    /// <summary>Waits until the process ends by itself; false when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -93,6 +133,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Stops the server (SIGKILL) and, unless told to keep it, deletes its folder.</summary>
     public async ValueTask DisposeAsync(bool deleteData)
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Http.Dispose();
         await KillAsync();
         _process.Dispose();
@@ -113,7 +154,7 @@ public sealed class ServerProcess : IAsyncDisposable
         while (true)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"serve exited with {_process.ExitCode} before answering");
+                throw new InvalidOperationException($"serve exited with {_process.ExitCode} before answering:\n{LastErrors}");
             if (BitsoWorkflows.Server.Auth.LocalCliKey.Attach(Http, new DataDirectory(DataDir)))
             {
                 try

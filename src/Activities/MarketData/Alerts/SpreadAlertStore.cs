@@ -25,7 +25,7 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
     public async Task<AlertEvaluationResult> EvaluateAsync(
         IReadOnlyList<string> books, IReadOnlyList<SpreadAlertRule> rules, DateTimeOffset at, RunInfo run, CancellationToken cancellationToken, bool webhook = false)
     {
-        var delivery = webhook ? new PendingDelivery(time.GetUtcNow() + RedeliveryGrace) : null;
+        var delivery = webhook ? new PendingDelivery(time.GetUtcNow() + options.Value.WebhookRedeliveryGrace) : null;
         var atSecond = SpreadObservationFactory.TruncateToSecond(at).ToUnixTimeSeconds();
         var waitFrom = (time.GetUtcNow() - options.Value.AlertGrace).ToUnixTimeSeconds();
         var maxCatchUp = (long)options.Value.AlertMaxCatchUp.TotalSeconds;
@@ -68,9 +68,6 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
         return new AlertEvaluationResult(transitions, open);
     }
 
-    /// <summary>How long a pending event is left to the run that raised it before others may redeliver it.</summary>
-    public static readonly TimeSpan RedeliveryGrace = TimeSpan.FromMinutes(1);
-
     /// <summary>Failed deliveries are retried for this long after their event, then given up.</summary>
     public static readonly TimeSpan RedeliveryWindow = TimeSpan.FromHours(24);
 
@@ -102,7 +99,7 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
     /// <summary>
     /// Takes up to <paramref name="limit"/> events whose webhook delivery is due again — failed, or left pending by a run
     /// that died — oldest first, at most <see cref="RedeliveryWindow"/> old. Each is claimed for
-    /// <see cref="RedeliveryGrace"/>, so overlapping runs never deliver one event twice at once.
+    /// <see cref="MarketDataOptions.WebhookRedeliveryGrace"/>, so overlapping runs never deliver one event twice at once.
     /// </summary>
     public async Task<IReadOnlyList<AlertRedelivery>> ClaimRedeliveriesAsync(int limit, CancellationToken cancellationToken)
     {
@@ -144,7 +141,7 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
         foreach (var redelivery in due)
         {
             claim.Parameters.Clear();
-            claim.Parameters.AddWithValue("$until", (now + RedeliveryGrace).ToUnixTimeMilliseconds());
+            claim.Parameters.AddWithValue("$until", (now + options.Value.WebhookRedeliveryGrace).ToUnixTimeMilliseconds());
             claim.Parameters.AddWithValue("$id", redelivery.Transition.EventId);
             await claim.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.MarketData.Alerts;
@@ -8,9 +9,14 @@ namespace BitsoWorkflows.Activities.MarketData.Alerts;
 /// POSTs alert events as JSON to a webhook URL, retrying with exponential backoff; the outcome is returned so the
 /// caller records it (a failed delivery never fails the run: the alert itself is already committed). Targets are
 /// checked by <see cref="WebhookTargetRule"/> under <see cref="AlertsOptions"/>.
+/// Delivery is at least once: a retry after a lost answer, or a redelivery after a crash, sends the same event again,
+/// always with the same id (the <see cref="EventIdHeader"/> header and the body's <c>eventId</c>) so receivers can drop it.
 /// </summary>
 public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, IOptions<AlertsOptions> targets, TimeProvider time) : IDisposable
 {
+    /// <summary>Header carrying the event's stable id, the same on every attempt and redelivery.</summary>
+    public const string EventIdHeader = "X-Event-Id";
+
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
 
     private readonly HttpClient _http = new(WebhookTargetRule.CreateHandler(targets.Value.AllowPrivateWebhookTargets, targets.Value.FollowWebhookRedirects))
@@ -37,8 +43,10 @@ public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, IOpt
     private async Task<(bool Delivered, int Attempts, string? Error)> SendAsync(
         Uri url, SpreadAlertTransition transition, string workflowId, int workflowVersion, string runId, bool redelivery, CancellationToken cancellationToken)
     {
+        var eventId = transition.EventId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var body = new
         {
+            eventId,
             @event = transition.Kind == AlertTransitionKind.Opened ? "spread_alert.opened" : "spread_alert.resolved",
             alertId = transition.AlertId,
             book = transition.Book,
@@ -61,8 +69,14 @@ public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, IOpt
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.Value.WebhookTimeout);
-                using var response = await _http.PostAsJsonAsync(url, body, timeout.Token);
-                if (response.IsSuccessStatusCode) return (true, attempt, null);
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+                request.Headers.Add(EventIdHeader, eventId);
+                using var response = await _http.SendAsync(request, timeout.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    CrashPoint.Reach(CrashPoint.WebhookAccepted);
+                    return (true, attempt, null);
+                }
                 // A redirect is not followed (unless Alerts:FollowWebhookRedirects): it is a failed delivery.
                 error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
             }

@@ -26,4 +26,7 @@ public enum BitsoErrorKind
 
     /// <summary>Any other <c>success: false</c> answer.</summary>
     Rejected,
+
+    /// <summary>The answer is older than one already seen (its sequence went backwards): a lagging replica, not news.</summary>
+    OutOfOrder,
 }

@@ -48,10 +48,17 @@ public sealed class BitsoOptions
     public TimeSpan MaxLockout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>First reconnect delay of the WebSocket feed (doubled per failure, with jitter).</summary>
-    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Cap of the WebSocket reconnect delay.</summary>
-    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Cap of the WebSocket reconnect delay. Short on purpose: a per-second capture must be live again within about two
+    /// seconds of Bitso's feed coming back, and one connection attempt a second or so is a light load on an endpoint that
+    /// is down. (Bitso documents no reconnect policy; the REST budget is not touched by reconnects.)
+    /// </summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>How long one WebSocket connection attempt may take before it counts as failed.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The feed is considered dead when no frame (data or <c>ka</c>) arrives for this long.</summary>
     public TimeSpan FeedSilenceTimeout { get; set; } = TimeSpan.FromSeconds(30);

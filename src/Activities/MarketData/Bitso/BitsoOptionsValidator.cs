@@ -25,6 +25,8 @@ public sealed class BitsoOptionsValidator : IValidateOptions<BitsoOptions>
             errors.Add($"{section}:MaxLockout must be at least Lockout, got {options.MaxLockout}.");
         if (options.ReconnectMinDelay <= TimeSpan.Zero || options.ReconnectMaxDelay < options.ReconnectMinDelay)
             errors.Add($"{section}:ReconnectMinDelay must be positive and not above ReconnectMaxDelay, got {options.ReconnectMinDelay} / {options.ReconnectMaxDelay}.");
+        if (options.ConnectTimeout <= TimeSpan.Zero)
+            errors.Add($"{section}:ConnectTimeout must be positive, got {options.ConnectTimeout}.");
         if (options.FeedSilenceTimeout <= TimeSpan.Zero)
             errors.Add($"{section}:FeedSilenceTimeout must be positive, got {options.FeedSilenceTimeout}.");
         if (string.IsNullOrWhiteSpace(options.ApiKey) != string.IsNullOrWhiteSpace(options.ApiSecret))

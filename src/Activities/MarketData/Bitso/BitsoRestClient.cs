@@ -7,7 +7,8 @@ namespace BitsoWorkflows.Activities.MarketData.Bitso;
 /// <summary>
 /// Typed client of Bitso's REST <c>order_book</c>. Every call goes through the <see cref="Limiter"/> of its budget
 /// (public 60/min, or signed 300/min when credentials are configured), has a timeout below one second, and returns
-/// failures (rate limits, 5xx, timeouts, non-JSON bodies, <c>success: false</c>) as <see cref="BitsoError"/> values.
+/// failures (rate limits, 5xx, timeouts, non-JSON bodies, <c>success: false</c>, a sequence going backwards) as
+/// <see cref="BitsoError"/> values.
 /// </summary>
 public sealed partial class BitsoRestClient : IDisposable
 {
@@ -15,6 +16,7 @@ public sealed partial class BitsoRestClient : IDisposable
     private readonly BitsoOptions _options;
     private readonly BitsoRequestSigner? _signer;
     private readonly ILogger<BitsoRestClient> _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _highestSequence = new(StringComparer.Ordinal);
 
     public BitsoRestClient(IOptions<BitsoOptions> options, TimeProvider time, ILogger<BitsoRestClient> logger)
     {
@@ -124,15 +126,26 @@ public sealed partial class BitsoRestClient : IDisposable
             {
                 if (!root.TryGetProperty("payload", out var payload))
                     throw new FormatException("the answer has no 'payload'.");
-                var snapshot = BitsoJson.ReadRestOrderBook(book, payload);
-                Diagnostics.ActivitiesMetrics.BitsoRequest("ok");
-                return BitsoResult<OrderBookSnapshot>.Success(snapshot);
+                return InSequence(BitsoJson.ReadRestOrderBook(book, payload));
             }
             catch (FormatException e)
             {
                 return Fail(new BitsoError(BitsoErrorKind.Malformed, $"{book}: {e.Message}", HttpStatus: status));
             }
         }
+    }
+
+    /// <summary>Keeps the book's highest sequence seen; a lower one (a lagging replica behind a load balancer) is refused.</summary>
+    private BitsoResult<OrderBookSnapshot> InSequence(OrderBookSnapshot snapshot)
+    {
+        if (snapshot.Sequence is { } sequence)
+        {
+            var highest = _highestSequence.AddOrUpdate(snapshot.Book, sequence, (_, seen) => Math.Max(seen, sequence));
+            if (sequence < highest)
+                return Fail(new BitsoError(BitsoErrorKind.OutOfOrder, $"{snapshot.Book}: sequence {sequence} is behind {highest} already seen; the older book is ignored"));
+        }
+        Diagnostics.ActivitiesMetrics.BitsoRequest("ok");
+        return BitsoResult<OrderBookSnapshot>.Success(snapshot);
     }
 
     private BitsoResult<OrderBookSnapshot> RateLimited(string book, BitsoError error)

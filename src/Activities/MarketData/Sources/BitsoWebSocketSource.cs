@@ -26,6 +26,7 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
     private readonly ILogger<BitsoWebSocketSource> _logger;
     private readonly ConcurrentDictionary<string, FeedBook> _books = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _wanted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _newestSent = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _startLock = new();
@@ -136,7 +137,7 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
             {
                 using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping))
                 {
-                    connectTimeout.CancelAfter(_options.FeedSilenceTimeout);
+                    connectTimeout.CancelAfter(_options.ConnectTimeout);
                     await socket.ConnectAsync(new Uri(_options.WebSocketUrl), connectTimeout.Token);
                 }
                 var epoch = Interlocked.Increment(ref _epoch);
@@ -202,6 +203,15 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
             var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             if (type != "orders" || root.TryGetProperty("action", out _)) return; // keep-alive or subscription ack
             var snapshot = BitsoJson.ReadOrdersMessage(root);
+            // A frame stamped before the newest one already taken (on this or an earlier connection) is an older book
+            // arriving late: keeping the newer one is right, and replacing it would show old prices as live.
+            var sent = snapshot.UpdatedAt ?? DateTimeOffset.MinValue;
+            var newest = _newestSent.AddOrUpdate(snapshot.Book, sent, (_, seen) => seen > sent ? seen : sent);
+            if (sent < newest)
+            {
+                LogOutOfOrder(_logger, snapshot.Book, sent, newest);
+                return;
+            }
             _books[snapshot.Book] = new FeedBook(snapshot, epoch);
         }
         catch (Exception e) when (e is JsonException or FormatException)
@@ -239,6 +249,9 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
     }
 
     private sealed record FeedBook(OrderBookSnapshot Snapshot, long Epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bitso WebSocket sent {Book} stamped {Sent:O}, before {Newest:O} already taken; ignored")]
+    private static partial void LogOutOfOrder(ILogger logger, string book, DateTimeOffset sent, DateTimeOffset newest);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bitso WebSocket connected to {Url} (connection {Epoch})")]
     private static partial void LogConnected(ILogger logger, string url, long epoch);

@@ -1,3 +1,4 @@
+using BitsoWorkflows.Engine.Hosting;
 using DuckDB.NET.Data;
 
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
@@ -137,6 +138,7 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
             await LoadHistory.RecordAsync(connection, ["fct_user_daily"], logicalDate, runId, loadedAt, daily, cancellationToken);
             await LoadHistory.RecordAsync(connection, ["dim_currency"], logicalDate, runId, loadedAt, currencies, cancellationToken);
             await LoadHistory.RecordAsync(connection, ["dim_date"], logicalDate, runId, loadedAt, dates, cancellationToken);
+            CrashPoint.Reach(CrashPoint.WarehouseBuilt);
             await connection.ExecuteAsync("COMMIT", cancellationToken);
             return new ModelBuildResult(users, daily, currencies, dates);
         }

@@ -1,4 +1,5 @@
 using BitsoWorkflows.Activities.MasterData.Snapshots;
+using BitsoWorkflows.Engine.Hosting;
 using DuckDB.NET.Data;
 
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
@@ -64,6 +65,7 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
                     var loadedAt = time.GetUtcNow();
                     await LoadHistory.RecordAsync(connection, tables, day, runId, loadedAt, inserted + updated, cancellationToken);
                     await LoadHistory.RecordAsync(connection, ["etl_rejects"], day, runId, loadedAt, result.Rejected, cancellationToken);
+                    CrashPoint.Reach(CrashPoint.WarehouseMerged);
                     await connection.ExecuteAsync("COMMIT", cancellationToken);
                     open = false;
                 }

@@ -59,6 +59,7 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
                     continue;
                 }
                 written.Add(await WriteAsync(connection, table, filter, Path.Combine(Directory.CreateDirectory(partition).FullName, "data.parquet"), cancellationToken));
+                CrashPoint.Reach(CrashPoint.WarehousePublishing);
             }
         }
 
