@@ -43,6 +43,7 @@ public sealed class LakeWindowWriter(LakeLayout layout, TimeProvider time)
             throw;
         }
         DirectorySync.Flush(folder);
+        Diagnostics.ActivitiesMetrics.LakeFileWritten(format.ToString().ToLowerInvariant(), file.RowsOk, file.Rows.Count);
         return path;
     }
 

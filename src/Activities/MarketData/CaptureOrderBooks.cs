@@ -1,3 +1,4 @@
+using BitsoWorkflows.Activities.Diagnostics;
 using BitsoWorkflows.Activities.MarketData.Sources;
 using BitsoWorkflows.Activities.MarketData.Storage;
 using BitsoWorkflows.Engine.Activities;
@@ -31,6 +32,9 @@ public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, SqliteObs
                 quote = quote with { IsStale = true, Error = $"captured {latency.TotalSeconds:0.0} s after its second; the live book then is unknown" };
             return SpreadObservationFactory.Create(second, quote, latency, context.Run.RunId);
         }));
+
+        foreach (var o in observations)
+            ActivitiesMetrics.Captured(o.Book, o.Source, ActivitiesMetrics.Label(o.Status), TimeSpan.FromMilliseconds(o.LatencyMs));
 
         var recorded = late
             ? await store.InsertMissingAsync(observations, cancellationToken)

@@ -17,6 +17,8 @@ public sealed class LoadMasterSnapshot(SourceLoader loader) : Activity<LoadMaste
         var result = await loader.LoadAsync(manifest.File(source), day, input.LookbackDays, input.MaxRejectShare, input.Force, context.Run.RunId, cancellationToken);
 
         var window = result.WindowFrom is { } from ? $"[{from:yyyy-MM-dd}, {result.WindowTo:yyyy-MM-dd})" : $"all history before {result.WindowTo:yyyy-MM-dd}";
+        if (!result.Unchanged)
+            Diagnostics.ActivitiesMetrics.WarehouseLoaded(result.Source, result.Loaded, result.Rejected, result.StageTime, result.MergeTime);
         if (result.Unchanged)
             context.Journal.Info($"{result.Source}: snapshot unchanged (sha256 {result.Sha256}) and {window} already loaded; nothing to do.");
         else

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Diagnostics;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
@@ -21,6 +22,7 @@ public sealed partial class RunLauncher(
     IParamProtector protector,
     TimeProvider time,
     IOptions<EngineOptions> options,
+    EngineTelemetry telemetry,
     ILogger<RunLauncher> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ActiveRunGate> _gates = new();
@@ -51,7 +53,7 @@ public sealed partial class RunLauncher(
         var admitted = gate.TryEnter(limit);
         if (request.MissWhenBusy && !admitted)
         {
-            _ = SaveMissedAsync(run, interval.Start, $"{limit} runs were still active (maxActiveRuns), so this interval was not started.");
+            _ = SaveMissedAsync(run, interval.Start, $"{limit} runs were still active (maxActiveRuns), so this interval was not started.", EngineTelemetry.MissedReasons.Busy);
             return new RunHandle(run, Task.FromResult(run));
         }
 
@@ -101,8 +103,10 @@ public sealed partial class RunLauncher(
     }
 
     /// <summary>Records an interval that was due but never started (a late or skipped per-second fire).</summary>
-    public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason) =>
-        SaveMissedAsync(NewRun(workflow, TriggerKind.Schedule, interval, "{}", RunStatus.Missed), interval.Start, reason);
+    /// <param name="reason">Why, for people (stored as the run's error).</param>
+    /// <param name="reasonLabel">Why, as one of <see cref="EngineTelemetry.MissedReasons"/> (the metric's label).</param>
+    public Task RecordMissedAsync(PublishedWorkflow workflow, DataInterval interval, string reason, string reasonLabel) =>
+        SaveMissedAsync(NewRun(workflow, TriggerKind.Schedule, interval, "{}", RunStatus.Missed), interval.Start, reason, reasonLabel);
 
     /// <summary>Asks a queued or running run of this process to stop; false when it is not active here.</summary>
     public bool Cancel(string runId)
@@ -165,6 +169,7 @@ public sealed partial class RunLauncher(
                     run.EndedAt = time.GetUtcNow().UtcDateTime;
                     run.Error = _shutdown.IsCancellationRequested ? "The server stopped before the run started." : "Cancelled before it started.";
                     await writes.SaveRunAsync(run, isNew: false);
+                    telemetry.RunEndedUnstarted(run.WorkflowId, run.TriggerKind, run.Status);
                     return run;
                 }
             }
@@ -184,6 +189,9 @@ public sealed partial class RunLauncher(
             run.Status = RunStatus.Failed;
             run.Error = ex.Message;
             run.EndedAt = time.GetUtcNow().UtcDateTime;
+            // The runner counts the runs it ends; one it crashed out of is counted here, as active no more if it had started.
+            if (run.StartedAt is { } started) telemetry.RunEnded(run.WorkflowId, run.TriggerKind, run.Status, run.EndedAt.Value - started);
+            else telemetry.RunEndedUnstarted(run.WorkflowId, run.TriggerKind, run.Status);
             try { await writes.SaveRunAsync(run, isNew: false); } catch (Exception) { /* Already logged by the write queue. */ }
             return run;
         }
@@ -214,8 +222,9 @@ public sealed partial class RunLauncher(
     }
 
     /// <summary>Ends a new run as missed (never started) and queues its insert.</summary>
-    private Task SaveMissedAsync(RunRecord run, DateTimeOffset intervalStart, string reason)
+    private Task SaveMissedAsync(RunRecord run, DateTimeOffset intervalStart, string reason, string reasonLabel)
     {
+        telemetry.IntervalMissed(run.WorkflowId, reasonLabel);
         run.Status = RunStatus.Missed;
         run.EndedAt = run.CreatedAt;
         run.Error = reason;

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BitsoWorkflows.Engine.Activities;
 using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Diagnostics;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +25,7 @@ public sealed partial class WorkflowRunner(
     IParamProtector protector,
     TimeProvider time,
     IOptions<EngineOptions> options,
+    EngineTelemetry telemetry,
     ILogger<WorkflowRunner> logger)
 {
     /// <summary>Runs <paramref name="run"/> (already stored as queued) to its end and stores the outcome.</summary>
@@ -31,11 +34,14 @@ public sealed partial class WorkflowRunner(
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt);
         var token = linked.Token;
-        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["WorkflowId"] = run.WorkflowId });
+        using var trace = StartRunTrace(run);
+        run.TraceId = trace?.TraceId.ToHexString();
+        using var logScope = logger.BeginScope(new RunLogScope(run.Id, run.WorkflowId, run.TraceId));
 
         run.Status = RunStatus.Running;
         run.StartedAt = time.GetUtcNow().UtcDateTime;
         _ = writes.SaveRunAsync(run, isNew: false);
+        telemetry.RunStarted(run.WorkflowId, run.TriggerKind);
 
         var parameters = SecretParams.Reveal(run.ParamsJson, run.ProtectedParams, protector);
         var info = new RunInfo(run.Id, run.WorkflowId, run.WorkflowVersion, run.TriggerKind,
@@ -71,11 +77,31 @@ public sealed partial class WorkflowRunner(
         }
 
         await writes.SaveRunAsync(run, isNew: false);
+        telemetry.RunEnded(run.WorkflowId, run.TriggerKind, run.Status, run.EndedAt.Value - run.StartedAt.Value);
+        trace?.SetTag("workflow.run.status", run.Status.ToString().ToLowerInvariant());
+        if (run.Status != RunStatus.Succeeded) trace?.SetStatus(ActivityStatusCode.Error, run.Error);
         // A per-second workflow succeeds 86,400 times a day: successes are debug noise, everything else is worth a look.
         var elapsed = (run.EndedAt - run.StartedAt)?.TotalMilliseconds ?? 0;
         if (run.Status == RunStatus.Succeeded) LogRunSucceeded(logger, run.WorkflowId, run.Id, elapsed);
         else LogRunEnded(logger, run.WorkflowId, run.Id, run.Status, elapsed, run.Error);
         return run;
+    }
+
+    /// <summary>
+    /// The run's span, the root of a trace of its own (not a child of the request or fire that started it, which it
+    /// links to instead): one trace per run, whose children are the activity attempts.
+    /// </summary>
+    private static System.Diagnostics.Activity? StartRunTrace(RunRecord run)
+    {
+        var caller = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity.Current = null;
+        var links = caller is null ? null : new[] { new ActivityLink(caller.Context) };
+        var span = EngineTelemetry.Source.StartActivity(ActivityKind.Internal, parentContext: default, links: links, name: $"run {run.WorkflowId}");
+        span?.SetTag("workflow.id", run.WorkflowId);
+        span?.SetTag("workflow.run.id", run.Id);
+        span?.SetTag("workflow.trigger", run.TriggerKind.ToString().ToLowerInvariant());
+        span?.SetTag("workflow.logical_time", run.LogicalTime.ToString("O"));
+        return span;
     }
 
     /// <summary>Outputs of the activities that succeeded in the run being retried: a retry starts from the failed activity.</summary>
@@ -163,6 +189,12 @@ public sealed partial class WorkflowRunner(
             };
             _ = writes.SaveActivityAsync(record, isNew: true);
             var journal = new RunJournal(time, logger, secrets);
+            var span = EngineTelemetry.Source.StartActivity($"activity {node.Id}");
+            span?.SetTag("workflow.id", info.WorkflowId);
+            span?.SetTag("workflow.run.id", info.RunId);
+            span?.SetTag("workflow.activity.id", node.Id);
+            span?.SetTag("workflow.activity.type", node.Type);
+            span?.SetTag("workflow.activity.attempt", attempt);
             var outcome = await AttemptAsync(node, descriptor, info, evaluator, services, record, journal, attempt, timeout, token);
             record.InputsJson = SecretParams.Scrub(record.InputsJson, secrets);
             record.OutputsJson = SecretParams.Scrub(record.OutputsJson, secrets);
@@ -171,6 +203,10 @@ public sealed partial class WorkflowRunner(
             record.EndedAt = time.GetUtcNow().UtcDateTime;
             record.JournalJson = journal.ToJson();
             _ = writes.SaveActivityAsync(record, isNew: false);
+            telemetry.ActivityAttempted(info.WorkflowId, node.Type, outcome.Status, record.EndedAt.Value - record.StartedAt);
+            span?.SetTag("workflow.activity.status", outcome.Status.ToString().ToLowerInvariant());
+            if (outcome.Status != ActivityStatus.Succeeded) span?.SetStatus(ActivityStatusCode.Error, SecretParams.Scrub(outcome.Message, secrets));
+            span?.Dispose();
 
             var retryable = outcome.Status is ActivityStatus.Failed or ActivityStatus.TimedOut && outcome.Retryable;
             if (!retryable || attempt > retries || token.IsCancellationRequested)

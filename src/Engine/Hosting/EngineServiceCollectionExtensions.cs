@@ -36,6 +36,12 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RunWriteQueue>();
         services.AddSingleton<WorkflowCatalog>();
         services.TryAddSingleton<IParamProtector, PassThroughParamProtector>();
+        services.AddSingleton(sp =>
+        {
+            var telemetry = new Diagnostics.EngineTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+            telemetry.ObserveQueuedWrites(() => sp.GetRequiredService<RunWriteQueue>().Pending);
+            return telemetry;
+        });
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunLauncher>();
         services.AddSingleton<EngineInitializer>();

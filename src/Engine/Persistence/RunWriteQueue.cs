@@ -20,6 +20,12 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
     // One context for the loop's lifetime, cleared after each batch: creating one per batch dominated small batches.
     private WorkflowDbContext? _db;
 
+    // Counted here: the single-reader channel cannot count its items.
+    private int _pending;
+
+    /// <summary>Writes queued and not yet taken into a batch.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
     /// <summary>Queues a write of a detached copy of a run; insert when <paramref name="isNew"/>.</summary>
     public Task SaveRunAsync(RunRecord run, bool isNew) => EnqueueAsync(new PendingWrite(run.ShallowCopy(), isNew));
 
@@ -28,8 +34,12 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
 
     private Task EnqueueAsync(PendingWrite write)
     {
+        Interlocked.Increment(ref _pending);
         if (!_channel.Writer.TryWrite(write))
+        {
+            Interlocked.Decrement(ref _pending);
             write.Done.TrySetException(new InvalidOperationException("The run store is shut down."));
+        }
         return write.Done.Task;
     }
 
@@ -42,6 +52,7 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
         {
             while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var write))
                 batch.Add(write);
+            Interlocked.Add(ref _pending, -batch.Count);
             await CommitAsync(batch);
             batch.Clear();
         }

@@ -53,6 +53,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.WorkflowId).HasMaxLength(100);
             e.Property(x => x.BackfillId).HasMaxLength(32);
             e.Property(x => x.RetryOf).HasMaxLength(32);
+            e.Property(x => x.TraceId).HasMaxLength(32);
             e.Property(x => x.Node).HasMaxLength(100);
             // Listing pages walk these: newest runs of a workflow, runs by status, runs of a logical time.
             e.HasIndex(x => new { x.WorkflowId, x.Id });

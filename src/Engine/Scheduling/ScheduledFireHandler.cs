@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Diagnostics;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ public sealed partial class ScheduledFireHandler(
     IntervalClaims claims,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
+    EngineTelemetry telemetry,
     ILogger<ScheduledFireHandler> logger)
 {
     /// <summary>Per workflow: what this process has handled, so that fires handled at once or out of order never record a second twice.</summary>
@@ -43,12 +45,14 @@ public sealed partial class ScheduledFireHandler(
             if (!ledger.TryHandle(interval.Start)) return; // recorded as a gap, or fired twice
             await HandleSkippedIntervalsAsync(workflow, schedule, interval, ledger, cancellationToken);
 
-            var lateness = time.GetUtcNow() - schedule.FireTime(interval);
+            var now = time.GetUtcNow();
+            var lateness = now - schedule.FireTime(interval);
+            telemetry.FireOffset(workflowId, lateness, now);
             if (schedule.FiresAtStart && lateness > options.Value.LateFireTolerance)
             {
                 // A late fire of a second the gap accounting of a previous process recorded (or that ran) is not recorded twice.
                 if (await runs.ExistsAsync(workflowId, interval.Start, cancellationToken)) return;
-                await launcher.RecordMissedAsync(workflow, interval, $"the fire started {lateness.TotalMilliseconds:F0} ms late, after the tolerance of {options.Value.LateFireTolerance.TotalMilliseconds:F0} ms");
+                await launcher.RecordMissedAsync(workflow, interval, $"the fire started {lateness.TotalMilliseconds:F0} ms late, after the tolerance of {options.Value.LateFireTolerance.TotalMilliseconds:F0} ms", EngineTelemetry.MissedReasons.LateFire);
                 return;
             }
             await StartAsync(workflow, schedule, interval, cancellationToken);
@@ -116,7 +120,7 @@ public sealed partial class ScheduledFireHandler(
             // In a cluster the other nodes fire the seconds in between, so a gap here is not a gap; the capture's own
             // staging records seconds nobody observed.
             foreach (var gap in skipped.Where(g => ledger.TryHandle(g.Start)))
-                await launcher.RecordMissedAsync(workflow, gap, "the scheduler did not fire this interval (the machine was too busy)");
+                await launcher.RecordMissedAsync(workflow, gap, "the scheduler did not fire this interval (the machine was too busy)", EngineTelemetry.MissedReasons.NotFired);
         }
     }
 
@@ -132,7 +136,7 @@ public sealed partial class ScheduledFireHandler(
         if (gaps.Count == 0) return;
         var recorded = await runs.LogicalTimesAsync(id, gaps[0].Start, gaps[^1].Start, cancellationToken);
         foreach (var gap in gaps.Where(g => !recorded.Contains(g.Start.UtcDateTime) && ledger.TryHandle(g.Start)))
-            await launcher.RecordMissedAsync(workflow, gap, "no run was recorded for this second: the server was stopped or crashed");
+            await launcher.RecordMissedAsync(workflow, gap, "no run was recorded for this second: the server was stopped or crashed", EngineTelemetry.MissedReasons.ServerDown);
     }
 
     /// <summary>The point after which seconds are owed: the given one, or a later resume (which marks what fell due while paused as scheduled).</summary>

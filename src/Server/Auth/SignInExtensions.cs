@@ -107,12 +107,14 @@ public static class SignInExtensions
         return CookieAuthenticationDefaults.AuthenticationScheme;
     }
 
-    private static bool IsApi(PathString path) => path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
+    private static bool IsApi(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.StartsWithSegments(context.RequestServices.GetRequiredService<IOptions<Observability.ObservabilityOptions>>().Value.MetricsPath, StringComparison.OrdinalIgnoreCase);
 
     private static Task RejectApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         // API calls get a status, never a redirect to a login page they cannot fill in.
-        if (IsApi(context.Request.Path) || context.Request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase))
+        if (IsApi(context.HttpContext) || context.Request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = status;
             if (status == StatusCodes.Status401Unauthorized)

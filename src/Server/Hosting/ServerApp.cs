@@ -5,6 +5,7 @@ using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Api;
 using BitsoWorkflows.Server.Auth;
+using BitsoWorkflows.Server.Observability;
 using BitsoWorkflows.Server.Services;
 using BitsoWorkflows.Server.Studio;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -60,6 +61,7 @@ public static class ServerApp
 
         builder.AddSignIn();
         builder.AddStudio();
+        builder.AddObservability();
 
         var app = builder.Build();
         app.UseForwardedHeaders();
@@ -80,6 +82,7 @@ public static class ServerApp
         app.MapLakeApi();
         app.MapAnswersApi();
         app.MapAuditApi();
+        app.MapMetrics();                                  // /metrics, Prometheus text
         app.MapStudio();
         return app;
     }

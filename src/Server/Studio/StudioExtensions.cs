@@ -29,6 +29,7 @@ public static class StudioExtensions
         builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddSingleton<RunGrid>();
         builder.Services.AddSingleton<StoreSummary>();
+        builder.Services.AddSingleton<SystemFigures>();
         builder.Services.AddSingleton<StudioRuns>();
         builder.Services.AddScoped<StudioAudit>();
         return builder;

@@ -29,7 +29,7 @@ public sealed class CatchupAndFireTests
 
     private static ScheduledFireHandler Handler(TestEngine engine, TimeProvider time) => new(
         engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), Claims(engine, time), time,
-        Options.Create(new SchedulerOptions()), NullLogger<ScheduledFireHandler>.Instance);
+        Options.Create(new SchedulerOptions()), engine.Get<BitsoWorkflows.Engine.Diagnostics.EngineTelemetry>(), NullLogger<ScheduledFireHandler>.Instance);
 
     private static async Task<List<RunRecord>> RunsAsync(TestEngine engine, string workflowId) =>
         [.. (await engine.Get<RunStore>().ListAsync(new RunQuery { WorkflowId = workflowId, Limit = 1000 }, CancellationToken.None)).OrderBy(r => r.LogicalTime)];

@@ -45,6 +45,32 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
     }
 
     [SkippableFact]
+    public async Task System_WithPerSecondWorkflowInDemo_ShowsLiveFiguresAndRunsShowTheirTrace()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "System", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("system-scheduler-state")).ToHaveTextAsync("running");
+        // Live: the count of fires in the last ten minutes grows while the page is open.
+        var fires = page.GetByTestId("system-fire-count");
+        await Expect(fires).Not.ToHaveTextAsync("0");
+        var before = await fires.InnerTextAsync();
+        await Expect(fires).Not.ToHaveTextAsync(before);
+        await Expect(page.GetByTestId("system-fire-p99")).ToContainTextAsync(" ms");
+        await Expect(page.GetByTestId("system-latency-btc_mxn")).ToContainTextAsync("ms");
+        await Expect(page.GetByTestId("system-open-alerts")).Not.ToHaveTextAsync("0");
+        await Expect(page.GetByTestId("system-runs-stored")).ToContainTextAsync("runs");
+        await BrowserFixture.ScreenshotAsync(page, "15-system");
+
+        var run = Assert.Single(await browser.Server.Get<BitsoWorkflows.Engine.Persistence.RunStore>().ListAsync(
+            new BitsoWorkflows.Engine.Persistence.RunQuery { WorkflowId = DemoBrowserFixture.WorkflowId, Status = BitsoWorkflows.Engine.Execution.RunStatus.Succeeded, Limit = 1 }, CancellationToken.None));
+        Assert.Matches("^[0-9a-f]{32}$", run.TraceId);
+        await page.GotoAsync($"/runs/{run.Id}");
+        await Expect(page.GetByTestId("run-trace-id")).ToHaveTextAsync(run.TraceId!);
+    }
+
+    [SkippableFact]
     public async Task Questions_AfterMasterDataRunFromTheStudio_FormAnswersAsTheWarehouseDoes()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);

@@ -26,6 +26,22 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
     /// <exception cref="LakeQueryException">The query was refused, did not parse, failed in DuckDB, hit a limit, or found no free slot.</exception>
     public async Task<LakeQueryResult> QueryAsync(string sql, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await QueryInSlotAsync(sql, cancellationToken);
+            Diagnostics.ActivitiesMetrics.Queried("ok", System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            return result;
+        }
+        catch (LakeQueryException e)
+        {
+            Diagnostics.ActivitiesMetrics.Queried(Diagnostics.ActivitiesMetrics.Label(e.Failure), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private async Task<LakeQueryResult> QueryInSlotAsync(string sql, CancellationToken cancellationToken)
+    {
         var settings = options.Value;
         if (!await _slots.WaitAsync(settings.QueueTimeout, cancellationToken))
             throw new LakeQueryException(

@@ -64,6 +64,7 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
         }
         var open = (int)(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM spread_alerts WHERE resolved_at IS NULL", null, cancellationToken) ?? 0);
         await transaction.CommitAsync(cancellationToken);
+        Diagnostics.ActivitiesMetrics.OpenAlerts(open);
         return new AlertEvaluationResult(transitions, open);
     }
 

@@ -35,6 +35,14 @@ public sealed class SpreadAlertWebhook(IOptions<MarketDataOptions> options, IOpt
     private async Task<(bool Delivered, int Attempts, string? Error)> DeliverAsync(
         Uri url, SpreadAlertTransition transition, string workflowId, int workflowVersion, string runId, bool redelivery, CancellationToken cancellationToken)
     {
+        var outcome = await SendAsync(url, transition, workflowId, workflowVersion, runId, redelivery, cancellationToken);
+        Diagnostics.ActivitiesMetrics.WebhookDelivered(outcome.Delivered, redelivery);
+        return outcome;
+    }
+
+    private async Task<(bool Delivered, int Attempts, string? Error)> SendAsync(
+        Uri url, SpreadAlertTransition transition, string workflowId, int workflowVersion, string runId, bool redelivery, CancellationToken cancellationToken)
+    {
         var eventId = transition.EventId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var body = new
         {

@@ -138,23 +138,27 @@ public sealed partial class BitsoRestClient : IDisposable
     /// <summary>Keeps the book's highest sequence seen; a lower one (a lagging replica behind a load balancer) is refused.</summary>
     private BitsoResult<OrderBookSnapshot> InSequence(OrderBookSnapshot snapshot)
     {
-        if (snapshot.Sequence is not { } sequence)
-            return BitsoResult<OrderBookSnapshot>.Success(snapshot);
-        var highest = _highestSequence.AddOrUpdate(snapshot.Book, sequence, (_, seen) => Math.Max(seen, sequence));
-        return sequence < highest
-            ? Fail(new BitsoError(BitsoErrorKind.OutOfOrder, $"{snapshot.Book}: sequence {sequence} is behind {highest} already seen; the older book is ignored"))
-            : BitsoResult<OrderBookSnapshot>.Success(snapshot);
+        if (snapshot.Sequence is { } sequence)
+        {
+            var highest = _highestSequence.AddOrUpdate(snapshot.Book, sequence, (_, seen) => Math.Max(seen, sequence));
+            if (sequence < highest)
+                return Fail(new BitsoError(BitsoErrorKind.OutOfOrder, $"{snapshot.Book}: sequence {sequence} is behind {highest} already seen; the older book is ignored"));
+        }
+        Diagnostics.ActivitiesMetrics.BitsoRequest("ok");
+        return BitsoResult<OrderBookSnapshot>.Success(snapshot);
     }
 
     private BitsoResult<OrderBookSnapshot> RateLimited(string book, BitsoError error)
     {
         Limiter.ReportRateLimited();
+        Diagnostics.ActivitiesMetrics.BitsoRequest(Diagnostics.ActivitiesMetrics.Label(error.Kind));
         LogRateLimited(_logger, book, Limiter.LockedUntil);
         return BitsoResult<OrderBookSnapshot>.Failure(error);
     }
 
     private BitsoResult<OrderBookSnapshot> Fail(BitsoError error)
     {
+        Diagnostics.ActivitiesMetrics.BitsoRequest(Diagnostics.ActivitiesMetrics.Label(error.Kind));
         LogFailed(_logger, error.Kind, error.Message);
         return BitsoResult<OrderBookSnapshot>.Failure(error);
     }

@@ -5,7 +5,10 @@ using BitsoWorkflows.Engine.Persistence;
 
 namespace BitsoWorkflows.Server.Api.Contracts;
 
-/// <summary>A workflow run as the API and the CLI's JSON output show it. Times are UTC.</summary>
+/// <summary>
+/// A workflow run as the API and the CLI's JSON output show it. Times are UTC. <see cref="TraceId"/> is the run's
+/// OpenTelemetry trace (32 hex digits; one span per activity attempt), null for runs that never started.
+/// </summary>
 public sealed record RunDto(
     string Id,
     string WorkflowId,
@@ -22,14 +25,15 @@ public sealed record RunDto(
     string? Error,
     JsonElement Params,
     string? BackfillId,
-    string? RetryOf)
+    string? RetryOf,
+    string? TraceId)
 {
     public static RunDto From(RunRecord run) => new(
         run.Id, run.WorkflowId, run.WorkflowVersion, run.TriggerKind,
         Utc(run.LogicalTime), Utc(run.DataIntervalStart), Utc(run.DataIntervalEnd),
         run.Status, Utc(run.CreatedAt), UtcOrNull(run.StartedAt), UtcOrNull(run.EndedAt),
         run.StartedAt is { } s && run.EndedAt is { } e ? (e - s).TotalMilliseconds : null,
-        run.Error, JsonSerializer.Deserialize<JsonElement>(run.ParamsJson, DefinitionJson.Options), run.BackfillId, run.RetryOf);
+        run.Error, JsonSerializer.Deserialize<JsonElement>(run.ParamsJson, DefinitionJson.Options), run.BackfillId, run.RetryOf, run.TraceId);
 
     internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

@@ -282,6 +282,10 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("TriggerKind")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -275,6 +275,10 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TriggerKind")
                         .IsRequired()
                         .HasMaxLength(16)
