@@ -127,10 +127,12 @@ public sealed class LakeQuerySandboxTests : IDisposable
         Assert.Single((await service.QueryAsync("select 1", default)).Rows);
     }
 
+    // The timeout is generous: on a loaded machine the corpus's heavy statements must still reach the limit each one
+    // attacks (result bytes, memory) before the clock does; no statement of the corpus is meant to time out.
     private LakeQueryService Service(LakeOptions? options = null) => new(
         [new SpreadsQuerySource(_lake.Layout)],
         new LakeQueryGuard(),
-        Options.Create(options ?? new LakeOptions { QueryTimeout = TimeSpan.FromSeconds(5), MemoryLimit = "256MB" }));
+        Options.Create(options ?? new LakeOptions { QueryTimeout = TimeSpan.FromSeconds(60), MemoryLimit = "256MB" }));
 
     private static async Task<string> OutcomeAsync(LakeQueryService service, string sql)
     {
