@@ -34,6 +34,7 @@ public sealed class FakeBitsoServer : IAsyncDisposable
     private int _connections;
     private int _subscribes;
     private long _sequence = 1000;
+    private long _behind;
 
     private FakeBitsoServer(WebApplication app)
     {
@@ -204,7 +205,8 @@ public sealed class FakeBitsoServer : IAsyncDisposable
         var payload = new
         {
             updated_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
-            sequence = (Scenario == FakeBitsoScenario.GoingBackwards ? Interlocked.Add(ref _sequence, -10) : Interlocked.Increment(ref _sequence)).ToString(CultureInfo.InvariantCulture),
+            // A lagging replica answers behind the primary, whose sequence goes on from where it was.
+            sequence = (Scenario == FakeBitsoScenario.GoingBackwards ? Interlocked.Read(ref _sequence) - 100 - Interlocked.Increment(ref _behind) : Interlocked.Increment(ref _sequence)).ToString(CultureInfo.InvariantCulture),
             bids,
             asks,
         };

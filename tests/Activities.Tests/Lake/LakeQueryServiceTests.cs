@@ -200,6 +200,20 @@ public sealed class LakeQueryServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryAsync_WhenTheTimeoutFiresBeforeTheQueryStarts_StillInterruptsIt()
+    {
+        // 1 ms: the timeout fires while the views are set up or the guard reads the statement, before DuckDB runs it —
+        // an interrupt DuckDB drops, after which a 10^10-row join would run for minutes. (The bound below only catches
+        // that hang; the interrupt comes within about 100 ms.)
+        var service = Service(new LakeOptions { QueryTimeout = TimeSpan.FromMilliseconds(1) });
+
+        var error = await Assert.ThrowsAsync<LakeQueryException>(() =>
+            service.QueryAsync("select sum(a.range * b.range) from range(100000) a, range(100000) b", default).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(LakeQueryFailure.TimedOut, error.Failure);
+    }
+
+    [Fact]
     public async Task QueryAsync_WithAnotherQuerySource_SeesItsAttachedDatabaseReadOnly()
     {
         var warehouse = Path.Combine(_lake.Root, "warehouse", "warehouse.duckdb");

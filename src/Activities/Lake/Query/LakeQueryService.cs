@@ -88,11 +88,13 @@ public sealed class LakeQueryService(IEnumerable<ILakeQuerySource> sources, Lake
         {
             using var connection = database.Connect();
             using var interruptor = connection.CreateCommand();
-            using var interrupt = timeout.Token.Register(interruptor.Cancel);
-            using var watch = _watchdog.Watch(interruptor.Cancel);
+            using var interrupter = new QueryInterrupter(interruptor.Cancel);
+            using var interrupt = timeout.Token.Register(interrupter.Start);
+            using var watch = _watchdog.Watch(interrupter.Start);
             try
             {
                 guard.Check(connection, sql, database.Scope);
+                timeout.Token.ThrowIfCancellationRequested();
                 return Run(connection, sql, settings, timeout.Token);
             }
             catch (Exception e) when (e is DuckDBException or OperationCanceledException or LakeQueryException { Failure: LakeQueryFailure.Invalid or LakeQueryFailure.Failed })
