@@ -150,7 +150,17 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
         await RestartAsync($"{point}@{hit}");
         if (_server is null || _server.HasExited)
             return point; // reached while starting (a per-second capture can be that quick)
-        var run = await drive();
+        string? run;
+        try
+        {
+            run = await drive();
+        }
+        catch (HttpRequestException)
+        {
+            // It died at the point while answering the request that set the work going.
+            if (await _server.WaitForExitAsync(TimeSpan.FromSeconds(10))) return point;
+            throw;
+        }
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!await _server.WaitForExitAsync(TimeSpan.FromMilliseconds(250)))
         {
