@@ -123,8 +123,8 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
             var clean = await ServerProcess.StartAsync([DailyWorkflow], new Dictionary<string, string>(), demo: false, root: cleanRoot, arguments: ["--source-dir", sources]);
             try
             {
-                var run = await StartRunAsync(clean, DailyWorkflow, Yesterday, null);
-                Assert.Equal("succeeded", await WaitForRunAsync(clean, run, TimeSpan.FromMinutes(3)));
+                var run = await clean.Http.StartRunAsync(DailyWorkflow, Yesterday);
+                Assert.Equal("succeeded", (await clean.Http.WaitForRunAsync(run, TimeSpan.FromMinutes(3))).Status);
             }
             finally
             {
@@ -409,30 +409,9 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
         }
     }
 
-    private Task<string> StartRunAsync(string workflow, string logicalTime, object? parameters) => StartRunAsync(_server!, workflow, logicalTime, parameters);
+    private Task<string> StartRunAsync(string workflow, string logicalTime, object? parameters) => _server!.Http.StartRunAsync(workflow, logicalTime, parameters);
 
-    private Task<string> WaitForRunAsync(string id, TimeSpan timeout) => WaitForRunAsync(_server!, id, timeout);
-
-    private static async Task<string> StartRunAsync(ServerProcess server, string workflow, string logicalTime, object? parameters)
-    {
-        using var response = await server.Http.PostAsJsonAsync($"/api/workflows/{workflow}/runs", new { logicalTime, @params = parameters });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"starting {workflow} at {logicalTime}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
-    }
-
-    private static async Task<string> WaitForRunAsync(ServerProcess server, string id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var run = JsonDocument.Parse(await server.Http.GetStringAsync($"/api/runs/{id}")).RootElement.GetProperty("run");
-            var status = run.GetProperty("status").GetString()!;
-            if (status is not ("queued" or "running")) return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {id} still {status} after {timeout}");
-            await Task.Delay(200);
-        }
-    }
+    private async Task<string> WaitForRunAsync(string id, TimeSpan timeout) => (await _server!.Http.WaitForRunAsync(id, timeout)).Status;
 
     private static async Task<string> DumpWarehouseAsync(string dataDir)
     {

@@ -35,7 +35,7 @@ public sealed class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper ou
             await WaitForSucceededAfterAsync(node, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60));
 
             var down = DateTimeOffset.UtcNow;
-            Assert.True(Run("pg_ctlcluster", cluster!.Value.Version, cluster.Value.Name, "restart"), "pg_ctlcluster restart failed");
+            Assert.True(Shell.Run("pg_ctlcluster", cluster!.Value.Version, cluster.Value.Name, "restart"), "pg_ctlcluster restart failed");
             var up = DateTimeOffset.UtcNow;
             output.WriteLine($"PostgreSQL restarted in {(up - down).TotalSeconds:F1} s");
 
@@ -95,14 +95,5 @@ public sealed class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper ou
         {
             return null;
         }
-    }
-
-    private static bool Run(string command, params string[] args)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        process.WaitForExit();
-        return process.ExitCode == 0;
     }
 }

@@ -95,22 +95,8 @@ public sealed class StorageFaultTests(Xunit.Abstractions.ITestOutputHelper outpu
         }
     }
 
-    private static async Task<(string Status, string Error)> RunAsync(TestServer server, string workflow, DateTimeOffset logicalTime)
-    {
-        using var started = await server.Http.PostAsJsonAsync($"/api/workflows/{workflow}/runs", new { logicalTime = logicalTime.ToString("O", CultureInfo.InvariantCulture) });
-        started.EnsureSuccessStatusCode();
-        var id = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var run = JsonDocument.Parse(await server.Http.GetStringAsync($"/api/runs/{id}")).RootElement.GetProperty("run");
-            var status = run.GetProperty("status").GetString()!;
-            if (status is not ("queued" or "running"))
-                return (status, run.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : "");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {id} of {workflow} still {status} after 60 s");
-            await Task.Delay(200);
-        }
-    }
+    private static async Task<(string Status, string Error)> RunAsync(TestServer server, string workflow, DateTimeOffset logicalTime) =>
+        await server.Http.WaitForRunAsync(await server.Http.StartRunAsync(workflow, logicalTime.ToString("O", CultureInfo.InvariantCulture)), TimeSpan.FromSeconds(60));
 
     private static async Task<string> WaitForFailedCaptureAsync(TestServer server, DateTimeOffset since)
     {
@@ -162,26 +148,10 @@ public sealed class StorageFaultTests(Xunit.Abstractions.ITestOutputHelper outpu
         return path;
     }
 
-    private static bool Mount(string folder) => OperatingSystem.IsLinux() && Run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", folder);
+    private static bool Mount(string folder) => OperatingSystem.IsLinux() && Shell.Run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", folder);
 
     private static void Unmount(string folder)
     {
-        if (OperatingSystem.IsLinux()) Run("umount", "-l", folder);
-    }
-
-    private static bool Run(string command, params string[] args)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var arg in args) start.ArgumentList.Add(arg);
-            using var process = Process.Start(start)!;
-            process.WaitForExit();
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
+        if (OperatingSystem.IsLinux()) Shell.Run("umount", "-l", folder);
     }
 }

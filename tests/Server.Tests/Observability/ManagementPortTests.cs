@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using BitsoWorkflows.Server.Tests.Studio.Support;
+using BitsoWorkflows.Server.Tests.Support;
 
 namespace BitsoWorkflows.Server.Tests.Observability;
 
 /// <summary>With <c>Observability:ManagementUrl</c> the scrape endpoint moves to that port, open there and gone from the main one.</summary>
 public sealed class ManagementPortTests : IAsyncLifetime
 {
-    private readonly int _port = FreePort();
+    private readonly int _port = Shell.FreePort();
     private StudioTestServer _server = null!;
 
     public async Task InitializeAsync() => _server = await StudioTestServer.StartAsync(settings: new Dictionary<string, string>
@@ -37,12 +38,5 @@ public sealed class ManagementPortTests : IAsyncLifetime
         using var response = await http.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

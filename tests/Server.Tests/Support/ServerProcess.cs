@@ -41,7 +41,7 @@ public sealed class ServerProcess : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(root, "workflows"));
         foreach (var id in workflows)
             await File.WriteAllTextAsync(Path.Combine(root, "workflows", id + ".json"), RepoFiles.Workflow(id));
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{Shell.FreePort()}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BitsoWorkflows.Server.dll"));
         foreach (var arg in (string[])["serve", "--urls", address.ToString().TrimEnd('/'), "--data-dir", Path.Combine(root, "data"), "--workflows-dir", Path.Combine(root, "workflows")])
@@ -171,12 +171,5 @@ public sealed class ServerProcess : IAsyncDisposable
                 throw new TimeoutException("serve did not answer within 60 s");
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
