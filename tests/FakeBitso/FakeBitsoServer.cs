@@ -241,7 +241,11 @@ public sealed class FakeBitsoServer : IAsyncDisposable
                 await Task.Delay(PushInterval, done.Token);
                 foreach (var book in subscribed.Keys)
                 {
-                    if (Scenario == FakeBitsoScenario.MalformedJson) await SendAsync(socket, sendLock, "{\"type\":\"orders\",\"book\":", done.Token);
+                    if (Scenario == FakeBitsoScenario.MalformedJson)
+                    {
+                        foreach (var malformed in MalformedFrames(book))
+                            await SendAsync(socket, sendLock, malformed, done.Token);
+                    }
                     await SendAsync(socket, sendLock, OrdersMessage(book), done.Token);
                     sent++;
                 }
@@ -290,6 +294,17 @@ public sealed class FakeBitsoServer : IAsyncDisposable
             await SendAsync(socket, sendLock, ack, cancellationToken);
         }
     }
+
+    /// <summary>Frames a client must ignore without dropping the connection: cut short, not an object, wrong shapes.</summary>
+    private static string[] MalformedFrames(string book) =>
+    [
+        "{\"type\":\"orders\",\"book\":",
+        "[1]",
+        "42",
+        $"{{\"type\":\"orders\",\"book\":\"{book}\",\"payload\":7}}",
+        $"{{\"type\":\"orders\",\"book\":\"{book}\",\"payload\":{{\"bids\":{{}},\"asks\":[]}}}}",
+        $"{{\"type\":\"orders\",\"book\":\"{book}\",\"payload\":{{\"bids\":[{{\"r\":\"1e999999\",\"a\":\"1\"}}],\"asks\":[]}}}}",
+    ];
 
     private string OrdersMessage(string book)
     {

@@ -9,7 +9,9 @@ namespace BitsoWorkflows.Activities.Tests.MarketData;
 
 public sealed class BitsoWebSocketSourceTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    // Generous: conditions usually hold within a second, and the wait ends as soon as they do; a loaded CI machine with
+    // other collections running beside this one has taken longer than 10 s.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private FakeBitsoServer _server = null!;
     private BitsoRestClient _rest = null!;
@@ -71,7 +73,8 @@ public sealed class BitsoWebSocketSourceTests : IAsyncLifetime
 
         _source.Subscribe(["btc_mxn"]);
 
-        Assert.True(await Eventually(() => _source.Connections >= 3));
+        Assert.True(await Eventually(() => _source.Connections >= 3),
+            $"client connections {_source.Connections}, server connections {_server.WebSocketConnections}, subscribe frames {_server.SubscribeFrames}");
     }
 
     [Fact]

@@ -159,6 +159,12 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
             {
                 LogDisconnected(_logger, e.Message);
             }
+            catch (Exception e)
+            {
+                // Anything else (a frame shape the reader did not expect, a runtime surprise) must not end the loop:
+                // a feed that stops reconnecting leaves every second to the rate-limited REST fallback for good.
+                LogFeedFault(_logger, e);
+            }
             finally
             {
                 Volatile.Write(ref _socket, null);
@@ -214,7 +220,8 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
             }
             _books[snapshot.Book] = new FeedBook(snapshot, epoch);
         }
-        catch (Exception e) when (e is JsonException or FormatException)
+        // InvalidOperationException: a frame that is JSON but not an object where one is expected ("[1]", "42").
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {
             LogMalformed(_logger, e.Message);
         }
@@ -255,6 +262,9 @@ public sealed partial class BitsoWebSocketSource : IOrderBookSource, IAsyncDispo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bitso WebSocket connected to {Url} (connection {Epoch})")]
     private static partial void LogConnected(ILogger logger, string url, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bitso WebSocket feed failed unexpectedly; reconnecting with backoff")]
+    private static partial void LogFeedFault(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bitso WebSocket feed lost: {Reason}; reconnecting with backoff")]
     private static partial void LogDisconnected(ILogger logger, string reason);
