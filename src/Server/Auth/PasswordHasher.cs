@@ -14,6 +14,15 @@ public static class PasswordHasher
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
+    [ThreadStatic]
+    private static long t_roundsOnThisThread;
+
+    /// <summary>
+    /// PBKDF2 rounds this thread has run in <see cref="Verify"/>: what a sign-in costs, counted rather than timed, so
+    /// a test can show that an unknown name costs as much as a known one on a machine of any speed or load.
+    /// </summary>
+    internal static long RoundsOnThisThread => t_roundsOnThisThread;
+
     public static string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
@@ -32,6 +41,7 @@ public static class PasswordHasher
             var salt = Convert.FromBase64String(parts[2]);
             var expected = Convert.FromBase64String(parts[3]);
             var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+            t_roundsOnThisThread += iterations;
             return CryptographicOperations.FixedTimeEquals(actual, expected);
         }
         catch (FormatException)

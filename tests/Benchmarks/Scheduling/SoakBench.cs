@@ -44,7 +44,7 @@ internal static class SoakBench
             await WaitUntilReadyAsync(http, data, server);
             var began = DateTimeOffset.UtcNow;
             var end = began.AddMinutes(minutes);
-            var samples = new List<(double Minute, long Rss, int Handles)> { (0, Rss(server.Id), Handles(server.Id)) };
+            var samples = new List<Sample> { await SampleAsync(http, server.Id, 0) };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"soak: {minutes} min of serve --demo (pid {server.Id}) at {url}, data dir {data.Root}; load {Load()}"));
             int queries = 0, queryFailures = 0;
             var nextSample = began.AddMinutes(1);
@@ -59,12 +59,12 @@ internal static class SoakBench
                 if (DateTimeOffset.UtcNow >= nextSample)
                 {
                     var minute = (DateTimeOffset.UtcNow - began).TotalMinutes;
-                    samples.Add((minute, Rss(server.Id), Handles(server.Id)));
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {minute,5:F1} min: RSS {samples[^1].Rss / 1048576.0,6:F0} MiB, {samples[^1].Handles} handles, load {Load()}"));
+                    samples.Add(await SampleAsync(http, server.Id, minute));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {minute,5:F1} min: {samples[^1]}, load {Load()}"));
                     nextSample = nextSample.AddMinutes(1);
                 }
             }
-            samples.Add(((DateTimeOffset.UtcNow - began).TotalMinutes, Rss(server.Id), Handles(server.Id)));
+            samples.Add(await SampleAsync(http, server.Id, (DateTimeOffset.UtcNow - began).TotalMinutes));
             await Task.Delay(TimeSpan.FromSeconds(3));
 
             var runs = await RunsAsync(http, began, end);
@@ -81,12 +81,14 @@ internal static class SoakBench
             }
             latencies.Sort();
             var expected = (int)(end - began).TotalSeconds;
-            var five = samples.LastOrDefault(s => s.Minute <= 5.01);
+            var five = samples.Last(s => s.Minute <= 5.01);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"soak result: {runs.Count} per-second runs of {expected} seconds, {missed} missed; fire offset p50 {Percentile(offsets, 0.5):F1} ms, p99 {Percentile(offsets, 0.99):F1} ms; "
                 + $"capture latency p99 {Percentile(latencies, 0.99):F1} ms ({latencies.Count} ok observations still staged); {queries} lake queries, {queryFailures} server errors"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RSS {samples[0].Rss / 1048576.0:F0} MiB at start, {five.Rss / 1048576.0:F0} MiB after {five.Minute:F0} min, {samples[^1].Rss / 1048576.0:F0} MiB at the end ({Growth(five.Rss, samples[^1].Rss)} after the first five minutes); "
+                + $"managed heap after GC {samples[0].Heap / 1048576.0:F0} / {five.Heap / 1048576.0:F0} / {samples[^1].Heap / 1048576.0:F0} MiB ({Growth(five.Heap, samples[^1].Heap)}), "
+                + $"GC committed {samples[0].Committed / 1048576.0:F0} / {five.Committed / 1048576.0:F0} / {samples[^1].Committed / 1048576.0:F0} MiB; "
                 + $"handles {samples[0].Handles} / {five.Handles} / {samples[^1].Handles}; load {Load()}"));
             return missed == 0 ? 0 : 1;
         }
@@ -144,6 +146,37 @@ internal static class SoakBench
             await Task.Delay(250);
         }
         throw new TimeoutException("serve did not answer within 120 s");
+    }
+
+    /// <summary>
+    /// One reading of the server: RSS and open handles from /proc, and from its own /metrics the managed heap after the
+    /// last GC and the memory the GC has committed, so growth can be told apart: a leak grows the heap after GC, GC
+    /// sizing grows committed memory, native memory (DuckDB, SQLite) grows RSS beyond both.
+    /// </summary>
+    private sealed record Sample(double Minute, long Rss, int Handles, long Heap, long Committed)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"RSS {Rss / 1048576.0,6:F0} MiB, heap after GC {Heap / 1048576.0,5:F0} MiB, GC committed {Committed / 1048576.0,5:F0} MiB, {Handles} handles");
+    }
+
+    private static async Task<Sample> SampleAsync(HttpClient http, int pid, double minute)
+    {
+        long heap = 0, committed = 0;
+        try
+        {
+            foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
+            {
+                if (line.StartsWith('#') || line.Length == 0) continue;
+                var value = line[(line.LastIndexOf(' ') + 1)..];
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) continue;
+                if (line.StartsWith("dotnet_gc_last_collection_heap_size_bytes", StringComparison.Ordinal)) heap += (long)number;
+                else if (line.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes", StringComparison.Ordinal)) committed += (long)number;
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+        return new Sample(minute, Rss(pid), Handles(pid), heap, committed);
     }
 
     private static string Growth(long from, long to) => from == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{(to - from) * 100.0 / from:+0.0;-0.0} %");

@@ -394,20 +394,7 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
         }
     }
 
-    /// <summary>Every run of the workflow, a page of 1000 at a time (the API's largest).</summary>
-    private async Task<List<(DateTimeOffset Time, string Status)>> RunsAsync(string workflow)
-    {
-        var runs = new List<(DateTimeOffset, string)>();
-        string? before = null;
-        while (true)
-        {
-            var page = JsonDocument.Parse(await _server!.Http.GetStringAsync($"/api/runs?workflow={workflow}&limit=1000" + (before is null ? "" : $"&before={before}")))
-                .RootElement.EnumerateArray().ToList();
-            runs.AddRange(page.Select(r => (DateTimeOffset.Parse(r.GetProperty("logicalTime").GetString()!, CultureInfo.InvariantCulture), r.GetProperty("status").GetString()!)));
-            if (page.Count < 1000) return runs;
-            before = page[^1].GetProperty("id").GetString();
-        }
-    }
+    private Task<List<(DateTimeOffset Time, string Status)>> RunsAsync(string workflow) => _server!.Http.AllRunsAsync(workflow);
 
     private Task<string> StartRunAsync(string workflow, string logicalTime, object? parameters) => _server!.Http.StartRunAsync(workflow, logicalTime, parameters);
 

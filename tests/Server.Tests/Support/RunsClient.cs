@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -27,6 +28,21 @@ public static class RunsClient
                 return (status, run.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : "");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {id} still {status} after {timeout}");
             await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Every run of the workflow (logical time and status), a page of 1000 at a time (the API's largest).</summary>
+    public static async Task<List<(DateTimeOffset Time, string Status)>> AllRunsAsync(this HttpClient http, string workflow)
+    {
+        var runs = new List<(DateTimeOffset, string)>();
+        string? before = null;
+        while (true)
+        {
+            var page = JsonDocument.Parse(await http.GetStringAsync($"/api/runs?workflow={workflow}&limit=1000" + (before is null ? "" : $"&before={before}")))
+                .RootElement.EnumerateArray().ToList();
+            runs.AddRange(page.Select(r => (DateTimeOffset.Parse(r.GetProperty("logicalTime").GetString()!, CultureInfo.InvariantCulture), r.GetProperty("status").GetString()!)));
+            if (page.Count < 1000) return runs;
+            before = page[^1].GetProperty("id").GetString();
         }
     }
 }
