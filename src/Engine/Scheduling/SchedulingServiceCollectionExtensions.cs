@@ -33,6 +33,7 @@ public static class SchedulingServiceCollectionExtensions
 
         services.PostConfigure<SchedulerOptions>(o => o.Clustered ??= postgres);
         services.AddSingleton<IntervalClaims>();
+        services.AddSingleton<SchedulerStatus>();
         services.AddSingleton<WorkflowTriggerStore>();
         services.AddSingleton<ScheduledFireHandler>();
         services.AddSingleton<CatchupRunner>();
