@@ -34,8 +34,10 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts <c>serve</c> with the given shipped workflows and <c>Section__Key</c> environment settings, and waits until it answers.</summary>
     /// <param name="root">A folder a previous server used (its data dir and workflows are used again), or null for a new one.</param>
     /// <param name="arguments">More command-line arguments, e.g. <c>--Section:Key=value</c> settings.</param>
+    /// <param name="readyTimeout">How long to wait for it to answer (default 60 s).</param>
     public static async Task<ServerProcess> StartAsync(
-        string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true, string? root = null, IReadOnlyList<string>? arguments = null)
+        string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true, string? root = null, IReadOnlyList<string>? arguments = null,
+        TimeSpan? readyTimeout = null)
     {
         root ??= TempFolder.Create();
         Directory.CreateDirectory(Path.Combine(root, "workflows"));
@@ -65,7 +67,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await server.WaitUntilReadyAsync();
+            await server.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60));
         }
         catch
         {
@@ -148,9 +150,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync()
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited)
@@ -168,7 +170,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 }
             }
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("serve did not answer within 60 s");
+                throw new TimeoutException($"serve did not answer within {timeout.TotalSeconds:F0} s; its last lines on stderr:\n{LastErrors}");
             await Task.Delay(200);
         }
     }
