@@ -67,9 +67,8 @@ public sealed partial class ClusterGapRecorder(
                 continue;
             }
             if (!await claims.TryClaimAsync(id, gap.Start, cancellationToken)) continue;
-            await launcher.RecordMissedAsync(workflow, gap, firstFire
-                    ? "no node recorded a run for this second: the cluster was stopped or crashed"
-                    : "no node fired this second (the node firing it stopped before the cluster took its trigger over, or the machines were too busy)",
+            await launcher.RecordMissedAsync(workflow, gap,
+                "no node fired this second (the node firing it stopped before another took its trigger over, the cluster was down, or the machines were too busy)",
                 firstFire ? EngineTelemetry.MissedReasons.ServerDown : EngineTelemetry.MissedReasons.NotFired);
         }
     }

@@ -107,6 +107,14 @@ internal static class FailoverBench
             var seconds = (int)(last - first).TotalSeconds + 1;
             var twice = counts.Count(c => c.Value > 1);
             var without = Enumerable.Range(0, seconds).Count(i => !counts.ContainsKey(first.AddSeconds(i)));
+            await using (var db = new NpgsqlConnection(connection))
+            {
+                await db.OpenAsync();
+                await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()", db);
+                var sessions = (long)(await count.ExecuteScalarAsync())! - 1;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"resident memory per node: {string.Join(", ", nodes.Select(n => $"{n.Key} {n.Value.ResidentBytes() / 1048576.0:F0} MiB"))}; PostgreSQL sessions of the {nodes.Count} nodes: {sessions}"));
+            }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{seconds} seconds from {first:HH:mm:ss} to {last:HH:mm:ss}: {twice} with two runs or more, {without} without a run; {runs.Count(r => r.Status == "missed")} missed, {runs.Count(r => r.Status == "failed")} failed; load {Load()}"));
             return twice == 0 && without == 0 ? 0 : 1;
@@ -224,6 +232,14 @@ internal static class FailoverBench
             }
             node.Kill();
             throw new TimeoutException($"{name} was not ready within 120 s");
+        }
+
+        /// <summary>Resident memory now, in bytes (Linux; 0 elsewhere).</summary>
+        public long ResidentBytes()
+        {
+            var status = $"/proc/{_process.Id}/status";
+            var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) : null;
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         }
 
         /// <summary>SIGKILL: nothing is flushed or closed.</summary>
