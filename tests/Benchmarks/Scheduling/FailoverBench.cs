@@ -13,8 +13,9 @@ namespace BitsoWorkflows.Benchmarks.Scheduling;
 /// <c>failover [--kills 5] [--nodes 3] [--postgres &lt;connection string&gt;] [--checkin 00:00:00.5] [--checkin-threshold 00:00:01]</c>:
 /// starts <c>serve --demo</c> nodes (the per-second capture only) on one fresh PostgreSQL database and one shared data
 /// dir, then N times SIGKILLs the node that fired the newest second, waits until another node starts a second, and
-/// starts the killed node again. Prints per kill: the seconds between the killed node's last started second and the
-/// next one another node started (the gap), the wall time from the kill to that start, and how the gap was recorded;
+/// starts the killed node again. Prints per kill: the wall time from the kill to the next fire on another node (a second
+/// it started, or recorded missed because Quartz handed it over late) and to the next second it started, the seconds
+/// between the killed node's last start and that one, and how the seconds in between were recorded;
 /// then the cluster-wide invariants (no logical time twice, no second without a run). The connection string defaults to
 /// <c>BW_TEST_POSTGRES</c>; <c>--checkin</c>/<c>--checkin-threshold</c> set Quartz's cluster check-in (Quartz's own
 /// defaults are 7.5 s each).
@@ -58,16 +59,17 @@ internal static class FailoverBench
             await WaitForStartAsync(nodes["node-1"].Http, DateTimeOffset.UtcNow, notBy: null);
             await Task.Delay(TimeSpan.FromSeconds(5));
 
-            var killed = new List<(string Node, DateTimeOffset At, string TakenOverBy, DateTimeOffset Started)>();
+            var killed = new List<(string Node, DateTimeOffset At, DateTimeOffset Restarted)>();
             for (var k = 0; k < kills; k++)
             {
                 var active = (await RunsAsync(Observer(nodes, null), "&status=succeeded&limit=1")).Single().Node!;
                 var at = DateTimeOffset.UtcNow;
                 nodes[active].Kill();
                 var next = await WaitForStartAsync(Observer(nodes, active), at, active);
-                killed.Add((active, at, next.Node!, next.Created));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kill {k + 1}: {active} at {at:HH:mm:ss.fff}; {next.Node} started {next.Logical:HH:mm:ss} at {next.Created:HH:mm:ss.fff} ({(next.Created - at).TotalSeconds:F2} s after the kill); load {Load()}"));
+                var restarted = DateTimeOffset.UtcNow;
                 nodes[active] = await Node.StartAsync(active, root, data, connection, tuning);
+                killed.Add((active, at, restarted));
                 await Task.Delay(TimeSpan.FromSeconds(5));
             }
 
@@ -84,22 +86,28 @@ internal static class FailoverBench
             }
 
             Console.WriteLine();
-            Console.WriteLine("kill  node    gap (s)  kill→next start (s)  gap seconds recorded");
-            var gaps = new List<double>();
-            var walls = new List<double>();
-            foreach (var (node, at, by, started) in killed)
+            // A fire of another node is a second it started, or one it recorded missed because Quartz handed it over late
+            // (the load, not the failover); the gap accounting's records are no fires.
+            static bool Fired(Run r) => r.Status != "missed" || r.Error?.StartsWith("the fire started", StringComparison.Ordinal) == true;
+            Console.WriteLine("kill  node    kill→next fire (s)  kill→next start (s)  seconds between starts  recorded in between");
+            var fires = new List<double>();
+            var starts = new List<double>();
+            foreach (var (node, at, restarted) in killed)
             {
-                var lastBefore = runs.Where(r => r.Node == node && r.Status != "missed" && r.Created <= at).Max(r => r.Logical);
-                var firstAfter = runs.Where(r => r.Node != node && r.Status != "missed" && r.Logical > lastBefore).Min(r => r.Logical);
-                var inGap = runs.Where(r => r.Logical > lastBefore && r.Logical < firstAfter).ToList();
+                var lastBefore = runs.Where(r => r.Node == node && r.Status != "missed" && r.Created < restarted).Max(r => r.Logical);
+                var nextFire = runs.Where(r => r.Node != node && Fired(r) && r.Created > at).MinBy(r => r.Created)!;
+                var nextStart = runs.Where(r => r.Node != node && r.Status != "missed" && r.Created > at).MinBy(r => r.Created)!;
+                var inGap = runs.Where(r => r.Logical > lastBefore && r.Logical < nextStart.Logical).ToList();
                 var byStatus = string.Join(", ", inGap.GroupBy(r => r.Status).Select(g => $"{g.Count()} {g.Key}"));
-                gaps.Add((firstAfter - lastBefore).TotalSeconds);
-                walls.Add((started - at).TotalSeconds);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gaps.Count,4}  {node,-6}  {gaps[^1],7:F0}  {walls[^1],19:F2}  {(byStatus.Length == 0 ? "none" : byStatus)}"));
+                fires.Add((nextFire.Created - at).TotalSeconds);
+                starts.Add((nextStart.Created - at).TotalSeconds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{fires.Count,4}  {node,-6}  {fires[^1],18:F2}  {starts[^1],19:F2}  {(nextStart.Logical - lastBefore).TotalSeconds,22:F0}  {(byStatus.Length == 0 ? "none" : byStatus)}"));
             }
-            gaps.Sort();
-            walls.Sort();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gap: min {gaps[0]:F0} s, median {gaps[gaps.Count / 2]:F0} s, max {gaps[^1]:F0} s; kill → next start: min {walls[0]:F2} s, median {walls[walls.Count / 2]:F2} s, max {walls[^1]:F2} s"));
+            fires.Sort();
+            starts.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"kill → next fire: min {fires[0]:F2} s, median {fires[fires.Count / 2]:F2} s, max {fires[^1]:F2} s; kill → next start: min {starts[0]:F2} s, median {starts[starts.Count / 2]:F2} s, max {starts[^1]:F2} s"));
 
             var first = runs.Min(r => r.Logical);
             var last = runs.Max(r => r.Logical).AddSeconds(-5);
@@ -128,7 +136,7 @@ internal static class FailoverBench
         }
     }
 
-    private sealed record Run(string Id, DateTimeOffset Logical, DateTimeOffset Created, string Status, string? Node);
+    private sealed record Run(string Id, DateTimeOffset Logical, DateTimeOffset Created, string Status, string? Node, string? Error);
 
     /// <summary>The client of a node that is up (not the one just killed).</summary>
     private static HttpClient Observer(Dictionary<string, Node> nodes, string? not) =>
@@ -150,7 +158,8 @@ internal static class FailoverBench
     private static async Task<List<Run>> RunsAsync(HttpClient http, string query) =>
         JsonDocument.Parse(await http.GetStringAsync($"/api/runs?workflow={Capture}{query}")).RootElement.EnumerateArray()
             .Select(r => new Run(r.GetProperty("id").GetString()!, Time(r.GetProperty("logicalTime")), Time(r.GetProperty("createdAt")), r.GetProperty("status").GetString()!,
-                r.TryGetProperty("node", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null))
+                r.TryGetProperty("node", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null,
+                r.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null))
             .ToList();
 
     private static DateTimeOffset Time(JsonElement value) => DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
