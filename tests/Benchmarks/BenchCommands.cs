@@ -14,6 +14,7 @@ public static partial class BenchCommands
         ["master-data"] = MasterData.MasterDataBench.RunAsync,
         ["query-corpus"] = Query.QueryCorpusBench.RunAsync,
         ["soak"] = Scheduling.SoakBench.RunAsync,
+        ["failover"] = Scheduling.FailoverBench.RunAsync,
     };
 
     public static Func<string[], Task<int>>? TryGet(string name) => Commands.GetValueOrDefault(name);

@@ -66,6 +66,46 @@ public sealed class IntervalClaims(IDbContextFactory<WorkflowDbContext> contexts
         }
     }
 
+    /// <summary>The claims of a workflow's intervals starting in [<paramref name="from"/>, <paramref name="to"/>): interval start (UTC) → when claimed.</summary>
+    public async Task<Dictionary<DateTime, DateTime>> ListAsync(string workflowId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var (first, end) = (from.UtcDateTime, to.UtcDateTime);
+        await using var db = contexts.CreateDbContext();
+        var held = await db.IntervalClaims.AsNoTracking()
+            .Where(c => c.WorkflowId == workflowId && c.IntervalStart >= first && c.IntervalStart < end)
+            .Select(c => new { c.IntervalStart, c.ClaimedAt })
+            .ToListAsync(cancellationToken);
+        return held.ToDictionary(c => DateTime.SpecifyKind(c.IntervalStart, DateTimeKind.Utc), c => DateTime.SpecifyKind(c.ClaimedAt, DateTimeKind.Utc));
+    }
+
+    /// <summary>The latest claimed interval start of a workflow before <paramref name="before"/>, or null.</summary>
+    public async Task<DateTimeOffset?> LatestBeforeAsync(string workflowId, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var value = before.UtcDateTime;
+        await using var db = contexts.CreateDbContext();
+        var latest = await db.IntervalClaims.Where(c => c.WorkflowId == workflowId && c.IntervalStart < value)
+            .OrderByDescending(c => c.IntervalStart).Select(c => (DateTime?)c.IntervalStart).FirstOrDefaultAsync(cancellationToken);
+        return latest is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>
+    /// Takes over a claim, as read with <paramref name="heldClaimedAt"/>, whose run never got stored; the update matches
+    /// the claim as read, so of several nodes taking it over at once exactly one wins. False when a run of the interval
+    /// is stored after all, or another node took the claim first.
+    /// </summary>
+    public async Task<bool> TryTakeOverAsync(string workflowId, DateTimeOffset intervalStart, DateTime heldClaimedAt, CancellationToken cancellationToken)
+    {
+        if (await runs.ExistsAsync(workflowId, intervalStart, cancellationToken)) return false;
+        var now = time.GetUtcNow();
+        var start = intervalStart.UtcDateTime;
+        await using var db = contexts.CreateDbContext();
+        var taken = await db.IntervalClaims
+            .Where(c => c.WorkflowId == workflowId && c.IntervalStart == start && c.ClaimedAt == heldClaimedAt)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.ClaimedAt, now.UtcDateTime).SetProperty(c => c.Node, options.Value.NodeName), cancellationToken) == 1;
+        if (taken) _claimed[(workflowId, intervalStart)] = now;
+        return taken;
+    }
+
     /// <summary>Deletes claims made before <paramref name="olderThan"/>; by then their runs are stored or long given up.</summary>
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {

@@ -13,13 +13,16 @@ namespace BitsoWorkflows.Engine.Scheduling;
 /// skipped intervals as missed, catches up skipped intervals of catch-up workflows, and never starts a logical time twice.
 /// Skipped seconds are found from the previous fire in this process and, at the first fire after a start (a restart,
 /// a crash), from the run history in the store; seconds before a workflow's first run or while it was paused are not
-/// owed, and a second that has a run already is never recorded again.
+/// owed, and a second that has a run already is never recorded again. In a cluster a per-second workflow's seconds are
+/// claimed in the store before they start or are recorded, and the store, not this process, finds the gaps
+/// (<see cref="ClusterGapRecorder"/>).
 /// </summary>
 public sealed partial class ScheduledFireHandler(
     WorkflowCatalog catalog,
     RunLauncher launcher,
     RunStore runs,
     IntervalClaims claims,
+    ClusterGapRecorder clusterGaps,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
     EngineTelemetry telemetry,
@@ -39,36 +42,73 @@ public sealed partial class ScheduledFireHandler(
         // the current second at start-up, two seconds a busy moment delayed), and run inserts are queued, so neither
         // the store nor a check-then-act in memory would see what a concurrent fire is about to record.
         var ledger = _ledgers.GetOrAdd(workflowId, _ => new FireLedger());
+        var inCluster = options.Value.Clustered == true && schedule.FiresAtStart && !workflow.Definition.Catchup;
+        bool firstFire;
         await ledger.Gate.WaitAsync(cancellationToken);
         try
         {
             if (!ledger.TryHandle(interval.Start)) return; // recorded as a gap, or fired twice
-            await HandleSkippedIntervalsAsync(workflow, schedule, interval, ledger, cancellationToken);
-
-            var now = time.GetUtcNow();
-            var lateness = now - schedule.FireTime(interval);
-            telemetry.FireOffset(workflowId, lateness, now);
-            if (schedule.FiresAtStart && lateness > options.Value.LateFireTolerance)
-            {
-                // A late fire of a second the gap accounting of a previous process recorded (or that ran) is not recorded twice.
-                if (await runs.ExistsAsync(workflowId, interval.Start, cancellationToken)) return;
-                await launcher.RecordMissedAsync(workflow, interval, $"the fire started {lateness.TotalMilliseconds:F0} ms late, after the tolerance of {options.Value.LateFireTolerance.TotalMilliseconds:F0} ms", EngineTelemetry.MissedReasons.LateFire);
-                return;
-            }
-            await StartAsync(workflow, schedule, interval, cancellationToken);
+            firstFire = ledger.Newest is null;
+            if (inCluster) ledger.Newest = ledger.Newest is { } n && n > interval.Start ? n : interval.Start;
+            else await HandleSkippedIntervalsAsync(workflow, schedule, interval, ledger, cancellationToken);
+            await FireAsync(workflow, schedule, interval, inCluster, cancellationToken);
         }
         finally
         {
             ledger.Gate.Release();
         }
+        // Outside the gate, so that looking back never delays the next second; claims, not the ledger, keep it from
+        // recording a second twice. One look at a time: a fire that finds one going leaves the window to it and the next.
+        if (inCluster && (firstFire ? await ledger.Accounting.WaitAsync(Timeout.Infinite, cancellationToken) : ledger.Accounting.Wait(0)))
+        {
+            try
+            {
+                await RecordClusterGapsAsync(workflow, schedule, interval, firstFire, cancellationToken);
+            }
+            finally
+            {
+                ledger.Accounting.Release();
+            }
+        }
     }
 
-    private async Task StartAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, CancellationToken cancellationToken)
+    private async Task FireAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, bool inCluster, CancellationToken cancellationToken)
+    {
+        var workflowId = workflow.Definition.Id;
+        var now = time.GetUtcNow();
+        var lateness = now - schedule.FireTime(interval);
+        telemetry.FireOffset(workflowId, lateness, now);
+        if (schedule.FiresAtStart && lateness > options.Value.LateFireTolerance)
+        {
+            // A late fire of a second the gap accounting of a previous process recorded (or that ran) is not recorded
+            // twice; in a cluster the claim says so for every node.
+            if (inCluster ? !await claims.TryClaimAsync(workflowId, interval.Start, cancellationToken) : await runs.ExistsAsync(workflowId, interval.Start, cancellationToken)) return;
+            await launcher.RecordMissedAsync(workflow, interval, $"the fire started {lateness.TotalMilliseconds:F0} ms late, after the tolerance of {options.Value.LateFireTolerance.TotalMilliseconds:F0} ms", EngineTelemetry.MissedReasons.LateFire);
+            return;
+        }
+        await StartAsync(workflow, schedule, interval, inCluster, cancellationToken);
+    }
+
+    private async Task RecordClusterGapsAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, bool firstFire, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await clusterGaps.RecordAsync(workflow, schedule, interval.Start, firstFire, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The next fires look over the same window again.
+            LogGapAccountingFailed(logger, ex, workflow.Definition.Id);
+        }
+    }
+
+    private async Task StartAsync(PublishedWorkflow workflow, WorkflowSchedule schedule, DataInterval interval, bool inCluster, CancellationToken cancellationToken)
     {
         var workflowId = workflow.Definition.Id;
 
-        // A catch-up workflow's interval may already have run (caught up at start-up, or fired twice by a cluster peer).
-        if (workflow.Definition.Catchup && !await claims.TryClaimAsync(workflowId, interval.Start, cancellationToken)) return;
+        // A catch-up workflow's interval may already have run (caught up at start-up, or fired twice by a cluster peer);
+        // in a cluster a per-second workflow's second may have been fired by a peer too, or recorded missed by one.
+        if ((workflow.Definition.Catchup || inCluster) && !await claims.TryClaimAsync(workflowId, interval.Start, cancellationToken)) return;
 
         try
         {
@@ -94,7 +134,7 @@ public sealed partial class ScheduledFireHandler(
         var id = workflow.Definition.Id;
         var previous = ledger.Newest;
         ledger.Newest = previous is { } p && p > interval.Start ? p : interval.Start;
-        var recordsGaps = !workflow.Definition.Catchup && schedule.FiresAtStart && options.Value.Clustered != true;
+        var recordsGaps = !workflow.Definition.Catchup && schedule.FiresAtStart;
         if (previous is null)
         {
             // The first fire since this process started: what was owed since the last run is in the store.
@@ -117,8 +157,6 @@ public sealed partial class ScheduledFireHandler(
         }
         else if (recordsGaps)
         {
-            // In a cluster the other nodes fire the seconds in between, so a gap here is not a gap; the capture's own
-            // staging records seconds nobody observed.
             foreach (var gap in skipped.Where(g => ledger.TryHandle(g.Start)))
                 await launcher.RecordMissedAsync(workflow, gap, "the scheduler did not fire this interval (the machine was too busy)", EngineTelemetry.MissedReasons.NotFired);
         }
@@ -140,7 +178,7 @@ public sealed partial class ScheduledFireHandler(
     }
 
     /// <summary>The point after which seconds are owed: the given one, or a later resume (which marks what fell due while paused as scheduled).</summary>
-    private static DateTimeOffset Owed(PublishedWorkflow workflow, DateTimeOffset from) =>
+    internal static DateTimeOffset Owed(PublishedWorkflow workflow, DateTimeOffset from) =>
         workflow.State.LastScheduledLogicalTime is { } resumed && new DateTimeOffset(DateTime.SpecifyKind(resumed, DateTimeKind.Utc)) > from
             ? new DateTimeOffset(DateTime.SpecifyKind(resumed, DateTimeKind.Utc))
             : from;
@@ -157,6 +195,9 @@ public sealed partial class ScheduledFireHandler(
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
+        /// <summary>Held while this process looks for a cluster's gaps in the store (<see cref="ClusterGapRecorder"/>).</summary>
+        public SemaphoreSlim Accounting { get; } = new(1, 1);
+
         public DateTimeOffset? Newest { get; set; }
 
         /// <summary>Marks the interval handled; false when it already was.</summary>
@@ -169,6 +210,9 @@ public sealed partial class ScheduledFireHandler(
             return true;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the missed seconds of {WorkflowId} from the store failed; the next fires look again")]
+    private static partial void LogGapAccountingFailed(ILogger logger, Exception exception, string workflowId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot start the scheduled run of {WorkflowId} at {LogicalTime:O}: {Reason}")]
     private static partial void LogCannotStart(ILogger logger, string workflowId, DateTimeOffset logicalTime, string reason);

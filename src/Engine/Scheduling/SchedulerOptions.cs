@@ -31,4 +31,31 @@ public sealed class SchedulerOptions
 
     /// <summary>Use Quartz clustering (several nodes, one schedule). Defaults to on with a PostgreSQL store.</summary>
     public bool? Clustered { get; set; }
+
+    public static readonly TimeSpan DefaultClusterCheckinInterval = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan DefaultClusterCheckinMisfireThreshold = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultClusterGapWindow = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan DefaultClaimOrphanAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// In a cluster: how often each node records in the shared store that it is alive. With
+    /// <see cref="ClusterCheckinMisfireThreshold"/> it bounds how soon the others take over the triggers of a node that
+    /// died (Quartz's defaults, 7.5 s each, left the per-second workflow without a fire for 12–17 s).
+    /// </summary>
+    public TimeSpan ClusterCheckinInterval { get; set; } = DefaultClusterCheckinInterval;
+
+    /// <summary>In a cluster: how long past a missed check-in the other nodes wait before treating a node as dead.</summary>
+    public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = DefaultClusterCheckinMisfireThreshold;
+
+    /// <summary>
+    /// In a cluster: how far back each fire of a per-second workflow looks for seconds no node started or recorded, to
+    /// record them missed. Must be longer than <see cref="ClaimOrphanAfter"/> plus the few seconds fires take to settle.
+    /// </summary>
+    public TimeSpan ClusterGapWindow { get; set; } = DefaultClusterGapWindow;
+
+    /// <summary>
+    /// In a cluster: how old a second's claim may get without its run being stored before the gap accounting decides
+    /// the claiming node died in between and records the second missed in its place.
+    /// </summary>
+    public TimeSpan ClaimOrphanAfter { get; set; } = DefaultClaimOrphanAfter;
 }

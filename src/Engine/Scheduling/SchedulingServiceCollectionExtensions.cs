@@ -26,6 +26,10 @@ public static class SchedulingServiceCollectionExtensions
             .Validate(o => o.ThreadCount is >= 1 and <= 100, $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ThreadCount)} must be between 1 and 100.")
             .Validate(o => o.CatchupParallelism is >= 1 and <= 32, $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.CatchupParallelism)} must be between 1 and 32.")
             .Validate(o => o.LateFireTolerance > TimeSpan.Zero && o.ReconcileInterval > TimeSpan.Zero, $"{SchedulerOptions.SectionName} durations must be positive.")
+            .Validate(o => o.ClusterCheckinInterval > TimeSpan.Zero && o.ClusterCheckinMisfireThreshold > TimeSpan.Zero && o.ClaimOrphanAfter > TimeSpan.Zero,
+                $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ClusterCheckinInterval)}, {nameof(SchedulerOptions.ClusterCheckinMisfireThreshold)} and {nameof(SchedulerOptions.ClaimOrphanAfter)} must be positive.")
+            .Validate(o => o.ClusterGapWindow >= o.ClaimOrphanAfter + ClusterGapRecorder.Settle + TimeSpan.FromSeconds(10),
+                $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ClusterGapWindow)} must be at least {nameof(SchedulerOptions.ClaimOrphanAfter)} + 12 s, so that a second claimed by a node that died is seen before it leaves the window.")
             .ValidateOnStart();
         var scheduler = configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
         var store = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
@@ -33,8 +37,10 @@ public static class SchedulingServiceCollectionExtensions
 
         services.PostConfigure<SchedulerOptions>(o => o.Clustered ??= postgres);
         services.AddSingleton<IntervalClaims>();
+        services.AddSingleton<SchedulerStatus>();
         services.AddSingleton<WorkflowTriggerStore>();
         services.AddSingleton<ScheduledFireHandler>();
+        services.AddSingleton<ClusterGapRecorder>();
         services.AddSingleton<CatchupRunner>();
         services.AddQuartz(q =>
         {
@@ -50,7 +56,12 @@ public static class SchedulingServiceCollectionExtensions
                 if (postgres)
                 {
                     s.UsePostgres(store.ConnectionString!);
-                    if (scheduler.Clustered ?? true) s.UseClustering(_ => { });
+                    if (scheduler.Clustered ?? true)
+                        s.UseClustering(c =>
+                        {
+                            c.CheckinInterval = scheduler.ClusterCheckinInterval;
+                            c.CheckinMisfireThreshold = scheduler.ClusterCheckinMisfireThreshold;
+                        });
                 }
                 else
                 {

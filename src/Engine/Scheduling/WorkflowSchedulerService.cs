@@ -21,6 +21,7 @@ public sealed partial class WorkflowSchedulerService(
     BackfillService backfills,
     DefinitionStore definitions,
     EngineReadiness readiness,
+    SchedulerStatus status,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
     ILogger<WorkflowSchedulerService> logger) : BackgroundService
@@ -42,6 +43,7 @@ public sealed partial class WorkflowSchedulerService(
         _scheduler = await schedulers.GetScheduler(stoppingToken);
         await triggers.ReconcileAsync(_scheduler, stoppingToken);
         await _scheduler.Start(stoppingToken);
+        status.MarkStarted(_scheduler.SchedulerInstanceId);
         await catchup.RunAsync(stoppingToken);
         await backfills.ResumeAsync(stoppingToken);
         var paused = await PausedAsync(stoppingToken);
@@ -82,6 +84,7 @@ public sealed partial class WorkflowSchedulerService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         Volatile.Write(ref _shuttingDown, true);
+        status.MarkStopped();
         if (_scheduler is { } scheduler)
             await scheduler.Shutdown(false, cancellationToken);
         await base.StopAsync(cancellationToken);

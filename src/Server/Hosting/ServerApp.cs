@@ -69,10 +69,7 @@ public static class ServerApp
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
         app.UseSignIn();
-        app.MapGet("/health", (EngineReadiness readiness) => readiness.IsReady
-                ? Results.Ok(new { status = "ready" })
-                : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable))
-            .WithTags("Health");
+        app.MapHealthApi();                                // /health, /health/live, /health/ready
         app.MapOpenApi();                                  // /openapi/v1.json
         app.MapScalarApiReference("/api/reference");       // a browsable reference of the same document
         app.MapWorkflowsApi();

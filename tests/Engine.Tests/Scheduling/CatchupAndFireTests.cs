@@ -27,9 +27,14 @@ public sealed class CatchupAndFireTests
         engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), Claims(engine, time), time,
         Options.Create(new SchedulerOptions()), NullLogger<CatchupRunner>.Instance);
 
-    private static ScheduledFireHandler Handler(TestEngine engine, TimeProvider time) => new(
-        engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), Claims(engine, time), time,
-        Options.Create(new SchedulerOptions()), engine.Get<BitsoWorkflows.Engine.Diagnostics.EngineTelemetry>(), NullLogger<ScheduledFireHandler>.Instance);
+    internal static ScheduledFireHandler Handler(TestEngine engine, TimeProvider time, SchedulerOptions? options = null, IntervalClaims? claims = null)
+    {
+        claims ??= Claims(engine, time);
+        var scheduler = Options.Create(options ?? new SchedulerOptions());
+        var gaps = new ClusterGapRecorder(engine.Get<RunStore>(), claims, engine.Get<RunLauncher>(), time, scheduler, NullLogger<ClusterGapRecorder>.Instance);
+        return new(engine.Get<WorkflowCatalog>(), engine.Get<RunLauncher>(), engine.Get<RunStore>(), claims, gaps, time,
+            scheduler, engine.Get<BitsoWorkflows.Engine.Diagnostics.EngineTelemetry>(), NullLogger<ScheduledFireHandler>.Instance);
+    }
 
     private static async Task<List<RunRecord>> RunsAsync(TestEngine engine, string workflowId) =>
         [.. (await engine.Get<RunStore>().ListAsync(new RunQuery { WorkflowId = workflowId, Limit = 1000 }, CancellationToken.None)).OrderBy(r => r.LogicalTime)];

@@ -34,8 +34,10 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts <c>serve</c> with the given shipped workflows and <c>Section__Key</c> environment settings, and waits until it answers.</summary>
     /// <param name="root">A folder a previous server used (its data dir and workflows are used again), or null for a new one.</param>
     /// <param name="arguments">More command-line arguments, e.g. <c>--Section:Key=value</c> settings.</param>
+    /// <param name="readyTimeout">How long to wait for it to answer (default 150 s).</param>
     public static async Task<ServerProcess> StartAsync(
-        string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true, string? root = null, IReadOnlyList<string>? arguments = null)
+        string[] workflows, IReadOnlyDictionary<string, string> environment, bool demo = true, string? root = null, IReadOnlyList<string>? arguments = null,
+        TimeSpan? readyTimeout = null)
     {
         root ??= TempFolder.Create();
         Directory.CreateDirectory(Path.Combine(root, "workflows"));
@@ -65,7 +67,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await server.WaitUntilReadyAsync();
+            await server.WaitUntilReadyAsync(readyTimeout ?? StartPatience);
         }
         catch
         {
@@ -151,9 +153,9 @@ public sealed class ServerProcess : IAsyncDisposable
     // A start takes seconds; on a loaded machine (other test collections, a build beside them) it has taken over 60.
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(150);
 
-    private async Task WaitUntilReadyAsync()
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + StartPatience;
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited)
@@ -171,7 +173,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 }
             }
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"serve did not answer within {StartPatience.TotalSeconds} s:\n{LastErrors}");
+                throw new TimeoutException($"serve did not answer within {timeout.TotalSeconds:F0} s; its last lines on stderr:\n{LastErrors}");
             await Task.Delay(200);
         }
     }

@@ -11,8 +11,8 @@ public static class RunPrinter
     {
         OutputFormat.Json => JsonSerializer.Serialize(runs, DefinitionJson.Options),
         _ => TableWriter.Render(
-            ["run", "workflow", "version", "trigger", "logical time", "status", "duration", "error"],
-            runs.Select(r => (IReadOnlyList<object?>)[r.Id, r.WorkflowId, r.WorkflowVersion, Lower(r.TriggerKind), r.LogicalTime, Lower(r.Status), Duration(r.DurationMs), Trim(r.Error)])),
+            ["run", "workflow", "version", "trigger", "logical time", "status", "duration", "node", "error"],
+            runs.Select(r => (IReadOnlyList<object?>)[r.Id, r.WorkflowId, r.WorkflowVersion, Lower(r.TriggerKind), r.LogicalTime, Lower(r.Status), Duration(r.DurationMs), r.Node, Trim(r.Error)])),
     };
 
     public static string Detail(RunDetailDto detail, OutputFormat format)
@@ -27,6 +27,7 @@ public static class RunPrinter
         text.AppendLine($"data interval  [{TableWriter.Format(run.DataIntervalStart)}Z, {TableWriter.Format(run.DataIntervalEnd)}Z)");
         text.AppendLine($"status         {Lower(run.Status)}");
         text.AppendLine($"duration       {Duration(run.DurationMs)}");
+        if (run.Node is not null) text.AppendLine($"node           {run.Node}");
         text.AppendLine($"params         {run.Params.GetRawText()}");
         if (run.Error is not null) text.AppendLine($"error          {run.Error}");
         text.AppendLine();

@@ -12,4 +12,5 @@ public sealed record GridRun(
     RunStatus Status,
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
+    string? Node,
     IReadOnlyDictionary<string, ActivityStatus> Activities);

@@ -58,7 +58,7 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
         if (filter.From is { } from) runs = runs.Where(r => r.LogicalTime >= from.UtcDateTime);
         if (filter.To is { } to) runs = runs.Where(r => r.LogicalTime < to.UtcDateTime);
         var page = await runs.OrderByDescending(r => r.Id).Take(Math.Clamp(filter.Limit, 1, MaxRuns))
-            .Select(r => new { r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, r.LogicalTime, r.Status, r.StartedAt, r.EndedAt })
+            .Select(r => new { r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, r.LogicalTime, r.Status, r.StartedAt, r.EndedAt, r.Node })
             .ToListAsync(cancellationToken);
 
         var ids = page.Select(r => r.Id).ToList();
@@ -70,7 +70,7 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
             g => (IReadOnlyDictionary<string, ActivityStatus>)g.GroupBy(a => a.ActivityId).ToDictionary(x => x.Key, x => x.MaxBy(a => a.Attempt)!.Status));
 
         return page.Select(r => new GridRun(r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, RunDto.Utc(r.LogicalTime), r.Status,
-                RunDto.UtcOrNull(r.StartedAt), RunDto.UtcOrNull(r.EndedAt), latest.GetValueOrDefault(r.Id) ?? new Dictionary<string, ActivityStatus>()))
+                RunDto.UtcOrNull(r.StartedAt), RunDto.UtcOrNull(r.EndedAt), r.Node, latest.GetValueOrDefault(r.Id) ?? new Dictionary<string, ActivityStatus>()))
             .ToList();
     }
 
