@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using BitsoWorkflows.Server.Api.Contracts;
 using BitsoWorkflows.Server.Cli;
 using BitsoWorkflows.Server.Cli.Output;
-using BitsoWorkflows.Server.Api.Contracts;
 using BitsoWorkflows.Server.Tests.Support;
 
 namespace BitsoWorkflows.Server.Tests.Api;
