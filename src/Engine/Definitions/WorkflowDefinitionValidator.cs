@@ -74,11 +74,18 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 // "oneOf" on the trigger restates its branches; keep the message that names the rule.
                 var path = ToJsonPath(detail.InstanceLocation.ToString());
                 var text = keyword == "oneOf" ? "a trigger needs exactly one of 'cron' and 'interval'" : message;
+                // additionalProperties: false reports "fail against the false schema"; name the property instead.
+                if (text.Contains("false schema", StringComparison.Ordinal) && path.LastIndexOf('.') is var dot and > 0)
+                    text = UnknownProperty(path[(dot + 1)..]);
                 if (seen.Add(path + "|" + text))
                     yield return new ValidationError(file, path, text);
             }
         }
     }
+
+    private static string UnknownProperty(string name) => name == "secret"
+        ? "unknown property 'secret': a webhook's signing secret is never written in a definition; name a configured one with 'secretName' (Notifications:WebhookSecrets:<name>)"
+        : $"unknown property '{name}'";
 
     internal static string ToJsonPath(string pointer)
     {

@@ -9,8 +9,8 @@ namespace BitsoWorkflows.Engine.Scheduling;
 
 /// <summary>
 /// Raises a deadline miss, once, for each interval of a workflow with a <c>deadline</c> whose run had not succeeded
-/// by then — also when none started. Looks back <see cref="SchedulerOptions.DeadlineLookback"/> (never before the
-/// workflow's first publication or its trigger's start date); paused workflows are skipped.
+/// by then — also when none started. Looks back <see cref="SchedulerOptions.DeadlineLookback"/> (never at an
+/// interval that would have fired before the workflow's first publication, nor before its trigger's start date); paused workflows are skipped.
 /// </summary>
 public sealed partial class DeadlineMonitor(
     WorkflowCatalog catalog,
@@ -52,8 +52,8 @@ public sealed partial class DeadlineMonitor(
         {
             if (workflow.Definition is not { Deadline: { } deadline, Trigger: { } trigger } definition || workflow.State.IsPaused) continue;
             var schedule = WorkflowSchedule.From(trigger);
-            var horizon = new[] { now - options.Value.DeadlineLookback, new DateTimeOffset(DateTime.SpecifyKind(workflow.State.FirstPublishedAt, DateTimeKind.Utc)), schedule.StartDate ?? DateTimeOffset.MinValue }.Max();
-            var due = DueIntervals(schedule, deadline, horizon, now);
+            var firstPublished = new DateTimeOffset(DateTime.SpecifyKind(workflow.State.FirstPublishedAt, DateTimeKind.Utc));
+            var due = DueIntervals(schedule, deadline, now - options.Value.DeadlineLookback, firstPublished, now);
             if (due.Count == 0) continue;
             var (first, last) = (due[^1].Start, due[0].Start);
             var succeeded = await misses.SucceededAsync(definition.Id, first, last, cancellationToken);
@@ -90,8 +90,11 @@ public sealed partial class DeadlineMonitor(
         return raised;
     }
 
-    /// <summary>The intervals whose deadline lies in (<paramref name="horizon"/>, <paramref name="now"/>], newest first.</summary>
-    private static List<DataInterval> DueIntervals(WorkflowSchedule schedule, DeadlineDefinition deadline, DateTimeOffset horizon, DateTimeOffset now)
+    /// <summary>
+    /// The intervals whose deadline lies in (<paramref name="horizon"/>, <paramref name="now"/>], newest first; only
+    /// those the scheduler would have fired since the workflow was first published, and none before its start date.
+    /// </summary>
+    private static List<DataInterval> DueIntervals(WorkflowSchedule schedule, DeadlineDefinition deadline, DateTimeOffset horizon, DateTimeOffset firstPublished, DateTimeOffset now)
     {
         var result = new List<DataInterval>();
         var within = DefinitionJson.ParseDuration(deadline.Within) ?? TimeSpan.Zero;
@@ -99,7 +102,7 @@ public sealed partial class DeadlineMonitor(
         while (result.Count < MaxIntervalsPerCheck)
         {
             var dueAt = deadline.DueAt(interval.Start, interval.End);
-            if (dueAt <= horizon) break;
+            if (dueAt <= horizon || schedule.FireTime(interval) < firstPublished || interval.Start < (schedule.StartDate ?? DateTimeOffset.MinValue)) break;
             if (dueAt <= now) result.Add(interval);
             interval = schedule.IntervalAt(interval.Start.AddTicks(-1));
         }
