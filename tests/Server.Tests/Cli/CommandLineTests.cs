@@ -55,6 +55,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("query", "select nosuchcolumn from spreads")]
     [InlineData("query", "selec 1")]
     [InlineData("alerts", "list", "--book", "BTC")]
+    [InlineData("runs", "mark", "some-run", "failed")]
+    [InlineData("runs", "mark", "some-run", "cancelled", "--reason", "x")]
+    [InlineData("runs", "clear", "some-run")]
     public async Task UsageErrors_Exit2WithOneLineReason(params string[] args)
     {
         var result = await Cli(args);
@@ -74,6 +77,30 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("status         succeeded", result.Stdout);
         Assert.Contains("hello bitso", result.Stdout);
+    }
+
+    [Fact]
+    public async Task RunsNoteMarkClear_OnAFinishedRun_AreInItsHistory()
+    {
+        Write("hello.json", SampleWorkflows.Hello);
+        var triggered = await Cli("trigger", "hello", "--param", "who=bitso", "--format", "json");
+        var id = JsonDocument.Parse(triggered.Stdout).RootElement.GetProperty("run").GetProperty("id").GetString()!;
+
+        var note = await Cli("runs", "note", id, "re-ran after the **outage**");
+        var mark = await Cli("runs", "mark", id, "failed", "--reason", "greeting went to the wrong desk");
+        var unknown = await Cli("runs", "note", "no-such-run", "x");
+        var clear = await Cli("runs", "clear", id, "--activity", "greet", "--format", "json");
+        var history = await Cli("runs", "history", id, "--format", "json");
+
+        Assert.Equal((0, 0, 2, 0), (note.ExitCode, mark.ExitCode, unknown.ExitCode, clear.ExitCode));
+        Assert.Contains("succeeded→failed", mark.Stdout);
+        Assert.Contains("run 'no-such-run' does not exist", unknown.Stderr);
+        var rerun = JsonDocument.Parse(clear.Stdout).RootElement.GetProperty("run");
+        Assert.Equal((id, "succeeded"), (rerun.GetProperty("retryOf").GetString(), rerun.GetProperty("status").GetString()));
+        var entries = JsonDocument.Parse(history.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["note", "mark-run", "clear"], entries.Select(e => e.GetProperty("kind").GetString()));
+        Assert.All(entries, e => Assert.StartsWith("cli:", e.GetProperty("actor").GetString()));
+        Assert.Equal(rerun.GetProperty("id").GetString(), entries[2].GetProperty("newRunId").GetString());
     }
 
     [Fact]
