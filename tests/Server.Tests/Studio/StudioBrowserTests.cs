@@ -157,6 +157,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await page.GetByTestId($"run-{TestWorkflows.HelloId}").ClickAsync();
         var runId = await BrowserFixture.StartRunFromDialogAsync(page);
         await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        await Expect(page.GetByTestId("gantt-run-queued")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("gantt-run-running")).ToHaveCountAsync(1);
 
         await page.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync("Checked by **ops** <script>window.pwned = 1</script>");
         await page.GetByTestId("add-note").ClickAsync();
