@@ -182,6 +182,13 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId($"grid-run-{runId}")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("notes: admin: Checked by \\*\\*ops\\*\\*"));
         Assert.Null(await page.EvaluateAsync<int?>("() => window.pwned"));
+
+        await page.GotoAsync($"/runs?workflow={TestWorkflows.HelloId}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.GetByTestId("run-calendar")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId($"calendar-{today}")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex($"{today}: \\d+ runs, \\d+ succeeded, [1-9]\\d* failed"));
+        await BrowserFixture.ScreenshotAsync(page, "07b-runs-calendar");
     }
 
     [SkippableFact]
