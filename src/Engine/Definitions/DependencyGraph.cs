@@ -7,6 +7,18 @@ public static class DependencyGraph
     public static ILookup<string, string> Parents(WorkflowDefinition definition) =>
         definition.Edges.ToLookup(e => e.To, e => e.From);
 
+    /// <summary>Every activity downstream of <paramref name="id"/> (children, their children, …), without it.</summary>
+    public static IReadOnlySet<string> Descendants(WorkflowDefinition definition, string id)
+    {
+        var children = definition.Edges.ToLookup(e => e.From, e => e.To);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(children[id]);
+        while (stack.TryPop(out var current))
+            if (seen.Add(current))
+                foreach (var child in children[current]) stack.Push(child);
+        return seen;
+    }
+
     /// <summary>A cycle as a list of ids (first repeated last), or null when the graph is acyclic.</summary>
     public static IReadOnlyList<string>? FindCycle(WorkflowDefinition definition)
     {

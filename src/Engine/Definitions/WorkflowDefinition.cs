@@ -29,6 +29,12 @@ public sealed record WorkflowDefinition
     /// <summary>Run records older than this many days are deleted; none keeps them forever.</summary>
     public int? RetentionDays { get; init; }
 
+    /// <summary>Notifications on failure, success and deadline miss; none sends nothing.</summary>
+    public NotifyDefinition? Notify { get; init; }
+
+    /// <summary>When each interval's run must have succeeded; a miss raises a <c>deadlineMiss</c> notification.</summary>
+    public DeadlineDefinition? Deadline { get; init; }
+
     public Dictionary<string, ParamDefinition> Params { get; init; } = [];
 
     public List<ActivityNode> Activities { get; init; } = [];

@@ -74,11 +74,18 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 // "oneOf" on the trigger restates its branches; keep the message that names the rule.
                 var path = ToJsonPath(detail.InstanceLocation.ToString());
                 var text = keyword == "oneOf" ? "a trigger needs exactly one of 'cron' and 'interval'" : message;
+                // additionalProperties: false reports "fail against the false schema"; name the property instead.
+                if (text.Contains("false schema", StringComparison.Ordinal) && path.LastIndexOf('.') is var dot and > 0)
+                    text = UnknownProperty(path[(dot + 1)..]);
                 if (seen.Add(path + "|" + text))
                     yield return new ValidationError(file, path, text);
             }
         }
     }
+
+    private static string UnknownProperty(string name) => name == "secret"
+        ? "unknown property 'secret': a webhook's signing secret is never written in a definition; name a configured one with 'secretName' (Notifications:WebhookSecrets:<name>)"
+        : $"unknown property '{name}'";
 
     internal static string ToJsonPath(string pointer)
     {
@@ -108,6 +115,7 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
         public List<ValidationError> Run()
         {
             CheckTrigger();
+            CheckNotifications();
             CheckParams();
             var indexById = CheckActivityIds();
             CheckEdges(indexById);
@@ -131,6 +139,49 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 Add("$.trigger.delay", $"delay '{delay}' is not a duration (hh:mm:ss)");
             if (trigger.FireAt is not (TriggerDefinition.FireAtIntervalEnd or TriggerDefinition.FireAtIntervalStart))
                 Add("$.trigger.fireAt", $"fireAt '{trigger.FireAt}' must be 'intervalStart' or 'intervalEnd'");
+        }
+
+        private void CheckNotifications()
+        {
+            if (definition.Deadline is { } deadline)
+            {
+                if (definition.Trigger is null)
+                    Add("$.deadline", "a deadline needs a trigger: only scheduled intervals have a time by which they must succeed");
+                if (deadline.After is not (DeadlineDefinition.LogicalEnd or DeadlineDefinition.LogicalStart))
+                    Add("$.deadline.after", $"after '{deadline.After}' must be '{DeadlineDefinition.LogicalEnd}' or '{DeadlineDefinition.LogicalStart}'");
+                if (!DefinitionJson.TryParseDuration(deadline.Within, out var within) || within <= TimeSpan.Zero)
+                    Add("$.deadline.within", $"within '{deadline.Within}' must be a positive duration (hh:mm:ss or d.hh:mm:ss)");
+            }
+
+            if (definition.Notify is not { } notify) return;
+            if (notify.On.Count == 0)
+                Add("$.notify.on", $"name at least one event to send ({string.Join(", ", NotifyDefinition.Events)})");
+            for (var i = 0; i < notify.On.Count; i++)
+            {
+                var name = notify.On[i];
+                if (!NotifyDefinition.Events.Contains(name, StringComparer.Ordinal))
+                    Add($"$.notify.on[{i}]", $"unknown event '{name}' (events: {string.Join(", ", NotifyDefinition.Events)})");
+                else if (notify.On.IndexOf(name) != i)
+                    Add($"$.notify.on[{i}]", $"event '{name}' is listed twice");
+            }
+            if (notify.Wants(NotifyDefinition.DeadlineMiss) && definition.Deadline is null)
+                Add("$.notify.on", $"'{NotifyDefinition.DeadlineMiss}' needs a deadline: add \"deadline\": {{ \"after\": \"logicalEnd\", \"within\": \"06:00:00\" }}");
+            if (notify.Webhooks.Count == 0 && notify.Emails.Count == 0)
+                Add("$.notify", "name at least one target: a webhook under 'webhooks' or an address under 'emails'");
+            for (var i = 0; i < notify.Webhooks.Count; i++)
+            {
+                var url = notify.Webhooks[i].Url;
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                    Add($"$.notify.webhooks[{i}].url", $"'{url}' is not an absolute http or https URL");
+                else if (!string.IsNullOrEmpty(uri.UserInfo))
+                    Add($"$.notify.webhooks[{i}].url", "the URL must not carry credentials (user:password@); sign with 'secretName' instead");
+            }
+            for (var i = 0; i < notify.Emails.Count; i++)
+            {
+                var address = notify.Emails[i];
+                if (!System.Net.Mail.MailAddress.TryCreate(address, out var parsed) || parsed.Address != address.Trim() || !string.IsNullOrEmpty(parsed.DisplayName))
+                    Add($"$.notify.emails[{i}]", $"'{address}' is not an e-mail address (name@domain)");
+            }
         }
 
         private static bool IsValidCron(string cron)

@@ -23,12 +23,14 @@ public sealed partial class RunLauncher(
     TimeProvider time,
     IOptions<EngineOptions> options,
     EngineTelemetry telemetry,
+    IEnumerable<IRunEventListener> listeners,
     ILogger<RunLauncher> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ActiveRunGate> _gates = new();
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task<RunRecord> Completion)> _active = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConditionalWeakTable<WorkflowDefinition, IReadOnlyDictionary<string, JsonElement>> _hostDefaults = new();
+    private readonly IRunEventListener[] _listeners = [.. listeners];
 
     /// <summary>Records and starts a run; the returned handle's completion ends with the run.</summary>
     /// <exception cref="RunRequestException">Unknown workflow, bad params or a logical time off the schedule.</exception>
@@ -61,7 +63,7 @@ public sealed partial class RunLauncher(
         var insert = writes.SaveRunAsync(run, isNew: true);
         if (!request.MissWhenBusy) await insert; // A run someone asked for is durable before they are told it exists.
         var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted, cancel, registered.Task);
+        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted, cancel, registered.Task, request.Rerun);
         _active[run.Id] = (cancel, completion);
         registered.SetResult();
         return new RunHandle(run.ShallowCopy(), completion);
@@ -86,6 +88,27 @@ public sealed partial class RunLauncher(
             Params = RevealForRetry(original),
             BackfillId = original.BackfillId,
             RetryOf = original.Id,
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Clears activities of a finished run (Airflow's clear): a new run of the same workflow, logical time and params
+    /// runs <paramref name="rerun"/> again and reuses the outputs of every other activity that succeeded.
+    /// </summary>
+    /// <exception cref="RunRequestException">The run does not exist, has not ended yet, or was missed.</exception>
+    public async Task<RunHandle> ClearAsync(RunRecord original, IReadOnlySet<string> rerun, CancellationToken cancellationToken)
+    {
+        if (!original.Status.IsFinal() || original.Status == RunStatus.Missed)
+            throw new RunRequestException($"run '{original.Id}' is {original.Status.ToString().ToLowerInvariant()}; only a run that has ended can be cleared");
+        return await StartAsync(new RunRequest
+        {
+            WorkflowId = original.WorkflowId,
+            TriggerKind = TriggerKind.Manual,
+            LogicalTime = new DateTimeOffset(original.LogicalTime),
+            Params = RevealForRetry(original),
+            BackfillId = original.BackfillId,
+            RetryOf = original.Id,
+            Rerun = rerun,
         }, cancellationToken);
     }
 
@@ -151,7 +174,7 @@ public sealed partial class RunLauncher(
         _shutdown.Dispose();
     }
 
-    private async Task<RunRecord> RunWhenAdmittedAsync(RunRecord run, WorkflowDefinition definition, ActiveRunGate gate, int limit, bool admitted, CancellationTokenSource cancel, Task registered)
+    private async Task<RunRecord> RunWhenAdmittedAsync(RunRecord run, WorkflowDefinition definition, ActiveRunGate gate, int limit, bool admitted, CancellationTokenSource cancel, Task registered, IReadOnlySet<string>? rerun)
     {
         await registered; // So that the run is findable (Cancel) before it can end.
         try
@@ -176,7 +199,7 @@ public sealed partial class RunLauncher(
 
             try
             {
-                return await runner.ExecuteAsync(run, definition, cancel.Token, _shutdown.Token);
+                return await runner.ExecuteAsync(run, definition, cancel.Token, _shutdown.Token, rerun);
             }
             finally
             {
@@ -199,6 +222,33 @@ public sealed partial class RunLauncher(
         {
             _active.TryRemove(run.Id, out _);
             cancel.Dispose();
+            Announce(run, definition);
+        }
+    }
+
+    /// <summary>Tells the listeners (notifications) that a run of a workflow that asks for them has ended; never waits for them.</summary>
+    private void Announce(RunRecord run, WorkflowDefinition definition)
+    {
+        if (_listeners.Length == 0 || definition.Notify is null || !run.Status.IsFinal()) return;
+        var ended = run.ShallowCopy();
+        foreach (var listener in _listeners)
+            _ = ListenSafelyAsync(listener, ended, definition);
+    }
+
+    private async Task ListenSafelyAsync(IRunEventListener listener, RunRecord run, WorkflowDefinition definition)
+    {
+        try
+        {
+            await Task.Yield();
+            await listener.RunEndedAsync(run, definition, _shutdown.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogListenerFailed(logger, ex, run.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            // The server is stopping.
         }
     }
 
@@ -261,6 +311,9 @@ public sealed partial class RunLauncher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Engine:ParamDefaults sets '{Param}' for {WorkflowId}, which has no such param; ignored")]
     private static partial void LogUnknownHostParam(ILogger logger, string workflowId, string param);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A listener of run {RunId}'s end failed")]
+    private static partial void LogListenerFailed(ILogger logger, Exception exception, string runId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} crashed in the engine")]
     private static partial void LogRunCrashed(ILogger logger, Exception exception, string runId);

@@ -20,6 +20,12 @@ public sealed record RunRequest
     public string? RetryOf { get; init; }
 
     /// <summary>
+    /// With <see cref="RetryOf"/>: the activities to run again (a clear). Every other activity that succeeded in that
+    /// run has its output reused, whatever the run's status; null means a plain retry.
+    /// </summary>
+    public IReadOnlySet<string>? Rerun { get; init; }
+
+    /// <summary>
     /// For scheduled fires that must start now or never (the per-second workflow): when <c>maxActiveRuns</c> runs are
     /// already going, record the interval as <see cref="RunStatus.Missed"/> instead of queueing a late run.
     /// </summary>

@@ -30,7 +30,8 @@ public sealed partial class WorkflowRunner(
 {
     /// <summary>Runs <paramref name="run"/> (already stored as queued) to its end and stores the outcome.</summary>
     /// <param name="interrupt">Cancelled when the server shuts down: the run ends <see cref="RunStatus.Interrupted"/>.</param>
-    public async Task<RunRecord> ExecuteAsync(RunRecord run, WorkflowDefinition definition, CancellationToken cancel, CancellationToken interrupt)
+    /// <param name="rerun">For a clear (<see cref="RunRequest.Rerun"/>): the activities of the run it retries to run again.</param>
+    public async Task<RunRecord> ExecuteAsync(RunRecord run, WorkflowDefinition definition, CancellationToken cancel, CancellationToken interrupt, IReadOnlySet<string>? rerun = null)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt);
         var token = linked.Token;
@@ -51,7 +52,7 @@ public sealed partial class WorkflowRunner(
         var secrets = SecretParams.Values(definition, parameters);
 
         await using var scope = scopes.CreateAsyncScope();
-        var reusable = run.RetryOf is { } retryOf ? await ReusableOutputsAsync(retryOf, token) : [];
+        var reusable = run.RetryOf is { } retryOf ? await ReusableOutputsAsync(retryOf, rerun, token) : [];
         var outcomes = await RunGraphAsync(definition, info, secrets, scope.ServiceProvider, reusable, token);
 
         run.EndedAt = time.GetUtcNow().UtcDateTime;
@@ -104,12 +105,15 @@ public sealed partial class WorkflowRunner(
         return span;
     }
 
-    /// <summary>Outputs of the activities that succeeded in the run being retried: a retry starts from the failed activity.</summary>
-    private async Task<Dictionary<string, JsonElement>> ReusableOutputsAsync(string runId, CancellationToken token)
+    /// <summary>
+    /// Outputs of the activities that succeeded in the run being retried: a retry starts from the failed activity, a
+    /// clear from the cleared ones (<paramref name="rerun"/>) whatever the run's status.
+    /// </summary>
+    private async Task<Dictionary<string, JsonElement>> ReusableOutputsAsync(string runId, IReadOnlySet<string>? rerun, CancellationToken token)
     {
-        if (await runs.GetAsync(runId, token) is not { Status: RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted }) return [];
+        if (rerun is null && await runs.GetAsync(runId, token) is not { Status: RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted }) return [];
         var attempts = await runs.GetActivitiesAsync(runId, token);
-        return attempts.Where(a => a.Status == ActivityStatus.Succeeded && a.OutputsJson is not null)
+        return attempts.Where(a => a.Status == ActivityStatus.Succeeded && a.OutputsJson is not null && rerun?.Contains(a.ActivityId) != true)
             .GroupBy(a => a.ActivityId)
             .ToDictionary(g => g.Key, g => JsonDocument.Parse(g.OrderByDescending(a => a.Attempt).First().OutputsJson!).RootElement.Clone());
     }

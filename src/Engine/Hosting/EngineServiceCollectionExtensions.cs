@@ -44,6 +44,9 @@ public static class EngineServiceCollectionExtensions
         });
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunLauncher>();
+        services.AddSingleton<RunOperationStore>();
+        services.AddSingleton<RunOperator>();
+        services.AddSingleton<DeadlineMissStore>();
         services.AddSingleton<EngineInitializer>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<RetentionService>();

@@ -104,6 +104,7 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
             if (ids.Count == 0) return total;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.ActivityRecords.Where(a => ids.Contains(a.RunId)).ExecuteDeleteAsync(cancellationToken);
+            await db.RunOperations.Where(o => ids.Contains(o.RunId)).ExecuteDeleteAsync(cancellationToken);
             total += await db.Runs.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

@@ -20,6 +20,10 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
 
+    public DbSet<RunOperationRecord> RunOperations => Set<RunOperationRecord>();
+
+    public DbSet<DeadlineMissRecord> DeadlineMisses => Set<DeadlineMissRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every instant is UTC; SQLite hands DateTime back as Kind=Unspecified, so say so on the way out.
@@ -97,6 +101,27 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Outcome).HasMaxLength(20);
             e.HasIndex(x => x.At);
             e.HasIndex(x => new { x.Actor, x.Id });
+        });
+        modelBuilder.Entity<RunOperationRecord>(e =>
+        {
+            e.ToTable("run_operations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.RunId).HasMaxLength(32);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.ActivityId).HasMaxLength(100);
+            e.Property(x => x.Status).HasMaxLength(40);
+            e.Property(x => x.NewRunId).HasMaxLength(32);
+            e.HasIndex(x => new { x.RunId, x.Id });
+        });
+        modelBuilder.Entity<DeadlineMissRecord>(e =>
+        {
+            e.ToTable("deadline_misses");
+            e.HasKey(x => new { x.WorkflowId, x.IntervalStart });
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.RunId).HasMaxLength(32);
+            e.Property(x => x.RunStatus).HasMaxLength(16);
+            e.HasIndex(x => x.RaisedAt);
         });
     }
 

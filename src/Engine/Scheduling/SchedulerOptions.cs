@@ -29,6 +29,12 @@ public sealed class SchedulerOptions
     /// <summary>How late a Quartz trigger may be before Quartz treats it as misfired.</summary>
     public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often deadlines (a definition's <c>deadline</c>) are checked.</summary>
+    public TimeSpan DeadlineCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How far back a deadline check looks for intervals that missed their deadline (e.g. after a restart).</summary>
+    public TimeSpan DeadlineLookback { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Use Quartz clustering (several nodes, one schedule). Defaults to on with a PostgreSQL store.</summary>
     public bool? Clustered { get; set; }
 

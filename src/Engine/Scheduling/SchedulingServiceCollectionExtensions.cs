@@ -25,7 +25,8 @@ public static class SchedulingServiceCollectionExtensions
         services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.SectionName))
             .Validate(o => o.ThreadCount is >= 1 and <= 100, $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ThreadCount)} must be between 1 and 100.")
             .Validate(o => o.CatchupParallelism is >= 1 and <= 32, $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.CatchupParallelism)} must be between 1 and 32.")
-            .Validate(o => o.LateFireTolerance > TimeSpan.Zero && o.ReconcileInterval > TimeSpan.Zero, $"{SchedulerOptions.SectionName} durations must be positive.")
+            .Validate(o => o.LateFireTolerance > TimeSpan.Zero && o.ReconcileInterval > TimeSpan.Zero && o.DeadlineCheckInterval > TimeSpan.Zero && o.DeadlineLookback > TimeSpan.Zero,
+                $"{SchedulerOptions.SectionName} durations must be positive.")
             .Validate(o => o.ClusterCheckinInterval > TimeSpan.Zero && o.ClusterCheckinMisfireThreshold > TimeSpan.Zero && o.ClaimOrphanAfter > TimeSpan.Zero,
                 $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ClusterCheckinInterval)}, {nameof(SchedulerOptions.ClusterCheckinMisfireThreshold)} and {nameof(SchedulerOptions.ClaimOrphanAfter)} must be positive.")
             .Validate(o => o.ClusterGapWindow >= o.ClaimOrphanAfter + ClusterGapRecorder.Settle + TimeSpan.FromSeconds(10),
@@ -71,6 +72,8 @@ public static class SchedulingServiceCollectionExtensions
             });
         });
         services.AddHostedService<WorkflowSchedulerService>();
+        services.AddSingleton<DeadlineMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeadlineMonitor>());
         return services;
     }
 }

@@ -7,7 +7,7 @@ namespace BitsoWorkflows.Server.Cli;
 public sealed class CliArguments
 {
     /// <summary>Options that take no value.</summary>
-    private static readonly HashSet<string> Flags = ["demo", "detach", "open", "include-failed", "help", "list", "draft", "catchup"];
+    private static readonly HashSet<string> Flags = ["demo", "detach", "open", "include-failed", "help", "list", "draft", "catchup", "downstream"];
 
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);

@@ -30,6 +30,13 @@ public static class CommandLine
                                                      run once, wait and print the run (exit 1 if it failed)
           runs list [--workflow <id>] [--status <s>] [--trigger <kind>] [--limit N] [--format ...]
           runs show <run-id> [--format table|json]
+          runs history <run-id> [--format table|json]   notes, marks, clears and notifications of a run
+          runs note <run-id> "<markdown>"            leave a note on a run
+          runs mark <run-id> succeeded|failed --reason "<why>" [--activity <id>]
+                                                     set a finished run's (or one activity's) outcome by hand
+          runs clear <run-id> --activity <id> [--downstream] [--detach]
+                                                     run the activity (and everything after it) again in a new run
+                                                     that reuses the other outputs; waits and prints it
           backfill <id> --from <time> --to <time> [--max-parallel N] [--param name=value ...] [--detach]
                                                      one run per interval starting in [from, to); exit 1 if any failed
           backfills list [--workflow <id>] [--limit N] [--format ...] | show <id> | cancel <id>

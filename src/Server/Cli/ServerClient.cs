@@ -42,6 +42,13 @@ public sealed class ServerClient(HttpClient http) : IDisposable
         return (await response.Content.ReadFromJsonAsync<RunDto>(DefinitionJson.Options, cancellationToken))!;
     }
 
+    public async Task<RunDto> ClearAsync(string runId, string activity, bool downstream, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync($"/api/runs/{Uri.EscapeDataString(runId)}/clear", new RunClearRequest(activity, downstream), DefinitionJson.Options, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<RunDto>(DefinitionJson.Options, cancellationToken))!;
+    }
+
     public async Task<RunDetailDto> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync($"/api/runs/{Uri.EscapeDataString(runId)}", cancellationToken);

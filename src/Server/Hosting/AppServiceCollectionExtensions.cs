@@ -5,6 +5,7 @@ using BitsoWorkflows.Activities.MasterData;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Auth;
+using BitsoWorkflows.Server.Notifications;
 
 namespace BitsoWorkflows.Server.Hosting;
 
@@ -22,6 +23,7 @@ public static class AppServiceCollectionExtensions
         services.AddMasterData(configuration);
         services.AddSingleton<Services.WorkflowOverview>();
         services.AddSingleton<AuditLog>();
+        services.AddNotifications(configuration);
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);
         return services;
     }

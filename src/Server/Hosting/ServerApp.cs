@@ -74,6 +74,7 @@ public static class ServerApp
         app.MapScalarApiReference("/api/reference");       // a browsable reference of the same document
         app.MapWorkflowsApi();
         app.MapRunsApi();
+        app.MapRunOperationsApi();
         app.MapBackfillsApi();
         app.MapMarketApi();
         app.MapLakeApi();

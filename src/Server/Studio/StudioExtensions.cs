@@ -28,6 +28,7 @@ public static class StudioExtensions
         // Notices at the bottom right: at the top they would cover the editor's graph while it is being edited.
         builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddSingleton<RunGrid>();
+        builder.Services.AddSingleton<RunCalendar>();
         builder.Services.AddSingleton<StoreSummary>();
         builder.Services.AddSingleton<SystemFigures>();
         builder.Services.AddSingleton<StudioRuns>();

@@ -23,6 +23,7 @@ public class RunsPageBenchmarks
     private static readonly TriggerDefinition EverySecond = new() { Cron = "* * * * * ?", FireAt = TriggerDefinition.FireAtIntervalStart };
     private BenchEngine _engine = null!;
     private RunGrid _grid = null!;
+    private RunCalendar _calendar = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -30,6 +31,7 @@ public class RunsPageBenchmarks
         _engine = BenchEngine.StartAsync().GetAwaiter().GetResult();
         RunListBenchmarks.SeedAsync(_engine, 172_800).GetAwaiter().GetResult();
         _grid = new RunGrid(_engine.Get<IDbContextFactory<WorkflowDbContext>>(), new FakeTimeProvider(Now));
+        _calendar = new RunCalendar(_engine.Get<IDbContextFactory<WorkflowDbContext>>());
     }
 
     [GlobalCleanup]
@@ -43,6 +45,10 @@ public class RunsPageBenchmarks
 
     [Benchmark(Description = "per-minute summary, last 7 days (2 days stored: 2,880 rows)")]
     public Task<IReadOnlyList<MinuteSummary>> PerMinuteWeek() => _grid.PerMinuteAsync("order-book-every-second", EverySecond, Now.AddDays(-7), Now, CancellationToken.None);
+
+    [Benchmark(Description = "calendar: runs per day by outcome, last 12 weeks (2 days stored)")]
+    public Task<IReadOnlyList<CalendarDay>> CalendarTwelveWeeks() =>
+        _calendar.DaysAsync("order-book-every-second", DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-83), DateOnly.FromDateTime(Now.UtcDateTime), CancellationToken.None);
 
     [Benchmark(Description = "grid: newest 50 runs of the other workflows, last 24 hours")]
     public Task<IReadOnlyList<GridRun>> GridOthers() =>

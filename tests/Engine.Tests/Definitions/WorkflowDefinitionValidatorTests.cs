@@ -126,4 +126,36 @@ public sealed class WorkflowDefinitionValidatorTests
 
         Assert.True(Errors(json).Count >= 6, string.Join(Environment.NewLine, Errors(json)));
     }
+
+    private static string WithNotify(string extra) =>
+        Workflows.Json("n", """{ "id": "a", "type": "Sum", "inputs": { "values": [1] } }""", extra: extra);
+
+    [Fact]
+    public void Validate_WhenNotifyAndDeadlineAreValid_KeepsThem()
+    {
+        var result = Validator.Validate(WithNotify("""
+            "trigger": { "cron": "0 5 0 * * ?" },
+            "deadline": { "after": "logicalEnd", "within": "06:00:00" },
+            "notify": { "on": ["failure", "deadlineMiss"], "webhooks": [ { "url": "https://hooks.example/x", "secretName": "ops" } ], "emails": ["oncall@example.com"] }
+            """));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["failure", "deadlineMiss"], result.Definition!.Notify!.On);
+        Assert.Equal("ops", result.Definition.Notify.Webhooks[0].SecretName);
+        Assert.Equal(TimeSpan.FromHours(6), DefinitionJson.ParseDuration(result.Definition.Deadline!.Within));
+    }
+
+    [Theory]
+    [InlineData(""" "notify": { "on": ["failure"], "webhooks": [ { "url": "ftp://x/y" } ] } """, "$.notify.webhooks[0].url", "not an absolute http or https URL")]
+    [InlineData(""" "notify": { "on": ["failure"], "webhooks": [ { "url": "https://u:p@x/y" } ] } """, "$.notify.webhooks[0].url", "must not carry credentials")]
+    [InlineData(""" "notify": { "on": ["failure"], "emails": ["not an address"] } """, "$.notify.emails[0]", "not an e-mail address")]
+    [InlineData(""" "notify": { "on": ["failure"] } """, "$.notify", "at least one target")]
+    [InlineData(""" "notify": { "on": [], "emails": ["a@b.example"] } """, "$.notify.on", "at least one event")]
+    [InlineData(""" "notify": { "on": ["failure", "failure"], "emails": ["a@b.example"] } """, "$.notify.on[1]", "listed twice")]
+    [InlineData(""" "notify": { "on": ["deadlineMiss"], "emails": ["a@b.example"] } """, "$.notify.on", "needs a deadline")]
+    [InlineData(""" "notify": { "on": ["failure"], "webhooks": [ { "url": "https://x/y", "secret": "s3cr3t" } ] } """, "$.notify.webhooks[0].secret", "name a configured one with 'secretName'")]
+    [InlineData(""" "deadline": { "within": "06:00:00" } """, "$.deadline", "needs a trigger")]
+    [InlineData(""" "trigger": { "interval": "01:00:00" }, "deadline": { "within": "00:00:00" } """, "$.deadline.within", "positive duration")]
+    public void Validate_WhenNotifyOrDeadlineIsWrong_NamesThePlace(string extra, string path, string fragment) =>
+        AssertError(WithNotify(extra), path, fragment);
 }

@@ -55,6 +55,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("query", "select nosuchcolumn from spreads")]
     [InlineData("query", "selec 1")]
     [InlineData("alerts", "list", "--book", "BTC")]
+    [InlineData("runs", "mark", "some-run", "failed")]
+    [InlineData("runs", "mark", "some-run", "cancelled", "--reason", "x")]
+    [InlineData("runs", "clear", "some-run")]
     public async Task UsageErrors_Exit2WithOneLineReason(params string[] args)
     {
         var result = await Cli(args);
@@ -74,6 +77,30 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("status         succeeded", result.Stdout);
         Assert.Contains("hello bitso", result.Stdout);
+    }
+
+    [Fact]
+    public async Task RunsNoteMarkClear_OnAFinishedRun_AreInItsHistory()
+    {
+        // A running server holds the data dir: note and mark write the store directly, clear is handed to the server.
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string> { ["hello.json"] = SampleWorkflows.Hello }, root: _root);
+        var id = await server.Http.StartRunAsync("hello", logicalTime: null!);
+        await server.Http.WaitForRunAsync(id, TimeSpan.FromSeconds(60));
+
+        var note = await Cli("runs", "note", id, "re-ran after the **outage**");
+        var mark = await Cli("runs", "mark", id, "failed", "--reason", "greeting went to the wrong desk");
+        var clear = await Cli("runs", "clear", id, "--activity", "greet", "--format", "json");
+        var history = JsonDocument.Parse(await server.Http.GetStringAsync($"/api/runs/{id}/history")).RootElement.EnumerateArray().ToList();
+
+        Assert.Equal((0, 0, 0), (note.ExitCode, mark.ExitCode, clear.ExitCode));
+        Assert.Contains("succeeded→failed", mark.Stdout);
+        var rerun = JsonDocument.Parse(clear.Stdout).RootElement.GetProperty("run");
+        Assert.Equal((id, "succeeded"), (rerun.GetProperty("retryOf").GetString(), rerun.GetProperty("status").GetString()));
+        Assert.Equal(["note", "mark-run", "clear"], history.Select(e => e.GetProperty("kind").GetString()));
+        Assert.StartsWith("cli:", history[0].GetProperty("actor").GetString());
+        Assert.StartsWith("cli:", history[1].GetProperty("actor").GetString());
+        Assert.Equal("cli", history[2].GetProperty("actor").GetString()); // through the server, as the CLI's local key
+        Assert.Equal(rerun.GetProperty("id").GetString(), history[2].GetProperty("newRunId").GetString());
     }
 
     [Fact]

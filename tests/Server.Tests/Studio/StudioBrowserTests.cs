@@ -150,6 +150,48 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [SkippableFact]
+    public async Task RunPage_AddNoteMarkRunAndClearActivity_AreShownAndRecorded()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+        await page.GetByTestId($"run-{TestWorkflows.HelloId}").ClickAsync();
+        var runId = await BrowserFixture.StartRunFromDialogAsync(page);
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        await Expect(page.GetByTestId("gantt-run-queued")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("gantt-run-running")).ToHaveCountAsync(1);
+
+        await page.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync("Checked by **ops** <script>window.pwned = 1</script>");
+        await page.GetByTestId("add-note").ClickAsync();
+        await Expect(page.GetByTestId("run-note")).ToContainTextAsync("Checked by ops");
+        await Expect(page.GetByTestId("run-note").Locator("strong")).ToHaveTextAsync("ops");
+        await Expect(page.GetByTestId("run-note").Locator("script")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("run-note")).ToContainTextAsync("<script>window.pwned = 1</script>");
+
+        await page.Locator("input[data-testid=mark-reason], [data-testid=mark-reason] input").First.FillAsync("numbers were wrong");
+        await page.GetByTestId("mark-failed").ClickAsync();
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Failed");
+        await Expect(page.GetByTestId("run-error")).ToContainTextAsync("numbers were wrong");
+        await Expect(page.GetByTestId("run-history")).ToContainTextAsync("mark-run");
+        await BrowserFixture.ScreenshotAsync(page, "06b-run-operations");
+
+        await page.GetByTestId("clear-run").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/runs/(?!{runId})[0-9a-f]{{32}}$"));
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = runId })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId($"grid-run-{runId}")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("notes: admin: Checked by \\*\\*ops\\*\\*"));
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.pwned"));
+
+        await page.GotoAsync($"/runs?workflow={TestWorkflows.HelloId}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.GetByTestId("run-calendar")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId($"calendar-{today}")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex($"{today}: \\d+ runs, \\d+ succeeded, [1-9]\\d* failed"));
+        await BrowserFixture.ScreenshotAsync(page, "07b-runs-calendar");
+    }
+
+    [SkippableFact]
     public async Task RunNow_WithLogicalTimeOffTheSchedule_ShowsWhyAndStartsNothing()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);

@@ -54,12 +54,16 @@ public static class RunCommands
 
     public static async Task<int> RunsAsync(CliArguments cli, GlobalOptions global)
     {
-        var sub = cli.RequirePositional(1, "runs sub-verb (list, show)");
+        var sub = cli.RequirePositional(1, "runs sub-verb (list, show, history, note, mark, clear)");
         return sub switch
         {
             "list" => await ListAsync(cli, global),
             "show" => await ShowAsync(cli, global),
-            _ => throw new CliUsageException($"unknown verb 'runs {sub}' (use list, show)"),
+            "history" => await RunOperationCommands.HistoryAsync(cli, global),
+            "note" => await RunOperationCommands.NoteAsync(cli, global),
+            "mark" => await RunOperationCommands.MarkAsync(cli, global),
+            "clear" => await RunOperationCommands.ClearAsync(cli, global),
+            _ => throw new CliUsageException($"unknown verb 'runs {sub}' (use list, show, history, note, mark, clear)"),
         };
     }
 

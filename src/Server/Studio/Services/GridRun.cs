@@ -13,4 +13,15 @@ public sealed record GridRun(
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
     string? Node,
-    IReadOnlyDictionary<string, ActivityStatus> Activities);
+    IReadOnlyDictionary<string, ActivityStatus> Activities,
+    string? Notes = null)
+{
+    /// <summary>A run's notes as one line for a tooltip: each as "who: text", cut at <see cref="MaxNotesLength"/> characters.</summary>
+    public static string NotesText(IEnumerable<string> notes)
+    {
+        var text = string.Join(" | ", notes).ReplaceLineEndings(" ");
+        return text.Length <= MaxNotesLength ? text : text[..(MaxNotesLength - 1)] + "…";
+    }
+
+    public const int MaxNotesLength = 300;
+}

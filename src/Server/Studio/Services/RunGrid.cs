@@ -69,8 +69,13 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
             g => g.Key,
             g => (IReadOnlyDictionary<string, ActivityStatus>)g.GroupBy(a => a.ActivityId).ToDictionary(x => x.Key, x => x.MaxBy(a => a.Attempt)!.Status));
 
+        var notes = (await db.RunOperations.Where(o => o.Kind == RunOperationKinds.Note && ids.Contains(o.RunId))
+                .OrderBy(o => o.Id).Select(o => new { o.RunId, o.Actor, o.Text }).ToListAsync(cancellationToken))
+            .ToLookup(o => o.RunId, o => $"{o.Actor}: {o.Text}");
+
         return page.Select(r => new GridRun(r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, RunDto.Utc(r.LogicalTime), r.Status,
-                RunDto.UtcOrNull(r.StartedAt), RunDto.UtcOrNull(r.EndedAt), r.Node, latest.GetValueOrDefault(r.Id) ?? new Dictionary<string, ActivityStatus>()))
+                RunDto.UtcOrNull(r.StartedAt), RunDto.UtcOrNull(r.EndedAt), r.Node, latest.GetValueOrDefault(r.Id) ?? new Dictionary<string, ActivityStatus>(),
+                notes.Contains(r.Id) ? GridRun.NotesText(notes[r.Id]) : null))
             .ToList();
     }
 

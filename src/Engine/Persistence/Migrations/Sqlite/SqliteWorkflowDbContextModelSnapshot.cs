@@ -161,6 +161,40 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("backfills", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.DeadlineMissRecord", b =>
+                {
+                    b.Property<string>("WorkflowId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("IntervalStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("IntervalEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WorkflowId", "IntervalStart");
+
+                    b.HasIndex("RaisedAt");
+
+                    b.ToTable("deadline_misses", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.DefinitionVersionRecord", b =>
                 {
                     b.Property<string>("WorkflowId")
@@ -222,6 +256,52 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.HasIndex("ClaimedAt");
 
                     b.ToTable("interval_claims", (string)null);
+                });
+
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.RunOperationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActivityId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NewRunId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Id");
+
+                    b.ToTable("run_operations", (string)null);
                 });
 
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.RunRecord", b =>

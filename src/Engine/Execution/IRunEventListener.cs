@@ -1,0 +1,15 @@
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Persistence;
+
+namespace BitsoWorkflows.Engine.Execution;
+
+/// <summary>
+/// Hears of runs that ended and deadlines that passed, for workflows whose definition has <c>notify</c> settings
+/// (the server sends the notifications). Called off the run's path; a failure is logged, never fails the run.
+/// </summary>
+public interface IRunEventListener
+{
+    Task RunEndedAsync(RunRecord run, WorkflowDefinition definition, CancellationToken cancellationToken);
+
+    Task DeadlineMissedAsync(DeadlineMissRecord miss, WorkflowDefinition definition, CancellationToken cancellationToken);
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BitsoWorkflows.Server.Tests.Support;
+
+namespace BitsoWorkflows.Server.Tests.Notifications;
+
+/// <summary>A failure and a deadline miss reach a local SMTP sink and a local webhook sink (signed, retried), and the signing secret shows nowhere.</summary>
+public sealed class NotificationTests : IAsyncLifetime
+{
+    private const string Secret = "hook-secret-5f1e2d";
+
+    private SmtpSink _smtp = null!;
+    private WebhookSink _webhook = null!;
+    private WebhookSink _lateWebhook = null!;
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _smtp = new SmtpSink();
+        _webhook = await WebhookSink.StartAsync();
+        _webhook.FailFirst = 1; // the first POST answers 503: the delivery is retried
+        _lateWebhook = await WebhookSink.StartAsync();
+        var notify = $$"""
+            "webhooks": [ { "url": "{{_webhook.Url}}", "secretName": "ops" } ], "emails": ["oncall@example.com", "lead@example.com"]
+            """;
+        var lateNotify = $$"""
+            "webhooks": [ { "url": "{{_lateWebhook.Url}}", "secretName": "ops" } ], "emails": ["oncall@example.com"]
+            """;
+        var failing = $$"""
+            { "id": "failing", "notify": { "on": ["failure", "success"], {{notify}} },
+              "activities": [ { "id": "load", "type": "Fault", "inputs": { "message": "no data today" } } ] }
+            """;
+        // Every 3-second interval must have succeeded 1 s after it ends, but its run fires an hour after: each one misses, never started.
+        var late = $$"""
+            { "id": "late", "trigger": { "interval": "00:00:03", "delay": "01:00:00" },
+              "deadline": { "after": "logicalEnd", "within": "00:00:01" },
+              "notify": { "on": ["deadlineMiss"], {{lateNotify}} },
+              "activities": [ { "id": "log", "type": "Log", "inputs": { "message": "late" } } ] }
+            """;
+        _server = await TestServer.StartAsync(new Dictionary<string, string> { ["failing.json"] = failing, ["late.json"] = late }, configuration:
+        [
+            $"--Notifications:Smtp:Host=127.0.0.1", $"--Notifications:Smtp:Port={_smtp.Port}", "--Notifications:Smtp:Security=None",
+            "--Notifications:Smtp:From=workflows@example.com", $"--Notifications:WebhookSecrets:ops={Secret}",
+            "--Notifications:RetryBackoff=00:00:00.100", "--Notifications:StudioUrl=https://studio.example",
+            "--Alerts:AllowPrivateWebhookTargets=true", "--Scheduler:DeadlineCheckInterval=00:00:01",
+        ]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _webhook.DisposeAsync();
+        await _lateWebhook.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task FailedRun_ReachesTheWebhookSignedAndRetried_AndTheSmtpSink_AndIsInTheRunsHistory()
+    {
+        var id = await _server.Http.StartRunAsync("failing", logicalTime: null!);
+        await _server.Http.WaitForRunAsync(id, TimeSpan.FromSeconds(60));
+
+        var post = await Eventually.WaitAsync(() => Task.FromResult(_webhook.Received.FirstOrDefault(r => r.Body.Contains(id, StringComparison.Ordinal))),
+            r => r.Body is not null, $"the webhook POST of run {id}");
+        var mail = await Eventually.WaitAsync(() => Task.FromResult(_smtp.Messages.FirstOrDefault(m => m.Data.Contains(id, StringComparison.Ordinal))),
+            m => m.Data is not null, $"the e-mail of run {id}");
+        var history = await Eventually.WaitAsync(() => _server.Http.GetStringAsync($"/api/runs/{id}/history"),
+            h => h.Contains("notification", StringComparison.Ordinal), $"the notification in run {id}'s history");
+
+        var body = JsonDocument.Parse(post.Body).RootElement;
+        Assert.Equal(("failure", "failing", id, "failed"), (body.GetProperty("event").GetString(), body.GetProperty("workflowId").GetString(), body.GetProperty("runId").GetString(), body.GetProperty("status").GetString()));
+        Assert.Contains("no data today", body.GetProperty("error").GetString());
+        Assert.Equal($"https://studio.example/runs/{id}", body.GetProperty("studioUrl").GetString());
+        Assert.True(body.TryGetProperty("logicalTime", out _));
+        Assert.Equal(ExpectedSignature(post.Body), post.Headers["X-BitsoWorkflows-Signature"]);
+        Assert.Equal($"{id}:failure", post.Headers["X-Event-Id"]);
+        Assert.Equal(["oncall@example.com", "lead@example.com"], mail.To);
+        Assert.Contains("Subject: [BitsoWorkflows] failing run failed", mail.Data);
+        Assert.Contains("no data today", mail.Data);
+        Assert.Contains("delivered (try 2)", history); // the sink's first answer was a 503 (only one POST can get it)
+        Assert.Contains("e-mail oncall@example.com, lead@example.com: delivered (try 1)", history);
+    }
+
+    [Fact]
+    public async Task DeadlineMiss_OfAnIntervalThatNeverStarted_ReachesBothSinks_AndTheApi()
+    {
+        var post = await Eventually.WaitAsync(() => Task.FromResult(_lateWebhook.Received.FirstOrDefault(r => r.Body.Contains("deadlineMiss", StringComparison.Ordinal))),
+            r => r.Body is not null, "a deadlineMiss POST");
+        var mail = await Eventually.WaitAsync(() => Task.FromResult(_smtp.Messages.FirstOrDefault(m => m.Data.Contains("missed its deadline", StringComparison.Ordinal))),
+            m => m.Data is not null, "a deadline-miss e-mail");
+        var misses = JsonDocument.Parse(await _server.Http.GetStringAsync("/api/deadline-misses?workflow=late")).RootElement;
+
+        var body = JsonDocument.Parse(post.Body).RootElement;
+        Assert.Equal(("late", "none", JsonValueKind.Null), (body.GetProperty("workflowId").GetString(), body.GetProperty("status").GetString(), body.GetProperty("runId").ValueKind));
+        Assert.True(body.GetProperty("deadlineAt").GetDateTimeOffset() > body.GetProperty("dataIntervalEnd").GetDateTimeOffset());
+        Assert.StartsWith("https://studio.example/runs?workflow=late", body.GetProperty("studioUrl").GetString());
+        Assert.Contains("Subject: [BitsoWorkflows] late missed its deadline", mail.Data);
+        Assert.True(misses.GetArrayLength() >= 1);
+        Assert.Equal(ExpectedSignature(post.Body), post.Headers["X-BitsoWorkflows-Signature"]);
+        Assert.Equal("none", misses[0].GetProperty("runStatus").GetString());
+        // Each interval is raised once: no two POSTs carry the same event id.
+        var ids = _lateWebhook.Received.Where(r => r.Body.Contains("deadlineMiss", StringComparison.Ordinal)).Select(r => r.Headers["X-Event-Id"]).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    private static string ExpectedSignature(string body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(body)));
+
+    [Fact]
+    public async Task SigningSecret_ShowsInNoApiAnswer()
+    {
+        var answers = new[] { "/api/workflows/failing", "/api/workflows/failing/versions/1", "/api/workflows/late/versions/1", "/api/deadline-misses", "/openapi/v1.json" };
+        foreach (var path in answers)
+        {
+            using var response = await _server.Http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.DoesNotContain(Secret, await response.Content.ReadAsStringAsync());
+        }
+        using var publish = await _server.Http.PostAsJsonAsync("/api/workflows/failing/versions", JsonDocument.Parse("""
+            { "id": "failing", "notify": { "on": ["failure"], "webhooks": [ { "url": "https://x.example/h", "secret": "inline" } ] },
+              "activities": [ { "id": "load", "type": "Fault", "inputs": { "message": "x" } } ] }
+            """).RootElement);
+        Assert.Equal(HttpStatusCode.BadRequest, publish.StatusCode);
+        Assert.Contains("secretName", await publish.Content.ReadAsStringAsync());
+    }
+}
