@@ -67,7 +67,7 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
             .ToListAsync(cancellationToken);
         var latest = attempts.GroupBy(a => a.RunId).ToDictionary(
             g => g.Key,
-            g => (IReadOnlyDictionary<string, ActivityStatus>)g.GroupBy(a => a.ActivityId).ToDictionary(x => x.Key, x => x.MaxBy(a => a.Attempt)!.Status));
+            g => (IReadOnlyDictionary<string, ActivityStatus>)ActivityStatuses.Latest(g.Select(a => (a.ActivityId, a.Attempt, a.Status))));
 
         return page.Select(r => new GridRun(r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, RunDto.Utc(r.LogicalTime), r.Status,
                 RunDto.UtcOrNull(r.StartedAt), RunDto.UtcOrNull(r.EndedAt), latest.GetValueOrDefault(r.Id) ?? new Dictionary<string, ActivityStatus>()))
