@@ -320,6 +320,12 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
 
         private ValueKind? ReferenceKind(string path, ExpressionReference reference, string activityId, HashSet<string> upstream, Dictionary<string, int> indexById, bool mapped)
         {
+            if (reference.Root == TemplateExpression.OutputsRoot && indexById.TryGetValue(activityId, out var own)
+                && definition.Activities[own].TriggerRule == TriggerRule.Always && !path.Contains(".edges[", StringComparison.Ordinal))
+            {
+                Add(path, $"'{activityId}' has triggerRule always, so it starts with the run, before any upstream has outputs: use all_done to wait for them");
+                return null;
+            }
             switch (reference.Root)
             {
                 case TemplateExpression.ItemRoot or TemplateExpression.MapIndexRoot when !mapped:

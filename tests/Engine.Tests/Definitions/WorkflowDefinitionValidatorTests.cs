@@ -134,7 +134,7 @@ public sealed class WorkflowDefinitionValidatorTests
             { "id": "check", "type": "Probe", "group": "checks" },
             { "id": "each", "type": "Sum", "map": "{{ params.lists }}", "maxParallel": 3, "inputs": { "values": "{{ item }}", "label": "#{{ mapIndex }}" } },
             { "id": "total", "type": "Sum", "triggerRule": "none_failed", "inputs": { "values": "{{ outputs.each.total }}" } },
-            { "id": "all", "type": "Log", "triggerRule": "always", "inputs": { "message": "all: {{ outputs.each }}" } }
+            { "id": "all", "type": "Log", "triggerRule": "all_done", "inputs": { "message": "all: {{ outputs.each }}" } }
             """, """
             { "from": "check", "to": "each", "when": "{{ outputs.check.value }} >= {{ params.min }}" },
             { "from": "each", "to": "total" }, { "from": "each", "to": "all", "when": "not {{ params.quiet }}" }
@@ -149,8 +149,15 @@ public sealed class WorkflowDefinitionValidatorTests
     }
 
     [Fact]
+    public void Validate_WhenAnAlwaysActivityReadsUpstreamOutputs_SaysItStartsBeforeThem() =>
+        AssertError(Workflows.Json("w", """
+            { "id": "a", "type": "Probe" },
+            { "id": "b", "type": "Probe", "triggerRule": "always", "inputs": { "value": "{{ outputs.a.value }}" } }
+            """, Workflows.Edge("a", "b")), "$.activities[1].inputs.value", "has triggerRule always, so it starts with the run");
+
+    [Fact]
     public void Validate_WhenTriggerRuleUnknown_ReportsSchemaError() =>
-        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Probe", "triggerRule": "any_success" }"""), "$.activities[0].triggerRule", "");
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Probe", "triggerRule": "any_success" }"""), "$.activities[0].triggerRule", "one of the values");
 
     [Theory]
     [InlineData("{{ outputs.nope.value }}", "reference to unknown activity 'nope'")]
