@@ -333,8 +333,14 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Expect(page.GetByTestId("dag-node-join")).ToContainTextAsync("none_failed");
         await Expect(page.GetByTestId("dag-node-right").Locator("rect")).ToHaveAttributeAsync("fill", "#ffd8a8");
         await Expect(page.GetByTestId("dag-when-each-right")).ToContainTextAsync("params.side != \"left\"");
-        await Expect(page.GetByTestId("dag-group-sides")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "13-branch-and-map-run");
+        // A group collapses into one box with its members' most telling status (left succeeded, right skipped), and expands again.
+        await page.GetByTestId("dag-group-sides").ClickAsync();
+        await Expect(page.GetByTestId("dag-node-group:sides")).ToContainTextAsync("group · 2 activities");
+        await Expect(page.GetByTestId("dag-node-group:sides").Locator("rect")).ToHaveAttributeAsync("fill", "#2f9e44");
+        await Expect(page.GetByTestId("dag-node-left")).ToHaveCountAsync(0);
+        await page.GetByTestId("dag-node-group:sides").ClickAsync();
+        await Expect(page.GetByTestId("dag-node-right")).ToBeVisibleAsync();
 
         await page.GotoAsync($"/runs?workflow={TestWorkflows.BranchesId}");
         await BrowserFixture.WaitForCircuitAsync(page);
