@@ -206,33 +206,36 @@ public sealed partial class WorkflowRunner(
             return await RecordAsync(info.RunId, node, node.Id, ActivityStatus.Skipped, $"map: '{node.Map}' is an empty list");
 
         using var slots = new SemaphoreSlim(node.MaxParallel ?? options.Value.MaxParallelActivities);
+        const string NotStarted = "the run was cancelled before it started";
         var instances = items.Select(async (item, index) =>
         {
-            await slots.WaitAsync(token).ConfigureAwait(false);
+            var id = MapInstance.Id(node.Id, index);
             try
             {
-                return await RunNodeAsync(node, MapInstance.Id(node.Id, index), info, evaluator.ForItem(item, index), secrets, services, token);
+                await slots.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return await RecordAsync(info.RunId, node, id, ActivityStatus.Skipped, NotStarted);
+            }
+            try
+            {
+                return token.IsCancellationRequested
+                    ? await RecordAsync(info.RunId, node, id, ActivityStatus.Skipped, NotStarted)
+                    : await RunNodeAsync(node, id, info, evaluator.ForItem(item, index), secrets, services, token);
             }
             finally
             {
                 slots.Release();
             }
         }).ToList();
-        NodeOutcome[] results;
-        try
-        {
-            results = await Task.WhenAll(instances);
-        }
-        catch (OperationCanceledException)
-        {
-            return NodeOutcome.Failure(ActivityStatus.Cancelled, "cancelled", retryable: false);
-        }
+        var results = await Task.WhenAll(instances);
 
         var failures = results.Select((r, i) => (Result: r, Index: i)).Where(x => x.Result.Status != ActivityStatus.Succeeded).ToList();
         if (failures.Count == 0)
             return NodeOutcome.Success(JsonSerializer.SerializeToElement(results.Select(r => r.Output).ToArray()));
         var (first, at) = failures[0];
-        var status = failures.All(f => f.Result.Status == ActivityStatus.Cancelled) ? ActivityStatus.Cancelled : ActivityStatus.Failed;
+        var status = failures.All(f => f.Result.Status is ActivityStatus.Cancelled or ActivityStatus.Skipped) ? ActivityStatus.Cancelled : ActivityStatus.Failed;
         return NodeOutcome.Failure(status, $"{failures.Count} of {results.Length} instances did not succeed; '{MapInstance.Id(node.Id, at)}': {first.Message}", retryable: false);
     }
 

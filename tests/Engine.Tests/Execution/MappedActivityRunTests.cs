@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Tests.Support;
 
 namespace BitsoWorkflows.Engine.Tests.Execution;
@@ -113,5 +114,26 @@ public sealed class MappedActivityRunTests
         Assert.Equal(ActivityStatus.Failed, each.Status);
         Assert.Contains("map: '{{ params.settings.items }}' is not a list (it is number 5)", each.Error);
         Assert.Equal(RunStatus.Failed, run.Status);
+    }
+
+    [Fact]
+    public async Task Cancel_WhileInstancesRun_EndsCancelledAndSkipsTheInstancesNotStarted()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("mapped-long", """
+            { "id": "each", "type": "Delay", "map": "{{ params.items }}", "maxParallel": 2, "inputs": { "duration": "00:01:00" } },
+            { "id": "after", "type": "Probe" }
+            """, Workflows.Edge("each", "after"), """ "params": { "items": { "type": "array", "default": [1, 2, 3, 4] } } """));
+        var launcher = engine.Get<RunLauncher>();
+        var handle = await launcher.StartAsync(new RunRequest { WorkflowId = "mapped-long" }, CancellationToken.None);
+        await WorkflowRunnerTests.WaitUntilAsync(async () => (await engine.Get<RunStore>().GetActivitiesAsync(handle.Run.Id, CancellationToken.None)).Count >= 2);
+
+        Assert.True(launcher.Cancel(handle.Run.Id));
+        var run = await handle.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        var records = await engine.Get<RunStore>().GetActivitiesAsync(run.Id, CancellationToken.None);
+        Assert.Equal(["each[0]:Cancelled", "each[1]:Cancelled", "each[2]:Skipped", "each[3]:Skipped"], records.Where(r => r.ActivityId.StartsWith("each", StringComparison.Ordinal)).Select(r => $"{r.ActivityId}:{r.Status}").Order());
+        Assert.Equal(ActivityStatus.Skipped, records.Single(r => r.ActivityId == "after").Status);
     }
 }
