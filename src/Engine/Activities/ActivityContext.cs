@@ -11,7 +11,7 @@ public sealed class ActivityContext<TInput>(TInput input, RunInfo run, string ac
 
     public RunInfo Run { get; } = run;
 
-    /// <summary>The activity's id within the definition.</summary>
+    /// <summary>The activity's id within the definition; <c>activity[i]</c> for instance <c>i</c> of a mapped activity.</summary>
     public string ActivityId { get; } = activityId;
 
     /// <summary>1 for the first attempt, 2 for the first retry, and so on.</summary>

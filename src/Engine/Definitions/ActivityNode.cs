@@ -16,4 +16,19 @@ public sealed record ActivityNode
 
     /// <summary>Time limit of one attempt (<c>hh:mm:ss[.fff]</c>).</summary>
     public string? Timeout { get; init; }
+
+    /// <summary>When it runs given its upstream states; none means <see cref="Definitions.TriggerRule.AllSuccess"/>.</summary>
+    public TriggerRule? TriggerRule { get; init; }
+
+    /// <summary>
+    /// A reference to a list (<c>"{{ params.books }}"</c>): one instance runs per item, with <c>{{ item }}</c> and
+    /// <c>{{ mapIndex }}</c> in its inputs; downstream sees the list of the instances' outputs. An empty list skips it.
+    /// </summary>
+    public string? Map { get; init; }
+
+    /// <summary>How many instances of a mapped activity run at once; none means the engine's limit of parallel activities.</summary>
+    public int? MaxParallel { get; init; }
+
+    /// <summary>A name that draws activities together in the graph (Airflow's task groups).</summary>
+    public string? Group { get; init; }
 }

@@ -122,6 +122,7 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
             var ancestors = Ancestors(indexById);
             for (var i = 0; i < definition.Activities.Count; i++)
                 CheckActivity(i, indexById, ancestors);
+            CheckConditions(indexById, ancestors);
             return _errors;
         }
 
@@ -231,6 +232,9 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                     Add($"$.edges[{i}].to", $"edge to unknown activity '{edge.To}'");
                 if (edge.From == edge.To)
                     Add($"$.edges[{i}]", $"activity '{edge.From}' cannot depend on itself");
+                var first = definition.Edges.FindIndex(e => e.From == edge.From && e.To == edge.To);
+                if (first < i)
+                    Add($"$.edges[{i}]", $"duplicate edge '{edge.From}' -> '{edge.To}' (first at $.edges[{first}])");
             }
 
             if (DependencyGraph.FindCycle(definition) is { } cycle)
@@ -256,10 +260,48 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
             return result;
         }
 
+        /// <summary>Each edge's <c>when</c> parses and refers to params, run fields or outputs upstream of its target.</summary>
+        private void CheckConditions(Dictionary<string, int> indexById, Dictionary<string, HashSet<string>> ancestors)
+        {
+            for (var i = 0; i < definition.Edges.Count; i++)
+            {
+                var edge = definition.Edges[i];
+                if (edge.When is not { } when || !indexById.ContainsKey(edge.To)) continue;
+                var path = $"$.edges[{i}].when";
+                if (!BranchCondition.TryParse(when, out var condition, out var error))
+                {
+                    Add(path, error!);
+                    continue;
+                }
+                foreach (var reference in condition!.References)
+                    ReferenceKind(path, reference, edge.To, ancestors[edge.To], indexById, mapped: false);
+            }
+        }
+
+        /// <summary>A mapped activity's list: one reference to an array (or to a value whose type is only known at run time).</summary>
+        private void CheckMap(string path, ActivityNode node, Dictionary<string, int> indexById, HashSet<string> upstream)
+        {
+            if (node.Map is not { } map)
+            {
+                if (node.MaxParallel is not null)
+                    Add($"{path}.maxParallel", $"maxParallel applies to mapped activities only: add 'map' to '{node.Id}' or remove maxParallel");
+                return;
+            }
+            if (!TemplateExpression.TryParse(map, out var expression, out var error) || !expression.IsSingleReference)
+            {
+                Add($"{path}.map", error ?? $"map '{map}' must be exactly one reference to a list, e.g. {{{{ params.books }}}}");
+                return;
+            }
+            var kind = ReferenceKind($"{path}.map", expression.References[0], node.Id, upstream, indexById, mapped: false);
+            if (kind is { } k && k is not (ValueKind.Array or ValueKind.Any))
+                Add($"{path}.map", $"'{map}' is of type {k.Name()}; map needs a list");
+        }
+
         private void CheckActivity(int index, Dictionary<string, int> indexById, Dictionary<string, HashSet<string>> ancestors)
         {
             var node = definition.Activities[index];
             var path = $"$.activities[{index}]";
+            CheckMap(path, node, indexById, ancestors[node.Id]);
             if (node.Timeout is { } timeout && (!DefinitionJson.TryParseDuration(timeout, out var span) || span == TimeSpan.Zero))
                 Add($"{path}.timeout", $"timeout '{timeout}' must be a positive duration (hh:mm:ss[.fff])");
             if (node.Retry is { } retry && !DefinitionJson.TryParseDuration(retry.Backoff, out _))
@@ -284,12 +326,12 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                     Add($"{path}.inputs.{name}", $"{descriptor.Type} has no input '{name}' (inputs: {string.Join(", ", descriptor.Inputs.Select(i => i.Name))})");
                     continue;
                 }
-                CheckValue($"{path}.inputs.{name}", value, input.Kind, node.Id, ancestors[node.Id], indexById);
+                CheckValue($"{path}.inputs.{name}", value, input.Kind, node, ancestors[node.Id], indexById);
             }
         }
 
         /// <summary>Checks a literal's type, or each reference inside it (recursing into arrays and objects).</summary>
-        private void CheckValue(string path, JsonElement value, ValueKind expected, string activityId, HashSet<string> upstream, Dictionary<string, int> indexById)
+        private void CheckValue(string path, JsonElement value, ValueKind expected, ActivityNode node, HashSet<string> upstream, Dictionary<string, int> indexById)
         {
             if (value.ValueKind == JsonValueKind.String && TemplateExpression.ContainsReference(value.GetString()!))
             {
@@ -300,7 +342,7 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 }
                 foreach (var reference in expression.References)
                 {
-                    var kind = ReferenceKind(path, reference, activityId, upstream, indexById);
+                    var kind = ReferenceKind(path, reference, node.Id, upstream, indexById, mapped: node.Map is not null);
                     var effective = expression.IsSingleReference ? kind : ValueKind.String;
                     if (kind is { } && effective is { } k && !ValueKinds.IsAssignable(k, expected))
                         Add(path, $"'{{{{ {reference} }}}}' is of type {k.Name()} but the input expects {expected.Name()}");
@@ -314,12 +356,12 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                     if (expected is not (ValueKind.Array or ValueKind.Any)) break;
                     var i = 0;
                     foreach (var item in value.EnumerateArray())
-                        CheckValue($"{path}[{i++}]", item, ValueKind.Any, activityId, upstream, indexById);
+                        CheckValue($"{path}[{i++}]", item, ValueKind.Any, node, upstream, indexById);
                     return;
                 case JsonValueKind.Object:
                     if (expected is not (ValueKind.Object or ValueKind.Any)) break;
                     foreach (var property in value.EnumerateObject())
-                        CheckValue($"{path}.{property.Name}", property.Value, ValueKind.Any, activityId, upstream, indexById);
+                        CheckValue($"{path}.{property.Name}", property.Value, ValueKind.Any, node, upstream, indexById);
                     return;
             }
 
@@ -327,10 +369,33 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 Add(path, $"{Short(value)} is not of type {expected.Name()}");
         }
 
-        private ValueKind? ReferenceKind(string path, ExpressionReference reference, string activityId, HashSet<string> upstream, Dictionary<string, int> indexById)
+        private ValueKind? ReferenceKind(string path, ExpressionReference reference, string activityId, HashSet<string> upstream, Dictionary<string, int> indexById, bool mapped)
         {
+            if (reference.Root == TemplateExpression.OutputsRoot && indexById.TryGetValue(activityId, out var own)
+                && definition.Activities[own].TriggerRule == TriggerRule.Always && !path.Contains(".edges[", StringComparison.Ordinal))
+            {
+                Add(path, $"'{activityId}' has triggerRule always, so it starts with the run, before any upstream has outputs: use all_done to wait for them");
+                return null;
+            }
             switch (reference.Root)
             {
+                case TemplateExpression.ItemRoot or TemplateExpression.MapIndexRoot when !mapped:
+                    Add(path, $"'{{{{ {reference} }}}}' exists only in the inputs of a mapped activity: give '{activityId}' a 'map'");
+                    return null;
+                case TemplateExpression.ItemRoot:
+                    return ValueKind.Any;
+                case TemplateExpression.MapIndexRoot when reference.Path.Count == 0:
+                    return ValueKind.Integer;
+
+                case TemplateExpression.OutputsRoot when reference.Path.Count == 1
+                    && indexById.TryGetValue(reference.Path[0], out var mappedIndex) && definition.Activities[mappedIndex].Map is not null:
+                    if (!upstream.Contains(reference.Path[0]))
+                    {
+                        Add(path, $"'{reference.Path[0]}' is not upstream of '{activityId}': add an edge from '{reference.Path[0]}' so its outputs exist when '{activityId}' runs");
+                        return null;
+                    }
+                    return ValueKind.Array;
+
                 case TemplateExpression.ParamsRoot when reference.Path.Count >= 1:
                     if (!definition.Params.TryGetValue(reference.Path[0], out var param))
                     {
@@ -359,6 +424,8 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                         Add(path, $"{sourceDescriptor.Type} ('{source}') has no output '{reference.Path[1]}' (outputs: {string.Join(", ", sourceDescriptor.Outputs.Select(o => o.Name))})");
                         return null;
                     }
+                    // A mapped activity's output is the list of its instances' outputs.
+                    if (definition.Activities[sourceIndex].Map is not null) return ValueKind.Array;
                     return reference.Path.Count == 2 ? output.Kind : ValueKind.Any;
 
                 case TemplateExpression.RunRoot when reference.Path.Count == 1:
@@ -367,7 +434,7 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                     return null;
 
                 default:
-                    Add(path, $"unknown reference '{{{{ {reference} }}}}': use params.<name>, outputs.<activity>.<output> or run.<field>");
+                    Add(path, $"unknown reference '{{{{ {reference} }}}}': use params.<name>, outputs.<activity>.<output>, run.<field>, or item and mapIndex in a mapped activity");
                     return null;
             }
         }

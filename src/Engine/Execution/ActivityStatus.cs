@@ -1,6 +1,9 @@
 namespace BitsoWorkflows.Engine.Execution;
 
-/// <summary>Outcome of one activity attempt. <see cref="Skipped"/>: an upstream activity failed, so it never ran.</summary>
+/// <summary>
+/// Outcome of one activity attempt. <see cref="Skipped"/>: it never ran because its trigger rule said so (a branch not
+/// taken, an empty map, a cancelled run); <see cref="UpstreamFailed"/>: it never ran because an upstream activity failed.
+/// </summary>
 public enum ActivityStatus
 {
     Running,
@@ -10,4 +13,5 @@ public enum ActivityStatus
     Cancelled,
     Skipped,
     Interrupted,
+    UpstreamFailed,
 }

@@ -9,8 +9,78 @@ using BitsoWorkflows.Engine.Definitions.Expressions;
 namespace BitsoWorkflows.Engine.Execution;
 
 /// <summary>Turns an activity's declared inputs into values: literals as written, expressions resolved against the run.</summary>
-internal sealed class ExpressionEvaluator(RunInfo run, IReadOnlyDictionary<string, JsonElement> outputs)
+internal sealed class ExpressionEvaluator(RunInfo run, IReadOnlyDictionary<string, JsonElement> outputs, JsonElement? item = null, int mapIndex = -1)
 {
+    /// <summary>The evaluator of one instance of a mapped activity.</summary>
+    public ExpressionEvaluator ForItem(JsonElement value, int index) => new(run, outputs, value, index);
+
+    /// <summary>The value of one reference (a mapped activity's list), null when it is null.</summary>
+    public JsonElement? EvaluateReference(string text, string where)
+    {
+        if (!TemplateExpression.TryParse(text, out var expression, out var error) || !expression.IsSingleReference)
+            throw new ExpressionException($"{where}: {error ?? $"'{text}' must be exactly one reference"}");
+        return Resolve(expression.References[0], where);
+    }
+
+    /// <summary>Whether an edge's condition holds for this run.</summary>
+    public bool EvaluateCondition(BranchCondition condition, string where)
+    {
+        var left = Resolve(condition.Left, where);
+        bool result;
+        if (condition.Operator is not { } op)
+        {
+            result = IsTrue(left);
+        }
+        else
+        {
+            var right = condition.RightReference is { } reference ? Resolve(reference, where) : condition.RightLiteral;
+            result = op switch
+            {
+                "==" => AreEqual(left, right),
+                "!=" => !AreEqual(left, right),
+                _ => Order(left, right, where) switch
+                {
+                    var c when op == "<" => c < 0,
+                    var c when op == "<=" => c <= 0,
+                    var c when op == ">" => c > 0,
+                    var c => c >= 0,
+                },
+            };
+        }
+        return condition.Negated ? !result : result;
+    }
+
+    private static bool IsTrue(JsonElement? value) => value switch
+    {
+        null => false,
+        { ValueKind: JsonValueKind.False or JsonValueKind.Null or JsonValueKind.Undefined } => false,
+        { ValueKind: JsonValueKind.Number } v => v.GetDecimal() != 0,
+        { ValueKind: JsonValueKind.String } v => v.GetString()!.Length > 0,
+        { ValueKind: JsonValueKind.Array } v => v.GetArrayLength() > 0,
+        { ValueKind: JsonValueKind.Object } v => v.EnumerateObject().Any(),
+        _ => true,
+    };
+
+    private static bool AreEqual(JsonElement? left, JsonElement? right)
+    {
+        if (left is null || right is null || left.Value.ValueKind == JsonValueKind.Null || right.Value.ValueKind == JsonValueKind.Null)
+            return (left?.ValueKind ?? JsonValueKind.Null) == JsonValueKind.Null && (right?.ValueKind ?? JsonValueKind.Null) == JsonValueKind.Null;
+        var (l, r) = (left.Value, right.Value);
+        if (l.ValueKind == JsonValueKind.Number && r.ValueKind == JsonValueKind.Number) return l.GetDecimal() == r.GetDecimal();
+        return JsonElement.DeepEquals(l, r);
+    }
+
+    private static int Order(JsonElement? left, JsonElement? right, string where)
+    {
+        if (left is { ValueKind: JsonValueKind.Number } l && right is { ValueKind: JsonValueKind.Number } r) return l.GetDecimal().CompareTo(r.GetDecimal());
+        if (left is { ValueKind: JsonValueKind.String } ls && right is { ValueKind: JsonValueKind.String } rs) return string.CompareOrdinal(ls.GetString(), rs.GetString());
+        throw new ExpressionException($"{where}: cannot order {Describe(left)} and {Describe(right)}; <, <=, > and >= compare two numbers or two strings");
+    }
+
+    private static string Describe(JsonElement? value) => value is { } v ? $"{v.ValueKind.ToString().ToLowerInvariant()} {Clip(v.GetRawText())}" : "null";
+
+    private static string Clip(string text) => text.Length > 40 ? text[..37] + "..." : text;
+
     /// <summary>Every input of the activity: set by the definition, else its default.</summary>
     public JsonObject EvaluateInputs(ActivityNode node, ActivityDescriptor descriptor)
     {
@@ -78,16 +148,34 @@ internal sealed class ExpressionEvaluator(RunInfo run, IReadOnlyDictionary<strin
                 break;
             case TemplateExpression.RunRoot:
                 return RunField(reference.Path[0]);
+            case TemplateExpression.ItemRoot when item is { } value:
+                current = value;
+                rest = reference.Path;
+                break;
+            case TemplateExpression.MapIndexRoot when mapIndex >= 0:
+                return JsonSerializer.SerializeToElement(mapIndex);
             default:
                 throw new ExpressionException($"{where}: unknown reference '{reference}'");
         }
 
         foreach (var segment in rest)
-        {
-            if (current.ValueKind != JsonValueKind.Object || !TryGetCaseInsensitive(current, segment, out current))
-                throw new ExpressionException($"{where}: '{{{{ {reference} }}}}' has no field '{segment}'");
-        }
+            current = Field(current, segment, reference, where);
         return current.ValueKind == JsonValueKind.Null ? null : current;
+    }
+
+    /// <summary>A field of an object; of a list (a mapped activity's outputs), the list of each item's field.</summary>
+    private static JsonElement Field(JsonElement current, string segment, ExpressionReference reference, string where)
+    {
+        if (current.ValueKind == JsonValueKind.Array)
+        {
+            var values = new JsonArray();
+            foreach (var element in current.EnumerateArray())
+                values.Add(JsonNode.Parse(Field(element, segment, reference, where).GetRawText()));
+            return JsonSerializer.SerializeToElement(values);
+        }
+        if (current.ValueKind != JsonValueKind.Object || !TryGetCaseInsensitive(current, segment, out var value))
+            throw new ExpressionException($"{where}: '{{{{ {reference} }}}}' has no field '{segment}'");
+        return value;
     }
 
     private JsonElement RunField(string field) => field switch

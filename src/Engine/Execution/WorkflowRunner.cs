@@ -15,7 +15,8 @@ namespace BitsoWorkflows.Engine.Execution;
 /// <summary>
 /// Executes one run of a definition: activities in dependency order, independent branches in parallel (bounded),
 /// outputs passed downstream, per-activity retry with backoff and timeout, cancellation honoured. Every attempt is
-/// recorded; when an activity fails for good its downstream activities are skipped and the other branches go on.
+/// recorded. Which activities run is decided by their trigger rules and their edges' conditions (<see cref="RunGraph"/>);
+/// a mapped activity runs one instance per item.
 /// </summary>
 public sealed partial class WorkflowRunner(
     ActivityRegistry registry,
@@ -56,7 +57,7 @@ public sealed partial class WorkflowRunner(
         var outcomes = await RunGraphAsync(definition, info, secrets, scope.ServiceProvider, reusable, token);
 
         run.EndedAt = time.GetUtcNow().UtcDateTime;
-        var failed = outcomes.FirstOrDefault(o => o.Value.Status is ActivityStatus.Failed or ActivityStatus.TimedOut);
+        var failed = RunGraph.FailureOf(definition, outcomes.Select(o => (o.Key, o.Value.Status, o.Value.Message)).ToList());
         if (interrupt.IsCancellationRequested)
         {
             run.Status = RunStatus.Interrupted;
@@ -67,10 +68,10 @@ public sealed partial class WorkflowRunner(
             run.Status = RunStatus.Cancelled;
             run.Error = "Cancelled.";
         }
-        else if (failed.Value is { } failure)
+        else if (failed is { } failure)
         {
             run.Status = RunStatus.Failed;
-            run.Error = SecretParams.Scrub($"Activity '{failed.Key}' {(failure.Status == ActivityStatus.TimedOut ? "timed out" : "failed")}: {failure.Message}", secrets);
+            run.Error = SecretParams.Scrub(failure, secrets);
         }
         else
         {
@@ -120,16 +121,33 @@ public sealed partial class WorkflowRunner(
 
     private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunInfo info, IReadOnlyList<string> secrets, IServiceProvider services, Dictionary<string, JsonElement> reusable, CancellationToken token)
     {
-        var parents = DependencyGraph.Parents(definition);
-        var children = definition.Edges.ToLookup(e => e.From, e => e.To);
-        var waitingOn = definition.Activities.ToDictionary(a => a.Id, a => parents[a.Id].Distinct().Count());
+        var graph = new RunGraph(definition);
         var nodes = definition.Activities.ToDictionary(a => a.Id);
         var outputs = new Dictionary<string, JsonElement>();
         var outcomes = new Dictionary<string, NodeOutcome>();
-        var ready = new Queue<string>(definition.Activities.Where(a => waitingOn[a.Id] == 0).Select(a => a.Id));
+        var ready = new Queue<string>();
         var running = new Dictionary<Task<NodeOutcome>, string>();
         var limit = options.Value.MaxParallelActivities;
 
+        // Applies the trigger rules of every activity whose upstream changed: those that can run are queued, the
+        // skipped and upstream_failed are recorded at once, which may settle their own downstream in turn.
+        async Task SettleAsync()
+        {
+            while (graph.NextDecision() is var (id, decision, reason))
+            {
+                if (decision == TriggerDecision.Run && !token.IsCancellationRequested)
+                {
+                    ready.Enqueue(id);
+                    continue;
+                }
+                var status = decision == TriggerDecision.UpstreamFailed && !token.IsCancellationRequested ? ActivityStatus.UpstreamFailed : ActivityStatus.Skipped;
+                if (token.IsCancellationRequested) reason = "the run was cancelled before it started";
+                outcomes[id] = await RecordAsync(info.RunId, nodes[id], id, status, reason);
+                graph.Finish(id, status, null);
+            }
+        }
+
+        await SettleAsync();
         while (ready.Count > 0 || running.Count > 0)
         {
             while (ready.Count > 0 && running.Count < limit)
@@ -137,41 +155,95 @@ public sealed partial class WorkflowRunner(
                 var id = ready.Dequeue();
                 if (token.IsCancellationRequested)
                 {
-                    outcomes[id] = await SkipAsync(info.RunId, nodes[id], "the run was cancelled before it started");
+                    outcomes[id] = await RecordAsync(info.RunId, nodes[id], id, ActivityStatus.Skipped, "the run was cancelled before it started");
+                    graph.Finish(id, ActivityStatus.Skipped, null);
                     continue;
                 }
-                if (reusable.TryGetValue(id, out var earlier))
+                if (nodes[id].Map is null && reusable.TryGetValue(id, out var earlier))
                 {
                     running.Add(ReuseAsync(nodes[id], info, earlier), id);
                     continue;
                 }
                 var evaluator = new ExpressionEvaluator(info, new Dictionary<string, JsonElement>(outputs));
-                running.Add(RunNodeAsync(nodes[id], info, evaluator, secrets, services, token), id);
+                running.Add(nodes[id].Map is null
+                    ? RunNodeAsync(nodes[id], nodes[id].Id, info, evaluator, secrets, services, token)
+                    : RunMappedAsync(nodes[id], info, evaluator, secrets, services, token), id);
             }
-            if (running.Count == 0) break;
+            if (running.Count == 0)
+            {
+                await SettleAsync();
+                continue;
+            }
 
             var done = await Task.WhenAny(running.Keys);
             var doneId = running[done];
             running.Remove(done);
             var outcome = await done;
             outcomes[doneId] = outcome;
-
-            if (outcome.Status == ActivityStatus.Succeeded)
-            {
-                outputs[doneId] = outcome.Output;
-                foreach (var child in children[doneId].Distinct())
-                    if (--waitingOn[child] == 0) ready.Enqueue(child);
-            }
-            else
-            {
-                foreach (var downstream in Descendants(doneId, children).Where(d => !outcomes.ContainsKey(d)))
-                    outcomes[downstream] = await SkipAsync(info.RunId, nodes[downstream], $"upstream activity '{doneId}' did not succeed");
-            }
+            if (outcome.Status == ActivityStatus.Succeeded) outputs[doneId] = outcome.Output;
+            graph.Finish(doneId, outcome.Status, outcome.Status == ActivityStatus.Succeeded ? new ExpressionEvaluator(info, outputs) : null);
+            await SettleAsync();
         }
         return outcomes;
     }
 
-    private async Task<NodeOutcome> RunNodeAsync(ActivityNode node, RunInfo info, ExpressionEvaluator evaluator, IReadOnlyList<string> secrets, IServiceProvider services, CancellationToken token)
+    /// <summary>
+    /// Runs one instance per item of the activity's list, at most <see cref="ActivityNode.MaxParallel"/> at once, each
+    /// with its own attempts and retries; succeeds with the list of their outputs when every instance succeeded.
+    /// </summary>
+    private async Task<NodeOutcome> RunMappedAsync(ActivityNode node, RunInfo info, ExpressionEvaluator evaluator, IReadOnlyList<string> secrets, IServiceProvider services, CancellationToken token)
+    {
+        await Task.Yield();
+        JsonElement[] items;
+        try
+        {
+            var list = evaluator.EvaluateReference(node.Map!, "map");
+            if (list is not { ValueKind: JsonValueKind.Array } array)
+                throw new ExpressionException($"map: '{node.Map}' is not a list (it is {(list is { } value ? $"{value.ValueKind.ToString().ToLowerInvariant()} {Clip(value.GetRawText())}" : "null")})");
+            items = [.. array.EnumerateArray()];
+        }
+        catch (ExpressionException ex)
+        {
+            return await RecordAsync(info.RunId, node, node.Id, ActivityStatus.Failed, SecretParams.Scrub(ex.Message, secrets)!);
+        }
+        if (items.Length == 0)
+            return await RecordAsync(info.RunId, node, node.Id, ActivityStatus.Skipped, $"map: '{node.Map}' is an empty list");
+
+        using var slots = new SemaphoreSlim(node.MaxParallel ?? options.Value.MaxParallelActivities);
+        const string NotStarted = "the run was cancelled before it started";
+        var instances = items.Select(async (item, index) =>
+        {
+            var id = MapInstance.Id(node.Id, index);
+            try
+            {
+                await slots.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return await RecordAsync(info.RunId, node, id, ActivityStatus.Skipped, NotStarted);
+            }
+            try
+            {
+                return token.IsCancellationRequested
+                    ? await RecordAsync(info.RunId, node, id, ActivityStatus.Skipped, NotStarted)
+                    : await RunNodeAsync(node, id, info, evaluator.ForItem(item, index), secrets, services, token);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        var results = await Task.WhenAll(instances);
+
+        var failures = results.Select((r, i) => (Result: r, Index: i)).Where(x => x.Result.Status != ActivityStatus.Succeeded).ToList();
+        if (failures.Count == 0)
+            return NodeOutcome.Success(JsonSerializer.SerializeToElement(results.Select(r => r.Output).ToArray()));
+        var (first, at) = failures[0];
+        var status = failures.All(f => f.Result.Status is ActivityStatus.Cancelled or ActivityStatus.Skipped) ? ActivityStatus.Cancelled : ActivityStatus.Failed;
+        return NodeOutcome.Failure(status, $"{failures.Count} of {results.Length} instances did not succeed; '{MapInstance.Id(node.Id, at)}': {first.Message}", retryable: false);
+    }
+
+    private async Task<NodeOutcome> RunNodeAsync(ActivityNode node, string recordId, RunInfo info, ExpressionEvaluator evaluator, IReadOnlyList<string> secrets, IServiceProvider services, CancellationToken token)
     {
         // Yield first so that sibling activities start together rather than after this one's synchronous part.
         await Task.Yield();
@@ -185,7 +257,7 @@ public sealed partial class WorkflowRunner(
             var record = new ActivityRecord
             {
                 RunId = info.RunId,
-                ActivityId = node.Id,
+                ActivityId = recordId,
                 ActivityType = node.Type,
                 Attempt = attempt,
                 Status = ActivityStatus.Running,
@@ -193,13 +265,13 @@ public sealed partial class WorkflowRunner(
             };
             _ = writes.SaveActivityAsync(record, isNew: true);
             var journal = new RunJournal(time, logger, secrets);
-            var span = EngineTelemetry.Source.StartActivity($"activity {node.Id}");
+            var span = EngineTelemetry.Source.StartActivity($"activity {recordId}");
             span?.SetTag("workflow.id", info.WorkflowId);
             span?.SetTag("workflow.run.id", info.RunId);
-            span?.SetTag("workflow.activity.id", node.Id);
+            span?.SetTag("workflow.activity.id", recordId);
             span?.SetTag("workflow.activity.type", node.Type);
             span?.SetTag("workflow.activity.attempt", attempt);
-            var outcome = await AttemptAsync(node, descriptor, info, evaluator, services, record, journal, attempt, timeout, token);
+            var outcome = await AttemptAsync(node, recordId, descriptor, info, evaluator, services, record, journal, attempt, timeout, token);
             record.InputsJson = SecretParams.Scrub(record.InputsJson, secrets);
             record.OutputsJson = SecretParams.Scrub(record.OutputsJson, secrets);
             record.Error = SecretParams.Scrub(record.Error, secrets);
@@ -217,7 +289,7 @@ public sealed partial class WorkflowRunner(
                 return outcome;
 
             var wait = backoff * Math.Pow(2, attempt - 1);
-            LogRetrying(logger, node.Id, attempt, wait.TotalMilliseconds);
+            LogRetrying(logger, recordId, attempt, wait.TotalMilliseconds);
             try
             {
                 await Task.Delay(wait, time, token);
@@ -229,7 +301,7 @@ public sealed partial class WorkflowRunner(
         }
     }
 
-    private async Task<NodeOutcome> AttemptAsync(ActivityNode node, ActivityDescriptor descriptor, RunInfo info, ExpressionEvaluator evaluator, IServiceProvider services,
+    private async Task<NodeOutcome> AttemptAsync(ActivityNode node, string recordId, ActivityDescriptor descriptor, RunInfo info, ExpressionEvaluator evaluator, IServiceProvider services,
         ActivityRecord record, RunJournal journal, int attempt, TimeSpan? timeout, CancellationToken token)
     {
         JsonObject inputs;
@@ -250,7 +322,7 @@ public sealed partial class WorkflowRunner(
         try
         {
             // WaitAsync abandons an activity that ignores its token, so a timeout always ends the attempt.
-            var output = await ActivityInvoker.InvokeAsync(descriptor, services, inputs, info, node.Id, attempt, journal, attemptToken.Token)
+            var output = await ActivityInvoker.InvokeAsync(descriptor, services, inputs, info, recordId, attempt, journal, attemptToken.Token)
                 .WaitAsync(attemptToken.Token);
             record.OutputsJson = output.GetRawText();
             return NodeOutcome.Success(output);
@@ -303,22 +375,25 @@ public sealed partial class WorkflowRunner(
         return Task.FromResult(NodeOutcome.Success(output));
     }
 
-    private Task<NodeOutcome> SkipAsync(string runId, ActivityNode node, string reason)
+    /// <summary>Records an activity that did not run (skipped, upstream_failed, or a map that could not be evaluated).</summary>
+    private Task<NodeOutcome> RecordAsync(string runId, ActivityNode node, string recordId, ActivityStatus status, string reason)
     {
         var now = time.GetUtcNow().UtcDateTime;
         _ = writes.SaveActivityAsync(new ActivityRecord
         {
             RunId = runId,
-            ActivityId = node.Id,
+            ActivityId = recordId,
             ActivityType = node.Type,
             Attempt = 1,
-            Status = ActivityStatus.Skipped,
+            Status = status,
             StartedAt = now,
             EndedAt = now,
             Error = reason,
         }, isNew: true);
-        return Task.FromResult(NodeOutcome.Failure(ActivityStatus.Skipped, reason, retryable: false));
+        return Task.FromResult(NodeOutcome.Failure(status, reason, retryable: false));
     }
+
+    private static string Clip(string text) => text.Length > 40 ? text[..37] + "..." : text;
 
     private static JsonObject Redact(JsonObject inputs, ActivityDescriptor descriptor)
     {
@@ -327,18 +402,6 @@ public sealed partial class WorkflowRunner(
         foreach (var secret in descriptor.Inputs.Where(i => i.Secret && copy.ContainsKey(i.Name)))
             copy[secret.Name] = "***";
         return copy;
-    }
-
-    private static IEnumerable<string> Descendants(string id, ILookup<string, string> children)
-    {
-        var seen = new HashSet<string>();
-        var stack = new Stack<string>(children[id]);
-        while (stack.TryPop(out var current))
-        {
-            if (!seen.Add(current)) continue;
-            foreach (var child in children[current]) stack.Push(child);
-        }
-        return seen;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Run {WorkflowId}/{RunId} succeeded in {Milliseconds:F0} ms")]

@@ -158,4 +158,73 @@ public sealed class WorkflowDefinitionValidatorTests
     [InlineData(""" "trigger": { "interval": "01:00:00" }, "deadline": { "within": "00:00:00" } """, "$.deadline.within", "positive duration")]
     public void Validate_WhenNotifyOrDeadlineIsWrong_NamesThePlace(string extra, string path, string fragment) =>
         AssertError(WithNotify(extra), path, fragment);
+
+    [Fact]
+    public void Validate_WhenVocabularyIsUsedWell_AcceptsRulesBranchesAndMaps()
+    {
+        var json = Workflows.Json("vocab", """
+            { "id": "check", "type": "Probe", "group": "checks" },
+            { "id": "each", "type": "Sum", "map": "{{ params.lists }}", "maxParallel": 3, "inputs": { "values": "{{ item }}", "label": "#{{ mapIndex }}" } },
+            { "id": "total", "type": "Sum", "triggerRule": "none_failed", "inputs": { "values": "{{ outputs.each.total }}" } },
+            { "id": "all", "type": "Log", "triggerRule": "all_done", "inputs": { "message": "all: {{ outputs.each }}" } }
+            """, """
+            { "from": "check", "to": "each", "when": "{{ outputs.check.value }} >= {{ params.min }}" },
+            { "from": "each", "to": "total" }, { "from": "each", "to": "all", "when": "not {{ params.quiet }}" }
+            """, """ "params": { "lists": { "type": "array", "default": [] }, "min": { "type": "integer", "default": 1 }, "quiet": { "type": "boolean", "default": false } } """);
+
+        var result = Validator.Validate(json);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(TriggerRule.NoneFailed, result.Definition!.Activities[2].TriggerRule);
+        Assert.Equal("not {{ params.quiet }}", result.Definition.Edges[2].When);
+        Assert.Equal("checks", result.Definition.Activities[0].Group);
+    }
+
+    [Fact]
+    public void Validate_WhenAnAlwaysActivityReadsUpstreamOutputs_SaysItStartsBeforeThem() =>
+        AssertError(Workflows.Json("w", """
+            { "id": "a", "type": "Probe" },
+            { "id": "b", "type": "Probe", "triggerRule": "always", "inputs": { "value": "{{ outputs.a.value }}" } }
+            """, Workflows.Edge("a", "b")), "$.activities[1].inputs.value", "has triggerRule always, so it starts with the run");
+
+    [Fact]
+    public void Validate_WhenTriggerRuleUnknown_ReportsSchemaError() =>
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Probe", "triggerRule": "any_success" }"""), "$.activities[0].triggerRule", "one of the values");
+
+    [Theory]
+    [InlineData("{{ outputs.nope.value }}", "reference to unknown activity 'nope'")]
+    [InlineData("{{ outputs.b.value }} > 1", "'b' is not upstream of 'b'")]
+    [InlineData("{{ outputs.a.valu }}", "Probe ('a') has no output 'valu'")]
+    [InlineData("{{ params.missing }} == 1", "reference to unknown param 'missing'")]
+    [InlineData("{{ item }}", "exists only in the inputs of a mapped activity")]
+    [InlineData("{{ outputs.a.value }} ~ 1", "must be '{{ reference }}'")]
+    [InlineData("{{ outputs.a.value }} == one", "neither a reference nor a JSON literal")]
+    [InlineData("{{ outputs.a.value }} == [1]", "must be a number")]
+    [InlineData("value > 1", "must be '{{ reference }}'")]
+    public void Validate_WhenEdgeConditionIsWrong_NamesTheEdgeAndTheProblem(string when, string fragment) =>
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Probe" }, { "id": "b", "type": "Probe" }""",
+            $$"""{ "from": "a", "to": "b", "when": {{System.Text.Json.JsonSerializer.Serialize(when)}} }"""), "$.edges[0].when", fragment);
+
+    [Theory]
+    [InlineData("""{ "id": "a", "type": "Probe", "map": "{{ params.name }}" }""", "$.activities[0].map", "'{{ params.name }}' is of type string; map needs a list")]
+    [InlineData("""{ "id": "a", "type": "Probe", "map": "items: {{ params.list }}" }""", "$.activities[0].map", "must be exactly one reference to a list")]
+    [InlineData("""{ "id": "a", "type": "Probe", "map": "{{ item }}" }""", "$.activities[0].map", "exists only in the inputs of a mapped activity")]
+    [InlineData("""{ "id": "a", "type": "Probe", "maxParallel": 2 }""", "$.activities[0].maxParallel", "applies to mapped activities only")]
+    [InlineData("""{ "id": "a", "type": "Probe", "inputs": { "value": "{{ mapIndex }}" } }""", "$.activities[0].inputs.value", "give 'a' a 'map'")]
+    [InlineData("""{ "id": "a", "type": "Probe", "map": "{{ params.list }}", "inputs": { "value": "{{ mapIndex.x }}" } }""", "$.activities[0].inputs.value", "unknown reference")]
+    public void Validate_WhenMapIsWrong_NamesTheActivityAndTheProblem(string activity, string path, string fragment) =>
+        AssertError(Workflows.Json("w", activity, "", """ "params": { "name": { "type": "string", "default": "x" }, "list": { "type": "array", "default": [] } } """), path, fragment);
+
+    [Fact]
+    public void Validate_WhenAMappedActivitysOutputIsUsed_ItIsAList() =>
+        AssertError(Workflows.Json("w", """
+            { "id": "each", "type": "Sum", "map": "{{ params.list }}", "inputs": { "values": "{{ item }}" } },
+            { "id": "one", "type": "Probe", "inputs": { "value": "{{ outputs.each.total }}" } }
+            """, Workflows.Edge("each", "one"), """ "params": { "list": { "type": "array", "default": [] } } """),
+            "$.activities[1].inputs.value", "is of type array but the input expects integer");
+
+    [Fact]
+    public void Validate_WhenEdgeIsDuplicated_NamesBoth() =>
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Probe" }, { "id": "b", "type": "Probe" }""",
+            string.Join(",", Workflows.Edge("a", "b"), Workflows.Edge("a", "b"))), "$.edges[1]", "duplicate edge 'a' -> 'b' (first at $.edges[0])");
 }

@@ -65,7 +65,7 @@ public sealed class WorkflowRunnerTests
     }
 
     [Fact]
-    public async Task Run_WhenRetriesExhausted_FailsRunAndSkipsDownstreamButFinishesOtherBranches()
+    public async Task Run_WhenRetriesExhausted_FailsRunAndMarksDownstreamUpstreamFailedButFinishesOtherBranches()
     {
         await using var engine = await TestEngine.StartAsync();
         await engine.PublishAsync(Workflows.Json("broken", """
@@ -79,7 +79,8 @@ public sealed class WorkflowRunnerTests
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("Activity 'bad' failed: flaky failure 2", run.Error);
         Assert.Equal(2, activities.Count(a => a.ActivityId == "bad"));
-        Assert.Equal(ActivityStatus.Skipped, activities.Single(a => a.ActivityId == "after").Status);
+        Assert.Equal(ActivityStatus.UpstreamFailed, activities.Single(a => a.ActivityId == "after").Status);
+        Assert.Contains("trigger rule all_success: 'bad' failed", activities.Single(a => a.ActivityId == "after").Error);
         Assert.Equal(ActivityStatus.Succeeded, activities.Single(a => a.ActivityId == "independent").Status);
     }
 

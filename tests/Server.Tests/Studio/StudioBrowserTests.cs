@@ -357,6 +357,43 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [SkippableFact]
+    public async Task Run_WithABranchAndAMappedActivity_ShowsTheSkippedPathAndEachInstanceInGraphAttemptsAndGrid()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByTestId($"run-{TestWorkflows.BranchesId}").ClickAsync();
+        var runId = await BrowserFixture.StartRunFromDialogAsync(page);
+
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        foreach (var instance in (string[])["each[0]", "each[1]", "each[2]"])
+            await Expect(page.GetByTestId($"attempt-status-{instance}")).ToHaveTextAsync("succeeded");
+        await Expect(page.GetByTestId("attempt-status-left")).ToHaveTextAsync("succeeded");
+        await Expect(page.GetByTestId("attempt-status-right")).ToHaveTextAsync("skipped");
+        await Expect(page.GetByTestId("attempt-status-join")).ToHaveTextAsync("succeeded");
+        await Expect(page.GetByTestId("dag-node-each")).ToContainTextAsync("[3] 3 ok");
+        await Expect(page.GetByTestId("dag-node-join")).ToContainTextAsync("none_failed");
+        await Expect(page.GetByTestId("dag-node-right").Locator("rect")).ToHaveAttributeAsync("fill", "#ffd8a8");
+        await Expect(page.GetByTestId("dag-when-each-right")).ToContainTextAsync("params.side != \"left\"");
+        await BrowserFixture.ScreenshotAsync(page, "13-branch-and-map-run");
+        // A group collapses into one box with its members' most telling status (left succeeded, right skipped), and expands again.
+        await page.GetByTestId("dag-group-sides").ClickAsync();
+        await Expect(page.GetByTestId("dag-node-group:sides")).ToContainTextAsync("group · 2 activities");
+        await Expect(page.GetByTestId("dag-node-group:sides").Locator("rect")).ToHaveAttributeAsync("fill", "#2f9e44");
+        await Expect(page.GetByTestId("dag-node-left")).ToHaveCountAsync(0);
+        await page.GetByTestId("dag-node-group:sides").ClickAsync();
+        await Expect(page.GetByTestId("dag-node-right")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/runs?workflow={TestWorkflows.BranchesId}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Expect(page.GetByTestId($"grid-cell-{runId}-right")).ToHaveAttributeAsync("data-status", "skipped");
+        await Expect(page.GetByTestId($"grid-cell-{runId}-each")).ToHaveAttributeAsync("data-status", "succeeded");
+        foreach (var instance in (string[])["each[0]", "each[1]", "each[2]"])
+            await Expect(page.GetByTestId($"grid-cell-{runId}-{instance}")).ToHaveAttributeAsync("data-status", "succeeded");
+        await BrowserFixture.ScreenshotAsync(page, "14-branch-and-map-grid");
+    }
+
+    [SkippableFact]
     public async Task ApiKeysPage_CreateKey_ShowsItOnceAndTheApiAcceptsIt()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);

@@ -26,6 +26,30 @@ public sealed class StudioHelpersTests
     }
 
     [Fact]
+    public void ActivityStatuses_Latest_TakesEachRecordsLastAttemptAndGivesAMappedActivityOneStatus()
+    {
+        var latest = ActivityStatuses.Latest([
+            ("a", 1, Engine.Execution.ActivityStatus.Failed), ("a", 2, Engine.Execution.ActivityStatus.Succeeded),
+            ("m[0]", 1, Engine.Execution.ActivityStatus.Succeeded), ("m[1]", 1, Engine.Execution.ActivityStatus.Failed),
+            ("m[10]", 1, Engine.Execution.ActivityStatus.Succeeded), ("n[0]", 1, Engine.Execution.ActivityStatus.Succeeded),
+            ("skipped", 1, Engine.Execution.ActivityStatus.Skipped)]);
+
+        Assert.Equal(Engine.Execution.ActivityStatus.Succeeded, latest["a"]);
+        Assert.Equal(Engine.Execution.ActivityStatus.Failed, latest["m"]); // one instance failed
+        Assert.Equal(Engine.Execution.ActivityStatus.Succeeded, latest["n"]);
+        Assert.Equal(Engine.Execution.ActivityStatus.Failed, latest["m[1]"]);
+        Assert.Equal(Engine.Execution.ActivityStatus.Skipped, latest["skipped"]);
+    }
+
+    [Fact]
+    public void ActivityStatuses_Rows_PutsInstancesUnderTheirActivityByIndex()
+    {
+        var rows = ActivityStatuses.Rows(["first", "m", "last"], ["m[10]", "m[2]", "first", "m", "m[0]", "gone", "last"]);
+
+        Assert.Equal(["first", "m", "m[0]", "m[2]", "m[10]", "last", "gone"], rows);
+    }
+
+    [Fact]
     public void DagLayout_Of_WithCycle_StillPlacesEveryNode()
     {
         var layout = DagLayout.Of([("a", "Log"), ("b", "Log")], [("a", "b"), ("b", "a")]);

@@ -5,7 +5,7 @@ namespace BitsoWorkflows.Engine.Definitions.Expressions;
 /// <summary>
 /// An input string that may hold references in double braces:
 /// <c>{{ params.name }}</c>, <c>{{ outputs.activityId.output[.field...] }}</c> or <c>{{ run.field }}</c>
-/// (<see cref="RunFields"/>). A string that is exactly one reference yields the referenced value with its type
+/// (<see cref="RunFields"/>), and in a mapped activity <c>{{ item[.field...] }}</c> and <c>{{ mapIndex }}</c>. A string that is exactly one reference yields the referenced value with its type
 /// (an array stays an array); references inside longer text are formatted into the text.
 /// </summary>
 public sealed partial class TemplateExpression
@@ -13,6 +13,12 @@ public sealed partial class TemplateExpression
     public const string ParamsRoot = "params";
     public const string OutputsRoot = "outputs";
     public const string RunRoot = "run";
+
+    /// <summary>The item of a mapped activity's instance (<see cref="ActivityNode.Map"/>).</summary>
+    public const string ItemRoot = "item";
+
+    /// <summary>The position of a mapped activity's instance in its list, from 0.</summary>
+    public const string MapIndexRoot = "mapIndex";
 
     /// <summary>The fields of <c>run.*</c> and their kinds.</summary>
     public static readonly IReadOnlyDictionary<string, ValueKind> RunFields = new Dictionary<string, ValueKind>(StringComparer.Ordinal)

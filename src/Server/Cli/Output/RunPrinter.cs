@@ -33,7 +33,7 @@ public static class RunPrinter
         text.AppendLine();
         text.Append(TableWriter.Render(
             ["activity", "type", "attempt", "status", "duration", "outputs / error"],
-            detail.Activities.Select(a => (IReadOnlyList<object?>)[a.ActivityId, a.ActivityType, a.Attempt, Lower(a.Status), Duration(a.DurationMs),
+            detail.Activities.Select(a => (IReadOnlyList<object?>)[a.ActivityId, a.ActivityType, a.Attempt, Status(a.Status), Duration(a.DurationMs),
                 Trim(a.Error is not null ? FirstLine(a.Error) : a.Outputs?.GetRawText(), 80)])));
         var journal = detail.Activities.SelectMany(a => a.Journal.Select(j => (a.ActivityId, j))).ToList();
         if (journal.Count > 0)
@@ -45,6 +45,13 @@ public static class RunPrinter
         }
         return text.ToString();
     }
+
+    private static string Status(Engine.Execution.ActivityStatus status) => status switch
+    {
+        Engine.Execution.ActivityStatus.UpstreamFailed => "upstream_failed",
+        Engine.Execution.ActivityStatus.TimedOut => "timed_out",
+        _ => Lower(status),
+    };
 
     private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
 

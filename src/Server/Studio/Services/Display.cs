@@ -67,7 +67,16 @@ public static class Display
         ActivityStatus.Failed or ActivityStatus.TimedOut => Color.Error,
         ActivityStatus.Running => Color.Info,
         ActivityStatus.Cancelled or ActivityStatus.Interrupted or ActivityStatus.Skipped => Color.Warning,
+        ActivityStatus.UpstreamFailed => Color.Secondary,
         _ => Color.Default,
+    };
+
+    /// <summary>An activity status as Airflow writes it: <c>upstream_failed</c>, <c>timed_out</c>, <c>skipped</c>…</summary>
+    public static string Name(ActivityStatus status) => status switch
+    {
+        ActivityStatus.UpstreamFailed => "upstream_failed",
+        ActivityStatus.TimedOut => "timed_out",
+        _ => status.ToString().ToLowerInvariant(),
     };
 
     /// <summary>The CSS class colouring a grid cell (see studio.css).</summary>
@@ -80,6 +89,7 @@ public static class Display
         ActivityStatus.Failed or ActivityStatus.TimedOut => "#e03131",
         ActivityStatus.Running => "#74c0fc",
         ActivityStatus.Skipped => "#ffd8a8",
+        ActivityStatus.UpstreamFailed => "#ffa8a8",
         _ => "#f08c00",
     };
 

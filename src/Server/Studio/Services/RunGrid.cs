@@ -67,7 +67,7 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
             .ToListAsync(cancellationToken);
         var latest = attempts.GroupBy(a => a.RunId).ToDictionary(
             g => g.Key,
-            g => (IReadOnlyDictionary<string, ActivityStatus>)g.GroupBy(a => a.ActivityId).ToDictionary(x => x.Key, x => x.MaxBy(a => a.Attempt)!.Status));
+            g => (IReadOnlyDictionary<string, ActivityStatus>)ActivityStatuses.Latest(g.Select(a => (a.ActivityId, a.Attempt, a.Status))));
 
         var notes = (await db.RunOperations.Where(o => o.Kind == RunOperationKinds.Note && ids.Contains(o.RunId))
                 .OrderBy(o => o.Id).Select(o => new { o.RunId, o.Actor, o.Text }).ToListAsync(cancellationToken))

@@ -78,6 +78,31 @@ public static class TestWorkflows
         }
         """;
 
+    public const string BranchesId = "branches";
+
+    /// <summary>A manual workflow with a mapped activity, a branch on a param and a none_failed join.</summary>
+    public const string Branches = """
+        {
+          "id": "branches",
+          "name": "Branches",
+          "params": {
+            "items": { "type": "array", "default": ["a", "b", "c"] },
+            "side": { "type": "string", "default": "left" }
+          },
+          "activities": [
+            { "id": "each", "type": "Log", "group": "fan-out", "map": "{{ params.items }}", "maxParallel": 2, "inputs": { "message": "item {{ item }} #{{ mapIndex }}" } },
+            { "id": "left", "type": "Log", "group": "sides", "inputs": { "message": "left after {{ outputs.each.message }}" } },
+            { "id": "right", "type": "Log", "group": "sides", "inputs": { "message": "right" } },
+            { "id": "join", "type": "Log", "triggerRule": "none_failed", "inputs": { "message": "joined" } }
+          ],
+          "edges": [
+            { "from": "each", "to": "left", "when": "{{ params.side }} == \"left\"" },
+            { "from": "each", "to": "right", "when": "{{ params.side }} != \"left\"" },
+            { "from": "left", "to": "join" }, { "from": "right", "to": "join" }
+          ]
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> Default =
-        new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily, ["nightly.json"] = Nightly };
+        new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily, ["nightly.json"] = Nightly, ["branches.json"] = Branches };
 }
