@@ -95,6 +95,10 @@ public sealed class IntervalClaims(IDbContextFactory<WorkflowDbContext> contexts
     /// </summary>
     public async Task<bool> TryTakeOverAsync(string workflowId, DateTimeOffset intervalStart, DateTime heldClaimedAt, CancellationToken cancellationToken)
     {
+        // A claim this process made is not orphaned: it is alive, and the run of the claim may only wait in its queue of
+        // inserts (on a loaded machine longer than the orphan age). Taking it over would give the second a run and a
+        // missed record. Only after Abandoned does this process give up on its own claim.
+        if (_claimed.TryGetValue((workflowId, intervalStart), out var mine) && time.GetUtcNow() - mine < Abandoned) return false;
         if (await runs.ExistsAsync(workflowId, intervalStart, cancellationToken)) return false;
         var now = time.GetUtcNow();
         var start = intervalStart.UtcDateTime;

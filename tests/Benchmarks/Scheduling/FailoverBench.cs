@@ -10,7 +10,7 @@ using Npgsql;
 namespace BitsoWorkflows.Benchmarks.Scheduling;
 
 /// <summary>
-/// <c>failover [--kills 5] [--nodes 3] [--postgres &lt;connection string&gt;] [--checkin 00:00:00.5] [--checkin-threshold 00:00:01]</c>:
+/// <c>failover [--kills 5] [--nodes 3] [--postgres &lt;connection string&gt;] [--checkin 00:00:00.25] [--checkin-threshold 00:00:00.75]</c>:
 /// starts <c>serve --demo</c> nodes (the per-second capture only) on one fresh PostgreSQL database and one shared data
 /// dir, then N times SIGKILLs the node that fired the newest second, waits until another node starts a second, and
 /// starts the killed node again. Prints per kill: the wall time from the kill to the next fire on another node (a second

@@ -114,4 +114,22 @@ public sealed class ClusterGapRecorderTests
         Assert.Equal(RunStatus.Missed, orphan.Status);
         Assert.Contains("claimed", orphan.Error);
     }
+
+    [Fact]
+    public async Task TakeOver_OfAClaimThisProcessMade_IsRefusedWhileItsRunMayStillBeQueued()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var engine = await TestEngine.StartAsync(time);
+        IntervalClaims Claims(string node) => new(engine.Get<IDbContextFactory<WorkflowDbContext>>(), engine.Get<RunStore>(), time, Options.Create(new EngineOptions { NodeName = node }));
+        var mine = Claims("node-a");
+        var other = Claims("node-b");
+        Assert.True(await mine.TryClaimAsync("capture", Start, CancellationToken.None));
+        var claimedAt = (await mine.ListAsync("capture", Start, Start.AddSeconds(1), CancellationToken.None))[Start.UtcDateTime];
+
+        // Older than any orphan age, no run stored yet: its run may be waiting in this process's queue of inserts (a
+        // loaded machine), so this process does not record the second missed; another process may.
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(await mine.TryTakeOverAsync("capture", Start, claimedAt, CancellationToken.None));
+        Assert.True(await other.TryTakeOverAsync("capture", Start, claimedAt, CancellationToken.None));
+    }
 }
