@@ -47,6 +47,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         var json = await editor.InputValueAsync();
         Assert.Contains("\"default\": 0.5", json);
         await editor.FillAsync(json.Replace("\"default\": 0.5", "\"default\": 0.8", StringComparison.Ordinal));
+        // Leaving the field commits the edit at once instead of after the debounce (a timer on a busy server).
+        await editor.PressAsync("Tab");
         await page.GetByTestId("publish-comment").Locator("input").Or(page.Locator("input[data-testid=publish-comment]")).First.FillAsync("raise the threshold");
         await Expect(page.GetByTestId("publish")).ToBeEnabledAsync();
         await page.GetByTestId("publish").ClickAsync();
@@ -95,6 +97,9 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Activity palette" }).ClickAsync();
         await page.GetByPlaceholder("Filter activities").FillAsync("log");
+        // Drag only once the filtered palette is drawn: a re-render under the pointer cancels a drag in progress.
+        await Expect(page.GetByTestId("palette-Delay")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("palette-Log")).ToBeVisibleAsync();
         await page.GetByTestId("palette-Log").DragToAsync(page.GetByTestId("dag-node-say"));
         await Expect(page.GetByText("Added log after say; fill in its inputs.")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("dag-node-log")).ToBeVisibleAsync();
