@@ -78,17 +78,7 @@ public sealed partial class RunLauncher(
     public async Task<RunHandle> RetryAsync(string runId, RunStore runs, CancellationToken cancellationToken)
     {
         var original = await runs.GetAsync(runId, cancellationToken) ?? throw new RunRequestException($"run '{runId}' does not exist", notFound: true);
-        if (!original.Status.IsFinal() || original.Status == RunStatus.Missed)
-            throw new RunRequestException($"run '{runId}' is {original.Status.ToString().ToLowerInvariant()}; only a run that has ended can be retried");
-        return await StartAsync(new RunRequest
-        {
-            WorkflowId = original.WorkflowId,
-            TriggerKind = TriggerKind.Manual,
-            LogicalTime = new DateTimeOffset(original.LogicalTime),
-            Params = RevealForRetry(original),
-            BackfillId = original.BackfillId,
-            RetryOf = original.Id,
-        }, cancellationToken);
+        return await StartAgainAsync(original, "retried", rerun: null, cancellationToken);
     }
 
     /// <summary>
@@ -96,10 +86,14 @@ public sealed partial class RunLauncher(
     /// runs <paramref name="rerun"/> again and reuses the outputs of every other activity that succeeded.
     /// </summary>
     /// <exception cref="RunRequestException">The run does not exist, has not ended yet, or was missed.</exception>
-    public async Task<RunHandle> ClearAsync(RunRecord original, IReadOnlySet<string> rerun, CancellationToken cancellationToken)
+    public Task<RunHandle> ClearAsync(RunRecord original, IReadOnlySet<string> rerun, CancellationToken cancellationToken) =>
+        StartAgainAsync(original, "cleared", rerun, cancellationToken);
+
+    /// <summary>A new run of an ended run's workflow, logical time and params, linked to it by <see cref="RunRequest.RetryOf"/>.</summary>
+    private async Task<RunHandle> StartAgainAsync(RunRecord original, string verb, IReadOnlySet<string>? rerun, CancellationToken cancellationToken)
     {
         if (!original.Status.IsFinal() || original.Status == RunStatus.Missed)
-            throw new RunRequestException($"run '{original.Id}' is {original.Status.ToString().ToLowerInvariant()}; only a run that has ended can be cleared");
+            throw new RunRequestException($"run '{original.Id}' is {original.Status.ToString().ToLowerInvariant()}; only a run that has ended can be {verb}");
         return await StartAsync(new RunRequest
         {
             WorkflowId = original.WorkflowId,

@@ -12,22 +12,10 @@ public sealed class RunCalendar(IDbContextFactory<WorkflowDbContext> contexts)
 {
     public const int MaxDays = 366;
 
-    // As the per-minute query: SQLite's stored text's prefix is the day; PostgreSQL formats the UTC timestamp.
-    private const string PerDayTemplate = """
-        SELECT DAY_KEY AS "Day",
-               count(*) AS "Runs",
-               sum(CASE WHEN "Status" = 'Succeeded' THEN 1 ELSE 0 END) AS "Succeeded",
-               sum(CASE WHEN "Status" IN ('Failed', 'Cancelled', 'Interrupted') THEN 1 ELSE 0 END) AS "Failed",
-               sum(CASE WHEN "Status" IN ('Queued', 'Running') THEN 1 ELSE 0 END) AS "Active",
-               sum(CASE WHEN "Status" = 'Missed' THEN 1 ELSE 0 END) AS "Missed"
-        FROM runs
-        WHERE "WorkflowId" = {0} AND "LogicalTime" >= {1} AND "LogicalTime" < {2}
-        GROUP BY 1
-        """;
+    // As the per-minute query (RunGrid.CountsBy): SQLite's stored text's prefix is the day; PostgreSQL formats the UTC timestamp.
+    private static readonly string SqlitePerDay = RunGrid.CountsBy("""substr("LogicalTime", 1, 10)""", "Day");
 
-    private static readonly string SqlitePerDay = PerDayTemplate.Replace("DAY_KEY", """substr("LogicalTime", 1, 10)""", StringComparison.Ordinal);
-
-    private static readonly string PostgresPerDay = PerDayTemplate.Replace("DAY_KEY", """to_char("LogicalTime" AT TIME ZONE 'UTC', 'YYYY-MM-DD')""", StringComparison.Ordinal);
+    private static readonly string PostgresPerDay = RunGrid.CountsBy("""to_char("LogicalTime" AT TIME ZONE 'UTC', 'YYYY-MM-DD')""", "Day");
 
     /// <summary>The days from <paramref name="first"/> to <paramref name="last"/> (both included, at most <see cref="MaxDays"/>) that have runs, oldest first.</summary>
     public async Task<IReadOnlyList<CalendarDay>> DaysAsync(string workflowId, DateOnly first, DateOnly last, CancellationToken cancellationToken)

@@ -20,8 +20,13 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
 
     // The minute as text from the stored column itself: SQLite keeps instants as 'yyyy-MM-dd HH:mm:ss…' text, so its
     // prefix is the minute (4× faster than EF's five strftime() calls per row); PostgreSQL truncates the timestamp.
-    private const string PerMinuteTemplate = """
-        SELECT MINUTE_KEY AS "Minute",
+    /// <summary>
+    /// Runs of one workflow in a logical-time range counted by status, grouped by <paramref name="key"/> (a SQL
+    /// expression over the stored column, named <paramref name="alias"/>); parameters: workflow, from, to. The one
+    /// status bucketing of the grid's per-minute rows and the calendar's days.
+    /// </summary>
+    internal static string CountsBy(string key, string alias) => $$"""
+        SELECT {{key}} AS "{{alias}}",
                count(*) AS "Runs",
                sum(CASE WHEN "Status" = 'Succeeded' THEN 1 ELSE 0 END) AS "Succeeded",
                sum(CASE WHEN "Status" IN ('Failed', 'Cancelled', 'Interrupted') THEN 1 ELSE 0 END) AS "Failed",
@@ -32,10 +37,10 @@ public sealed class RunGrid(IDbContextFactory<WorkflowDbContext> contexts, TimeP
         GROUP BY 1
         """;
 
-    private static readonly string SqlitePerMinute = PerMinuteTemplate.Replace("MINUTE_KEY", """substr("LogicalTime", 1, 16)""", StringComparison.Ordinal);
+    private static readonly string SqlitePerMinute = CountsBy("""substr("LogicalTime", 1, 16)""", "Minute");
 
     private static readonly string PostgresPerMinute =
-        PerMinuteTemplate.Replace("MINUTE_KEY", """to_char(date_trunc('minute', "LogicalTime" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI')""", StringComparison.Ordinal);
+        CountsBy("""to_char(date_trunc('minute', "LogicalTime" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI')""", "Minute");
 
     /// <summary>Whether a trigger fires more than once a minute, so its runs read better summarised per minute.</summary>
     public static bool IsFrequent(TriggerDefinition? trigger)
