@@ -26,6 +26,9 @@ public sealed partial class EngineInitializer(
         {
             if (_done) return;
             await using var db = contexts.CreateDbContext();
+            using var hostLock = db.Database.IsSqlite() ? await SqliteMigrationGuard.AcquireAsync(db, cancellationToken) : null;
+            if (hostLock is not null && await SqliteMigrationGuard.ClearAbandonedLockAsync(db, cancellationToken))
+                LogAbandonedLockCleared(logger);
             await db.Database.MigrateAsync(cancellationToken);
             _done = true;
         }
@@ -43,6 +46,9 @@ public sealed partial class EngineInitializer(
         if (interrupted > 0) LogInterrupted(logger, interrupted);
         return await catalog.ImportDirectoryAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A process stopped while it was migrating the workflow store and left EF Core's migration lock in it; the lock was cleared")]
+    private static partial void LogAbandonedLockCleared(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} runs left running by an earlier stop as interrupted")]
     private static partial void LogInterrupted(ILogger logger, int count);

@@ -32,9 +32,13 @@ public sealed class TestEngine : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    public static async Task<TestEngine> StartAsync(TimeProvider? time = null, Action<Dictionary<string, string?>>? settings = null)
+    /// <summary>Leave the folder on dispose (a later engine starts again on it, as after a restart).</summary>
+    public bool KeepFiles { get; set; }
+
+    /// <param name="root">The folder of an earlier engine to start again on, or null for a new one.</param>
+    public static async Task<TestEngine> StartAsync(TimeProvider? time = null, Action<Dictionary<string, string?>>? settings = null, string? root = null)
     {
-        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
+        root ??= Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(root, "workflows"));
         var values = new Dictionary<string, string?>
         {
@@ -77,6 +81,7 @@ public sealed class TestEngine : IAsyncDisposable
         foreach (var service in Enumerable.Reverse(_hosted)) await service.StopAsync(CancellationToken.None);
         await _services.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (KeepFiles) return;
         try
         {
             Directory.Delete(Root, recursive: true);
