@@ -334,6 +334,11 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
         var twice = settled.GroupBy(r => r.Time).Where(g => g.Count() > 1).Take(10).Select(g => $"{g.Key:HH:mm:ss} {string.Join("+", g.Select(r => r.Status))}").ToList();
         Assert.True(twice.Count == 0, "seconds with more than one run: " + string.Join(", ", twice));
         Assert.Equal(seconds, settled.Count);
+        foreach (var failed in JsonDocument.Parse(await _server!.Http.GetStringAsync($"/api/runs?workflow={CaptureWorkflow}&status=failed&limit=10")).RootElement.EnumerateArray())
+        {
+            var detail = await _server.Http.GetStringAsync($"/api/runs/{failed.GetProperty("id").GetString()}");
+            log("failed run: " + detail[..Math.Min(detail.Length, 4000)]);
+        }
         Assert.All(settled, r => Assert.Contains(r.Status, (string[])["succeeded", "missed", "interrupted"]));
 
         foreach (var backfill in _backfills)
