@@ -10,8 +10,9 @@ namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 internal sealed class SnapshotFingerprints
 {
     /// <summary>
-    /// A file modified this close to the moment its fingerprint was saved may have changed again within the file
-    /// system's timestamp granularity, keeping its size and time; such an entry is not trusted and the file is read.
+    /// A file modified this close to the moment it was read may have changed again, after the read, within the file
+    /// system's timestamp granularity, keeping its size and time; such an entry is not trusted and the file is read
+    /// again. (Measured from the read, not the save: a read that took longer than the margin once let a change through.)
     /// </summary>
     private static readonly TimeSpan RacyMargin = TimeSpan.FromSeconds(2);
 
@@ -24,7 +25,8 @@ internal sealed class SnapshotFingerprints
     private SnapshotFingerprints(string path, Dictionary<string, Entry> entries, DateTime savedAt) =>
         (_path, _entries, _savedAt) = (path, entries, savedAt);
 
-    public sealed record Entry(long Bytes, DateTime ModifiedUtc, string Sha256, long Rows);
+    /// <param name="ReadUtc">When the read that computed the checksum began (the system clock; absent in older files, so such entries are read again once).</param>
+    public sealed record Entry(long Bytes, DateTime ModifiedUtc, string Sha256, long Rows, DateTime ReadUtc = default);
 
     /// <summary>The fingerprints saved in <paramref name="path"/>, or none when it is missing or unreadable.</summary>
     public static SnapshotFingerprints Load(string path)
@@ -52,10 +54,12 @@ internal sealed class SnapshotFingerprints
         var (key, bytes, modified) = Stat(path);
         Entry? known;
         lock (_entries) _entries.TryGetValue(key, out known);
-        if (known is not null && known.Bytes == bytes && known.ModifiedUtc == modified && modified + RacyMargin < _savedAt)
+        // Both clocks: the read's start on the system clock, the save on the file system's (they differ on a network share).
+        if (known is not null && known.Bytes == bytes && known.ModifiedUtc == modified && modified + RacyMargin < known.ReadUtc && modified + RacyMargin < _savedAt)
             return new SnapshotFile(source, path, known.Sha256, bytes, known.Rows);
+        var readUtc = DateTime.UtcNow;
         var file = await SnapshotReader.DescribeAsync(source, path, cancellationToken);
-        lock (_entries) _entries[key] = new Entry(bytes, modified, file.Sha256, file.Rows);
+        lock (_entries) _entries[key] = new Entry(bytes, modified, file.Sha256, file.Rows, readUtc);
         return file;
     }
 
