@@ -117,9 +117,15 @@ public sealed class BitsoWebSocketSourceTests : IAsyncLifetime
     public async Task Feed_WhenAFrameIsMalformed_IgnoresItAndKeepsTheSnapshots()
     {
         _server.Scenario = FakeBitsoScenario.MalformedJson;
+        // Silence and connect limits as long as the patience, so that only a malformed frame could cost the connection
+        // (a loaded machine once delayed the fake's pushes past the suite's 2 s silence limit).
+        var options = MarketTest.BitsoOptionsFor(_server.RestBaseUrl, _server.WebSocketUrl);
+        options.FeedSilenceTimeout = Patience;
+        options.ConnectTimeout = Patience;
+        await using var source = new BitsoWebSocketSource(Options.Create(options), _rest, TimeProvider.System, NullLogger<BitsoWebSocketSource>.Instance);
 
-        Assert.True(await _source.WaitUntilLiveAsync(["btc_mxn"], Patience, default));
-        Assert.Equal(1, _source.Connections);
+        Assert.True(await source.WaitUntilLiveAsync(["btc_mxn"], Patience, default));
+        Assert.Equal(1, source.Connections);
     }
 
     private static async Task<bool> Eventually(Func<bool> condition)
