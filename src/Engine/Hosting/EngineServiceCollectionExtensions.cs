@@ -32,6 +32,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IDbContextFactory<WorkflowDbContext>>(sp => sp.GetRequiredService<WorkflowStoreFactory>());
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<RunHistory>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<RunWriteQueue>();
         services.AddSingleton<WorkflowCatalog>();

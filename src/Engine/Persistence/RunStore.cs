@@ -12,7 +12,12 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
     public async Task<IReadOnlyList<RunRecord>> ListAsync(RunQuery query, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var runs = db.Runs.AsQueryable();
+        return await Filter(db.Runs, query).OrderByDescending(r => r.Id).Take(Math.Clamp(query.Limit, 1, MaxPageSize)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The runs a query's filters keep (its paging is the caller's).</summary>
+    internal static IQueryable<RunRecord> Filter(IQueryable<RunRecord> runs, RunQuery query)
+    {
         if (query.WorkflowId is { } workflowId) runs = runs.Where(r => r.WorkflowId == workflowId);
         if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
         if (query.TriggerKind is { } kind) runs = runs.Where(r => r.TriggerKind == kind);
@@ -20,7 +25,7 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
         if (query.LogicalFrom is { } from) runs = runs.Where(r => r.LogicalTime >= from.UtcDateTime);
         if (query.LogicalTo is { } to) runs = runs.Where(r => r.LogicalTime < to.UtcDateTime);
         if (query.Before is { } before) runs = runs.Where(r => string.Compare(r.Id, before) < 0);
-        return await runs.OrderByDescending(r => r.Id).Take(Math.Clamp(query.Limit, 1, MaxPageSize)).ToListAsync(cancellationToken);
+        return runs;
     }
 
     public async Task<RunRecord?> GetAsync(string runId, CancellationToken cancellationToken)

@@ -30,8 +30,8 @@ public class RunsPageBenchmarks
     {
         _engine = BenchEngine.StartAsync().GetAwaiter().GetResult();
         RunListBenchmarks.SeedAsync(_engine, 172_800).GetAwaiter().GetResult();
-        _grid = new RunGrid(_engine.Get<IDbContextFactory<WorkflowDbContext>>(), new FakeTimeProvider(Now));
-        _calendar = new RunCalendar(_engine.Get<IDbContextFactory<WorkflowDbContext>>());
+        _grid = new RunGrid(new RunHistory(_engine.Get<IDbContextFactory<WorkflowDbContext>>()), new FakeTimeProvider(Now));
+        _calendar = new RunCalendar(new RunHistory(_engine.Get<IDbContextFactory<WorkflowDbContext>>()));
     }
 
     [GlobalCleanup]
@@ -52,5 +52,5 @@ public class RunsPageBenchmarks
 
     [Benchmark(Description = "grid: newest 50 runs of the other workflows, last 24 hours")]
     public Task<IReadOnlyList<GridRun>> GridOthers() =>
-        _grid.RecentAsync(new RunGridFilter { Limit = 50, From = Now.AddHours(-24) }, ["order-book-every-second"], CancellationToken.None);
+        _grid.RecentAsync(new RunQuery { Limit = 50, LogicalFrom = Now.AddHours(-24) }, ["order-book-every-second"], CancellationToken.None);
 }

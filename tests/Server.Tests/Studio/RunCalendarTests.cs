@@ -51,7 +51,7 @@ public sealed class RunCalendarTests : IAsyncLifetime
                 await db.Database.MigrateAsync();
             await SaveAsync(store, Runs("calendar-pg"));
 
-            var days = await new RunCalendar(store).DaysAsync("calendar-pg", Day1.AddDays(-3), Day1.AddDays(10), CancellationToken.None);
+            var days = await new RunCalendar(new RunHistory(store)).DaysAsync("calendar-pg", Day1.AddDays(-3), Day1.AddDays(10), CancellationToken.None);
 
             AssertDays(days);
         }

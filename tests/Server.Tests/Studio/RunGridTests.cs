@@ -70,7 +70,7 @@ public sealed class RunGridTests : IAsyncLifetime
             var minute = Floor(DateTimeOffset.UtcNow.AddMinutes(-10));
             await SaveAsync(store, GapsAndMissedRuns(minute));
 
-            var summary = await new RunGrid(store, TimeProvider.System).PerMinuteAsync(
+            var summary = await new RunGrid(new RunHistory(store), TimeProvider.System).PerMinuteAsync(
                 TestWorkflows.EverySecondId, new TriggerDefinition { Cron = "* * * * * ?", FireAt = TriggerDefinition.FireAtIntervalStart },
                 minute.AddMinutes(-5), minute.AddMinutes(5), CancellationToken.None);
 
@@ -128,7 +128,7 @@ public sealed class RunGridTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var recent = await _server.Get<RunGrid>().RecentAsync(new RunGridFilter(), [TestWorkflows.EverySecondId], CancellationToken.None);
+        var recent = await _server.Get<RunGrid>().RecentAsync(new RunQuery(), [TestWorkflows.EverySecondId], CancellationToken.None);
 
         var run = Assert.Single(recent);
         Assert.Equal(hello.Id, run.Id);

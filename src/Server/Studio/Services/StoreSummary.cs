@@ -1,6 +1,5 @@
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace BitsoWorkflows.Server.Studio.Services;
 
@@ -8,7 +7,7 @@ namespace BitsoWorkflows.Server.Studio.Services;
 /// What the data page shows of what exists today: the workflow store (runs per workflow and status, by GROUP BY) and
 /// the data dir's folders (files, bytes, newest write) — where the lake and warehouse put their files.
 /// </summary>
-public sealed class StoreSummary(IDbContextFactory<WorkflowDbContext> contexts, WorkflowStoreFactory store, DataDirectory data)
+public sealed class StoreSummary(RunHistory history, WorkflowStoreFactory store, DataDirectory data)
 {
     public string Provider => store.Provider;
 
@@ -17,15 +16,9 @@ public sealed class StoreSummary(IDbContextFactory<WorkflowDbContext> contexts, 
     /// <summary>Run counts per workflow and status, with the newest logical time of each workflow.</summary>
     public async Task<IReadOnlyList<WorkflowRunCounts>> RunCountsAsync(CancellationToken cancellationToken)
     {
-        await using var db = contexts.CreateDbContext();
-        var rows = await db.Runs.GroupBy(r => new { r.WorkflowId, r.Status })
-            .Select(g => new { g.Key.WorkflowId, g.Key.Status, Count = g.Count(), Newest = g.Max(r => r.LogicalTime) })
-            .ToListAsync(cancellationToken);
+        var rows = await history.CountsPerWorkflowAsync(cancellationToken);
         return rows.GroupBy(r => r.WorkflowId)
-            .Select(g => new WorkflowRunCounts(
-                g.Key,
-                g.ToDictionary(r => r.Status, r => r.Count),
-                new DateTimeOffset(DateTime.SpecifyKind(g.Max(r => r.Newest), DateTimeKind.Utc))))
+            .Select(g => new WorkflowRunCounts(g.Key, g.ToDictionary(r => r.Status, r => r.Count), g.Max(r => r.Newest)))
             .OrderBy(c => c.WorkflowId, StringComparer.Ordinal)
             .ToList();
     }

@@ -6,7 +6,6 @@ using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Server.Studio.Services;
@@ -17,7 +16,7 @@ namespace BitsoWorkflows.Server.Studio.Services;
 /// store sizes and the last compaction and daily load.
 /// </summary>
 public sealed class SystemFigures(
-    IDbContextFactory<WorkflowDbContext> contexts,
+    RunHistory history,
     WorkflowCatalog catalog,
     RunStore runs,
     EngineTelemetry telemetry,
@@ -44,10 +43,8 @@ public sealed class SystemFigures(
         var published = await catalog.ListPublishedAsync(cancellationToken);
         var offsets = telemetry.Recent.Percentiles(now, 50, 99);
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var hourAgo = (now - TimeSpan.FromHours(1)).UtcDateTime;
-        var missedTimes = await db.Runs.Where(r => r.Status == RunStatus.Missed && r.LogicalTime >= hourAgo)
-            .Select(r => r.LogicalTime).ToListAsync(cancellationToken);
+        var hourAgo = now - TimeSpan.FromHours(1);
+        var missedTimes = await history.MissedSinceAsync(hourAgo, cancellationToken);
         var missedPerMinute = new double[60];
         foreach (var t in missedTimes)
             missedPerMinute[Math.Clamp((int)(t - hourAgo).TotalMinutes, 0, 59)]++;
@@ -78,7 +75,7 @@ public sealed class SystemFigures(
             MissedPerMinute = missedPerMinute,
             CaptureLatency = latency,
             OpenAlerts = openAlerts.Count,
-            RunsStored = await db.Runs.CountAsync(cancellationToken),
+            RunsStored = await history.CountAsync(cancellationToken),
             StoreProvider = store.Provider,
             Folders = store.Folders(depth: 1),
             LastCompaction = await LastRunOfAsync(published, CompactionActivity, cancellationToken),
