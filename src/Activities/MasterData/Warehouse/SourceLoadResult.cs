@@ -7,23 +7,40 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 /// merged (of which <see cref="Inserted"/> new and <see cref="Updated"/> changed), <see cref="Flagged"/> with amount ≤ 0;
 /// <see cref="StageTime"/> spent reading and cleaning the file, <see cref="MergeTime"/> deduplicating and merging (with any wait for another source's merge).
 /// </summary>
-public sealed record SourceLoadResult(
-    string Source,
-    string Sha256,
-    bool Unchanged,
-    DateTime? WindowFrom,
-    DateTime WindowTo,
-    long Read,
-    long Rejected,
-    long OutsideWindow,
-    long Duplicates,
-    long Superseded,
-    long Loaded,
-    long Inserted,
-    long Updated,
-    long Flagged,
-    TimeSpan StageTime = default,
-    TimeSpan MergeTime = default)
+public sealed record SourceLoadResult
 {
+    public required string Source { get; init; }
+
+    public required string Sha256 { get; init; }
+
+    /// <summary>The file and window were loaded before: nothing was read.</summary>
+    public bool Unchanged { get; init; }
+
+    public DateTime? WindowFrom { get; init; }
+
+    public DateTime WindowTo { get; init; }
+
+    public long Read { get; init; }
+
+    public long Rejected { get; init; }
+
+    public long OutsideWindow { get; init; }
+
+    public long Duplicates { get; init; }
+
+    public long Superseded { get; init; }
+
+    public long Loaded { get; init; }
+
+    public long Inserted { get; init; }
+
+    public long Updated { get; init; }
+
+    public long Flagged { get; init; }
+
+    public TimeSpan StageTime { get; init; }
+
+    public TimeSpan MergeTime { get; init; }
+
     public double RejectShare => Read == 0 ? 0 : (double)Rejected / Read;
 }

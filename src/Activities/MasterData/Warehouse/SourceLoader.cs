@@ -27,7 +27,7 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
 
         if (!force && state is { } known && known.Sha256 == file.Sha256
             && (source == SnapshotSource.Users || ((known.From is null || (from is not null && known.From <= from)) && known.To >= to)))
-            return new SourceLoadResult(name, file.Sha256, true, from, to, file.Rows, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new SourceLoadResult { Source = name, Sha256 = file.Sha256, Unchanged = true, WindowFrom = from, WindowTo = to, Read = file.Rows };
 
         try
         {
@@ -36,7 +36,20 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
             var stageTime = time.GetElapsedTime(started);
             started = time.GetTimestamp();
             var (duplicates, superseded, clean, flagged) = await SourceMerger.DeduplicateAsync(connection, source, to, cancellationToken);
-            var result = new SourceLoadResult(name, file.Sha256, false, from, to, staged.Read, staged.Rejected, staged.OutsideWindow, duplicates, superseded, clean, 0, 0, flagged);
+            var result = new SourceLoadResult
+            {
+                Source = name,
+                Sha256 = file.Sha256,
+                WindowFrom = from,
+                WindowTo = to,
+                Read = staged.Read,
+                Rejected = staged.Rejected,
+                OutsideWindow = staged.OutsideWindow,
+                Duplicates = duplicates,
+                Superseded = superseded,
+                Loaded = clean,
+                Flagged = flagged,
+            };
 
             using (await database.EnterWriteAsync(cancellationToken))
             {
