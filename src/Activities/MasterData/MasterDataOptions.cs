@@ -39,6 +39,12 @@ public sealed class MasterDataOptions
     /// </summary>
     public int MemoryLimitMiB { get; set; } = DefaultMemoryLimitMiB;
 
+    /// <summary>
+    /// DuckDB threads of the warehouse (loads, model, questions); 0, the default, is one per core. Fewer leave cores to
+    /// the per-second capture while a daily load runs, at the cost of a slower load.
+    /// </summary>
+    public int Threads { get; set; }
+
     /// <summary>How long one snapshot download may take.</summary>
     public TimeSpan DownloadTimeout { get; set; } = DefaultDownloadTimeout;
 }

@@ -165,10 +165,11 @@ public sealed class SnapshotExtractorTests : IDisposable
     [Fact]
     public void Validator_WhenOptionsAreBad_NamesEveryBadProperty()
     {
-        var result = new MasterDataOptionsValidator().Validate(null, new MasterDataOptions { WarehouseFile = "/abs.duckdb", EventsUrl = "ftp://x", DownloadTimeout = TimeSpan.Zero });
+        var result = new MasterDataOptionsValidator().Validate(null, new MasterDataOptions { WarehouseFile = "/abs.duckdb", EventsUrl = "ftp://x", DownloadTimeout = TimeSpan.Zero, Threads = -1 });
 
         Assert.True(result.Failed);
-        Assert.Equal(3, result.Failures!.Count());
+        Assert.Equal(4, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.StartsWith("MasterData:Threads must be between 0 (one per core) and 1024, was '-1'", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("MasterData:EventsUrl must be an absolute http(s) URL, was 'ftp://x'", StringComparison.Ordinal));
     }
 

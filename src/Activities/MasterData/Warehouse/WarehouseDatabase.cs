@@ -19,7 +19,8 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
 
     private readonly string _settings =
         $"SET TimeZone = 'UTC'; SET preserve_insertion_order = false; SET memory_limit = '{options.Value.MemoryLimitMiB}MiB'; "
-        + $"SET temp_directory = {Sql.Literal(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(dataDirectory.File(options.Value.WarehouseFile))!, "tmp"))};";
+        + $"SET temp_directory = {Sql.Literal(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(dataDirectory.File(options.Value.WarehouseFile))!, "tmp"))};"
+        + (options.Value.Threads > 0 ? $" SET threads = {options.Value.Threads};" : "");
 
     public bool Exists => File.Exists(Path);
 
