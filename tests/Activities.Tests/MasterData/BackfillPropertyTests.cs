@@ -15,17 +15,17 @@ public sealed class BackfillPropertyTests(ITestOutputHelper output)
     private static readonly DateOnly LastDay = new(2024, 3, 9);
     private static readonly DateTimeOffset Now = new(2024, 3, 10, 6, 0, 0, TimeSpan.Zero);
 
-    /// <summary>60 cases in the suite (about a minute on two cores); <c>CsCheck_Iter=1000</c> for a long hunt.</summary>
+    /// <summary>90 cases in the suite (about a minute on two cores); <c>CsCheck_Iter=1000</c> for a long hunt.</summary>
     private static int Iterations =>
-        int.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 60;
+        int.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 90;
 
     [Fact]
     public async Task Backfill_InAnyOrder_EqualsOneFullLoadAndEveryRunRepeated()
     {
         await BackfillCase.Gen.SampleAsync(async snapshot =>
         {
-            using var backfilled = new MasterDataHarness(Now);
-            using var single = new MasterDataHarness(Now);
+            using var backfilled = new MasterDataHarness(Now, threads: 1);
+            using var single = new MasterDataHarness(Now, threads: 1);
             var files = await MasterDataHarness.DescribeAsync(
                 backfilled.WriteSnapshot("s", snapshot.Users, snapshot.Deposits, snapshot.Withdrawals, snapshot.Events));
 

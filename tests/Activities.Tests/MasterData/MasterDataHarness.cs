@@ -16,12 +16,13 @@ namespace BitsoWorkflows.Activities.Tests.MasterData;
 /// <summary>A temp data dir with a real DuckDB warehouse and the master-data services; runs the daily workflow's activities in DAG order.</summary>
 public sealed class MasterDataHarness : IDisposable
 {
-    public MasterDataHarness(DateTimeOffset? now = null)
+    /// <param name="threads">The warehouse's DuckDB threads (<see cref="MasterDataOptions.Threads"/>; 0: one per core).</param>
+    public MasterDataHarness(DateTimeOffset? now = null, int threads = 0)
     {
         Root = Path.Combine(Path.GetTempPath(), "bw-master-" + Guid.NewGuid().ToString("N"));
         Time = new FakeTimeProvider(now ?? new DateTimeOffset(2024, 3, 10, 6, 0, 0, TimeSpan.Zero));
         DataDirectory = new DataDirectory(Path.Combine(Root, "data"));
-        var options = Options.Create(new MasterDataOptions());
+        var options = Options.Create(new MasterDataOptions { Threads = threads });
         Database = new WarehouseDatabase(DataDirectory, options);
         Extractor = new SnapshotExtractor(new HttpClient(), DataDirectory, options, Time);
         Loader = new SourceLoader(Database, Time);

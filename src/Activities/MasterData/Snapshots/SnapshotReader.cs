@@ -32,25 +32,34 @@ internal static class SnapshotReader
     {
         var zipped = path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        var lines = new LineCounter();
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        // Pooled: a fresh 1 MiB array per file lands on the large object heap, and a backfill of small files paid more
+        // in the garbage collections those arrays caused than in reading the files.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
         {
-            int read;
-            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+            var lines = new LineCounter();
+            await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             {
-                sha.AppendData(buffer, 0, read);
-                if (!zipped) lines.Add(buffer.AsSpan(0, read));
+                int read;
+                while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    if (!zipped) lines.Add(buffer.AsSpan(0, read));
+                }
             }
+            if (zipped)
+            {
+                await using var entry = Open(path);
+                int read;
+                while ((read = await entry.ReadAsync(buffer, cancellationToken)) > 0)
+                    lines.Add(buffer.AsSpan(0, read));
+            }
+            return new SnapshotFile(source, path, Convert.ToHexStringLower(sha.GetHashAndReset()), new FileInfo(path).Length, Math.Max(0, lines.Lines - 1));
         }
-        if (zipped)
+        finally
         {
-            await using var entry = Open(path);
-            int read;
-            while ((read = await entry.ReadAsync(buffer, cancellationToken)) > 0)
-                lines.Add(buffer.AsSpan(0, read));
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-        return new SnapshotFile(source, path, Convert.ToHexStringLower(sha.GetHashAndReset()), new FileInfo(path).Length, Math.Max(0, lines.Lines - 1));
     }
 
     private sealed class LineCounter

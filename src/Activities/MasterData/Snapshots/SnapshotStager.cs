@@ -39,7 +39,7 @@ internal static class SnapshotStager
         reader.Bind(header, path);
         using var rows = connection.CreateAppender(StageTable(source));
         using var rejects = connection.CreateAppender(RejectTable(source));
-        var counts = Stage(csv, header.Count, reader, new Window(from, to), rows, rejects, cancellationToken);
+        var counts = Stage(csv, header.Count, reader, new Window(from, to), new KeyFilter(KeyFilter.BitsFor(path)), rows, rejects, cancellationToken);
         rows.Close();
         rejects.Close();
         return counts;
@@ -56,11 +56,10 @@ internal static class SnapshotStager
         PoolStrings = true,
     };
 
-    private static StageCounts Stage(CsvReader csv, int fields, SnapshotRowReader reader, Window window, DuckDBAppender rows, DuckDBAppender rejects, CancellationToken cancellationToken)
+    /// <param name="inWindowKeys">Fills with the keys of the rows staged in the window: a later row of one of them outside the window may supersede it.</param>
+    private static StageCounts Stage(CsvReader csv, int fields, SnapshotRowReader reader, Window window, KeyFilter inWindowKeys, DuckDBAppender rows, DuckDBAppender rejects, CancellationToken cancellationToken)
     {
         long read = 0, rejected = 0, outside = 0;
-        // Keys of the rows staged in the window: a later row of one of them outside the window may supersede it.
-        var inWindowKeys = new KeyFilter();
         var reasons = new List<string>(4);
         while (csv.Read())
         {
@@ -101,13 +100,24 @@ internal static class SnapshotStager
     }
 
     /// <summary>
-    /// A one-bit-per-slot set of key hashes (8 MiB, whatever the file's size): it may answer yes for a key it never saw,
-    /// which only stages an extra row outside the window that the merge then ignores (no line of its id is in the window).
+    /// A one-bit-per-slot set of key hashes, sized by the file (16 slots per row it could hold, from 512 bytes up to
+    /// 8 MiB): it may answer yes for a key it never saw, which only stages an extra row outside the window that the
+    /// merge then ignores (no line of its id is in the window). Sized so that a small file's load does not allocate and
+    /// clear 8 MiB per source, which cost a day-by-day backfill of small files more than its rows.
     /// </summary>
-    private sealed class KeyFilter
+    private sealed class KeyFilter(int bits)
     {
-        private const int Bits = 26;
-        private readonly ulong[] _words = new ulong[1 << (Bits - 6)];
+        private const int MinBits = 12;
+        private const int MaxBits = 26;
+        private readonly ulong[] _words = new ulong[1 << (bits - 6)];
+
+        /// <summary>Slots for the rows a file of this size could hold: a CSV row takes at least 16 bytes, a zip packs about ten times.</summary>
+        public static int BitsFor(string path)
+        {
+            var bytes = new FileInfo(path).Length;
+            var rows = (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? bytes * 10 : bytes) / 16 + 1;
+            return Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)rows * 16), MinBits, MaxBits);
+        }
 
         public void Add(long hash)
         {
@@ -121,7 +131,7 @@ internal static class SnapshotStager
             return (_words[slot >> 6] & (1UL << (int)(slot & 63))) != 0;
         }
 
-        private static ulong Slot(long hash) => unchecked((ulong)hash * 0x9E3779B97F4A7C15UL) >> (64 - Bits);
+        private ulong Slot(long hash) => unchecked((ulong)hash * 0x9E3779B97F4A7C15UL) >> (64 - bits);
     }
 
     /// <summary>A run's window [From, To) of event time; a null bound is open.</summary>
