@@ -22,7 +22,8 @@ public static class ParamBinder
                 errors.Add($"unknown param '{name}' (params of {definition.Id}: {string.Join(", ", definition.Params.Keys)})");
                 continue;
             }
-            ValueKinds.TryParse(param.Type, out var kind);
+            // A published definition's param types were validated; an unknown one binds as any JSON value.
+            var kind = ValueKinds.TryParse(param.Type, out var parsed) ? parsed : ValueKind.Any;
             json[name] = kind switch
             {
                 ValueKind.String or ValueKind.DateTime or ValueKind.Duration => JsonSerializer.SerializeToElement(text),

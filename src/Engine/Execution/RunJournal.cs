@@ -7,7 +7,7 @@ namespace BitsoWorkflows.Engine.Execution;
 
 /// <summary>Collects the journal of one attempt; lines also go to the diagnostic log at debug level.</summary>
 /// <remarks>Secret param values (<paramref name="secrets"/>) are masked in every line, for the journal and the log alike.</remarks>
-internal sealed class RunJournal(TimeProvider time, ILogger logger, IReadOnlyList<string>? secrets = null) : IRunJournal
+internal sealed partial class RunJournal(TimeProvider time, ILogger logger, IReadOnlyList<string>? secrets = null) : IRunJournal
 {
     private const int MaxLines = 1000;
     private readonly List<JournalLine> _lines = [];
@@ -37,8 +37,10 @@ internal sealed class RunJournal(TimeProvider time, ILogger logger, IReadOnlyLis
             if (_lines.Count >= MaxLines) _dropped++;
             else _lines.Add(new JournalLine(time.GetUtcNow(), level, message));
         }
-#pragma warning disable CA2254 // The journal line is the message itself, not a template.
-        if (logger.IsEnabled(logLevel)) logger.Log(logLevel, "{Level}: {Message}", level, message);
-#pragma warning restore CA2254
+        LogLine(logger, logLevel, level, message);
     }
+
+    /// <summary>Each journal line also goes to the host's log, at the line's level.</summary>
+    [LoggerMessage(Message = "{Level}: {Message}")]
+    private static partial void LogLine(ILogger logger, LogLevel logLevel, string level, string message);
 }

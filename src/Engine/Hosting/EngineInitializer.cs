@@ -13,7 +13,7 @@ public sealed partial class EngineInitializer(
     RunStore runs,
     TimeProvider time,
     IOptions<EngineOptions> options,
-    ILogger<EngineInitializer> logger)
+    ILogger<EngineInitializer> logger) : IDisposable
 {
     private readonly SemaphoreSlim _migrated = new(1, 1);
     private bool _done;
@@ -46,6 +46,8 @@ public sealed partial class EngineInitializer(
         if (interrupted > 0) LogInterrupted(logger, interrupted);
         return await catalog.ImportDirectoryAsync(cancellationToken);
     }
+
+    public void Dispose() => _migrated.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A process stopped while it was migrating the workflow store and left EF Core's migration lock in it; the lock was cleared")]
     private static partial void LogAbandonedLockCleared(ILogger logger);

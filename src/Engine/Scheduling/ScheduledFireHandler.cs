@@ -59,7 +59,7 @@ public sealed partial class ScheduledFireHandler(
         }
         // Outside the gate, so that looking back never delays the next second; claims, not the ledger, keep it from
         // recording a second twice. One look at a time: a fire that finds one going leaves the window to it and the next.
-        if (inCluster && (firstFire ? await ledger.Accounting.WaitAsync(Timeout.Infinite, cancellationToken) : ledger.Accounting.Wait(0)))
+        if (inCluster && (firstFire ? await ledger.Accounting.WaitAsync(Timeout.Infinite, cancellationToken) : ledger.Accounting.Wait(0, cancellationToken)))
         {
             try
             {

@@ -29,7 +29,7 @@ public static class SqlFunctionAllowList
     /// <summary>Operators (<c>+</c>, <c>||</c>, <c>~~</c> for LIKE, <c>-&gt;&gt;</c>, …) are functions named by symbols; all of them are pure.</summary>
     public static bool IsOperator(string name) => name.Length > 0 && name.All(c => !char.IsLetterOrDigit(c) && c != '_');
 
-    private static IEnumerable<string> Words(string text) => text.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+    private static string[] Words(string text) => text.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
 
     private const string Scalar = """
         abs acos acosh add age aggregate alias apply array_aggr array_aggregate array_apply array_cat array_concat

@@ -93,7 +93,7 @@ public sealed class AnswerService(WarehouseDatabase database)
     private static string TrimDecimal(string text) =>
         text.Contains('.') ? text.TrimEnd('0').TrimEnd('.') : text;
 
-    private static IReadOnlyDictionary<string, QuestionDefinition> LoadDefinitions()
+    private static Dictionary<string, QuestionDefinition> LoadDefinitions()
     {
         var assembly = typeof(AnswerService).Assembly;
         var definitions = new Dictionary<string, QuestionDefinition>(StringComparer.Ordinal);

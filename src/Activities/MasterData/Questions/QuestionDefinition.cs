@@ -27,6 +27,6 @@ public sealed record QuestionDefinition(string Name, string Description, IReadOn
         return new QuestionDefinition(name, header.GetValueOrDefault("description") ?? "", parameters, Split(header.GetValueOrDefault("decimal-columns")).ToHashSet(), sql);
     }
 
-    private static IEnumerable<string> Split(string? list) =>
+    private static string[] Split(string? list) =>
         (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -9,7 +9,7 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 /// The embedded DuckDB file of the master data. Connections are short-lived (open, work, close) because DuckDB lets
 /// only one process hold the file: the CLI can answer questions whenever the server is not in the middle of a load.
 /// </summary>
-public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<MasterDataOptions> options)
+public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<MasterDataOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
@@ -23,6 +23,12 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
         + (options.Value.Threads > 0 ? $" SET threads = {options.Value.Threads};" : "");
 
     public bool Exists => File.Exists(Path);
+
+    public void Dispose()
+    {
+        _writeGate.Dispose();
+        _schemaGate.Dispose();
+    }
 
     /// <summary>An open connection in UTC with the schema in place; dispose it as soon as the work is done.</summary>
     public async Task<DuckDBConnection> OpenAsync(CancellationToken cancellationToken)
