@@ -9,14 +9,14 @@ public sealed class AnswerServiceTests : IDisposable
     [Fact]
     public void Questions_ListsTheEightQuestionsWithTheirParameters()
     {
-        var questions = _harness.Answers.Questions.ToDictionary(q => q.Name, q => q.Parameters.Select(p => p.Option).ToArray());
+        var questions = _harness.Answers.Questions.ToDictionary(q => q.Name, q => q.Parameters.Select(p => p.Name).ToArray());
 
         Assert.Equal(
             ["active-users", "deposit-currencies", "deposit-total", "frequent-depositors", "last-login", "login-count", "users-without-deposit", "withdrawal-currencies"],
             questions.Keys);
-        Assert.Equal(["--date", "--include-failed"], questions["active-users"]);
-        Assert.Equal(["--user", "--from", "--to"], questions["login-count"]);
-        Assert.Equal(["--date", "--currency", "--include-failed"], questions["deposit-total"]);
+        Assert.Equal(["date", "include_failed"], questions["active-users"]);
+        Assert.Equal(["user", "from", "to"], questions["login-count"]);
+        Assert.Equal(["date", "currency", "include_failed"], questions["deposit-total"]);
         Assert.All(_harness.Answers.Questions, q => Assert.False(string.IsNullOrWhiteSpace(q.Description)));
     }
 

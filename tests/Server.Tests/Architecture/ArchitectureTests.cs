@@ -132,6 +132,23 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void EngineAndActivities_SpeakInDomainWords_NotInCommandLineOptions()
+    {
+        // A string literal naming an option ("--from", "use --logical-time") below the CLI would reach API users and
+        // the Studio word for word; each surface maps the engine's words to its own.
+        var option = new System.Text.RegularExpressions.Regex("\"[^\"\n]*--[a-z][a-z-]*", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        var offences = new[] { "Engine", "Activities" }
+            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(Support.RepoFiles.Root, "src", project), "*.cs", SearchOption.AllDirectories))
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(file => File.ReadLines(file).Select((line, i) => (file, i, line)))
+            .Where(l => !l.line.TrimStart().StartsWith("//", StringComparison.Ordinal) && option.IsMatch(l.line))
+            .Select(l => $"{Path.GetRelativePath(Support.RepoFiles.Root, l.file)}:{l.i + 1}: {l.line.Trim()}")
+            .ToList();
+
+        Assert.Empty(offences);
+    }
+
+    [Fact]
     public void NoAsyncVoidMethods()
     {
         var asyncVoid = new[] { Engine, Activities, Server }

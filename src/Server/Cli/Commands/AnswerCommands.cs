@@ -30,7 +30,7 @@ public static class AnswerCommands
         if (list)
         {
             Console.Write(TableWriter.Render(["question", "parameters", "description"],
-                answers.Questions.Select(q => (IReadOnlyList<object?>)[q.Name, string.Join(" ", q.Parameters.Select(p => p.Required ? p.Option : $"[{p.Option}]")), q.Description])));
+                answers.Questions.Select(q => (IReadOnlyList<object?>)[q.Name, string.Join(" ", q.Parameters.Select(p => p.Required ? OptionOf(p) : $"[{OptionOf(p)}]")), q.Description])));
             return 0;
         }
 
@@ -62,4 +62,7 @@ public static class AnswerCommands
             throw new CliFailureException(ex.Message);
         }
     }
+
+    /// <summary>A question parameter as this command line spells it: <c>include_failed</c> is <c>--include-failed</c>.</summary>
+    private static string OptionOf(QuestionParameter parameter) => "--" + parameter.Name.Replace('_', '-');
 }
