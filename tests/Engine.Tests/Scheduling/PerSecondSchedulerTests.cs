@@ -40,13 +40,16 @@ public sealed class PerSecondSchedulerTests
             extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """));
         using var host = BuildHost(root);
 
+        var store = host.Services.GetRequiredService<RunStore>();
         await host.StartAsync();
-        await Task.Delay(TimeSpan.FromSeconds(10.5));
+        // Until ten seconds have run, however long a loaded machine takes to get there.
+        await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "tick", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 10,
+            "ten per-second runs succeeded");
         await host.StopAsync();
 
-        var runs = (await host.Services.GetRequiredService<RunStore>().ListAsync(new RunQuery { WorkflowId = "tick", Limit = 100 }, CancellationToken.None))
+        var runs = (await store.ListAsync(new RunQuery { WorkflowId = "tick", Limit = 100 }, CancellationToken.None))
             .OrderBy(r => r.LogicalTime).ToList();
-        Assert.InRange(runs.Count, 8, 12);
+        Assert.True(runs.Count >= 10, $"{runs.Count} runs");
         Assert.All(runs, r => Assert.Equal(TriggerKind.Schedule, r.TriggerKind));
         Assert.All(runs, r => Assert.Equal(0, r.LogicalTime.Millisecond));
         for (var i = 1; i < runs.Count; i++)
@@ -74,7 +77,8 @@ public sealed class PerSecondSchedulerTests
         await Task.Delay(TimeSpan.FromSeconds(7));
         var beforeResume = (await runs.ListAsync(new RunQuery { WorkflowId = "every2s", Limit = 100 }, CancellationToken.None)).Count;
         await control.ResumeAsync("every2s", CancellationToken.None, catchUp: true);
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Eventually(async () => (await runs.ListAsync(new RunQuery { WorkflowId = "every2s", TriggerKind = TriggerKind.Catchup, Limit = 100 }, CancellationToken.None)).Count >= 2,
+            "two intervals missed while paused caught up");
         await host.StopAsync();
 
         var all = (await runs.ListAsync(new RunQuery { WorkflowId = "every2s", Limit = 100 }, CancellationToken.None)).OrderBy(r => r.LogicalTime).ToList();
@@ -116,5 +120,16 @@ public sealed class PerSecondSchedulerTests
         await scheduler.Shutdown(false);
         SqliteConnection.ClearAllPools();
         Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after a minute naming what did not happen.</summary>
+    private static async Task Eventually(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"within a minute, not: {what}");
+            await Task.Delay(200);
+        }
     }
 }
