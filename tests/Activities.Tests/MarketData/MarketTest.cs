@@ -39,7 +39,9 @@ public static class MarketTest
         RequestTimeout = TimeSpan.FromSeconds(10),
         ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
-        FeedSilenceTimeout = TimeSpan.FromSeconds(2),
+        // The product's default: a shorter limit cut connections whose pushes a loaded machine delayed, and the
+        // reconnect it caused raced what the tests waited for. No test here relies on detecting silence.
+        FeedSilenceTimeout = TimeSpan.FromSeconds(30),
     };
 
     public static BitsoRestClient RestClient(BitsoOptions options, TimeProvider? time = null) =>
