@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using BitsoWorkflows.Server.Tests.Support;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace BitsoWorkflows.Server.Tests.Faults;
@@ -27,13 +26,12 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     {
         var server = Environment.GetEnvironmentVariable("BW_TEST_POSTGRES");
         Skip.If(string.IsNullOrEmpty(server), "BW_TEST_POSTGRES is not set: no PostgreSQL server for the three nodes");
-        var database = "bw_failover_" + Guid.NewGuid().ToString("N")[..12];
-        await ExecuteAsync(server!, $"CREATE DATABASE {database}");
+        await using var database = await TempPostgresDatabase.CreateAsync(server!, "bw_failover");
         var root = TempFolder.Create();
         var nodes = new Dictionary<string, ServerProcess>();
         try
         {
-            var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+            var connection = database.ConnectionString;
             Task<ServerProcess> Start(string name) => ServerProcess.StartAsync([Capture], new Dictionary<string, string>(), root: root, arguments:
             [
                 "--Store:Provider=postgres", $"--Store:ConnectionString={connection}", $"--Engine:NodeName={name}",
@@ -101,8 +99,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         finally
         {
             foreach (var node in nodes.Values) await node.DisposeAsync(deleteData: false);
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
             TempFolder.Delete(root);
         }
     }
@@ -157,12 +153,4 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     }
 
     private static DateTimeOffset Time(JsonElement value) => DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
-    private static async Task ExecuteAsync(string server, string sql)
-    {
-        await using var admin = new NpgsqlConnection(server);
-        await admin.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, admin);
-        await command.ExecuteNonQueryAsync();
-    }
 }

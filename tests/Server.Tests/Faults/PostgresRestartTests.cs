@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using BitsoWorkflows.Server.Tests.Support;
-using Npgsql;
 
 namespace BitsoWorkflows.Server.Tests.Faults;
 
@@ -24,31 +23,22 @@ public sealed class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper ou
         Skip.If(string.IsNullOrEmpty(server), "BW_TEST_POSTGRES is not set: no PostgreSQL server to restart");
         var cluster = LocalCluster();
         Skip.If(cluster is null, "no local PostgreSQL cluster that pg_ctlcluster can restart");
-        var database = "bw_restart_" + Guid.NewGuid().ToString("N")[..12];
-        await ExecuteAsync(server!, $"CREATE DATABASE {database}");
-        try
-        {
-            var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-            await using var node = await TestServer.StartAsync(
-                new Dictionary<string, string> { [Capture + ".json"] = RepoFiles.Workflow(Capture) }, demo: true,
-                configuration: ["--Store:Provider=postgres", $"--Store:ConnectionString={connection}"]);
-            await WaitForSucceededAfterAsync(node, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60));
+        await using var database = await TempPostgresDatabase.CreateAsync(server!, "bw_restart");
+        var connection = database.ConnectionString;
+        await using var node = await TestServer.StartAsync(
+            new Dictionary<string, string> { [Capture + ".json"] = RepoFiles.Workflow(Capture) }, demo: true,
+            configuration: ["--Store:Provider=postgres", $"--Store:ConnectionString={connection}"]);
+        await WaitForSucceededAfterAsync(node, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60));
 
-            var down = DateTimeOffset.UtcNow;
-            Assert.True(Shell.Run("pg_ctlcluster", cluster!.Value.Version, cluster.Value.Name, "restart"), "pg_ctlcluster restart failed");
-            var up = DateTimeOffset.UtcNow;
-            output.WriteLine($"PostgreSQL restarted in {(up - down).TotalSeconds:F1} s");
+        var down = DateTimeOffset.UtcNow;
+        Assert.True(Shell.Run("pg_ctlcluster", cluster!.Value.Version, cluster.Value.Name, "restart"), "pg_ctlcluster restart failed");
+        var up = DateTimeOffset.UtcNow;
+        output.WriteLine($"PostgreSQL restarted in {(up - down).TotalSeconds:F1} s");
 
-            var resumed = await WaitForSucceededAfterAsync(node, up, TimeSpan.FromSeconds(60));
-            output.WriteLine($"first succeeded run after the restart: {resumed:HH:mm:ss} ({(resumed - up).TotalSeconds:F1} s after the store was back)");
-            using var health = await node.Http.GetAsync("/health");
-            Assert.True(health.IsSuccessStatusCode, $"/health answered {(int)health.StatusCode} after the restart");
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-        }
+        var resumed = await WaitForSucceededAfterAsync(node, up, TimeSpan.FromSeconds(60));
+        output.WriteLine($"first succeeded run after the restart: {resumed:HH:mm:ss} ({(resumed - up).TotalSeconds:F1} s after the store was back)");
+        using var health = await node.Http.GetAsync("/health");
+        Assert.True(health.IsSuccessStatusCode, $"/health answered {(int)health.StatusCode} after the restart");
     }
 
     private static async Task<DateTimeOffset> WaitForSucceededAfterAsync(TestServer node, DateTimeOffset after, TimeSpan timeout)
@@ -69,14 +59,6 @@ public sealed class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper ou
             await Task.Delay(250);
         }
         throw new TimeoutException($"no per-second run succeeded after {after:HH:mm:ss} within {timeout.TotalSeconds:F0} s");
-    }
-
-    private static async Task ExecuteAsync(string server, string sql)
-    {
-        await using var admin = new NpgsqlConnection(server);
-        await admin.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, admin);
-        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>The one local cluster <c>pg_lsclusters</c> lists as online, or null.</summary>

@@ -2,9 +2,8 @@ using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Studio.Services;
 using BitsoWorkflows.Server.Tests.Studio.Support;
+using BitsoWorkflows.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace BitsoWorkflows.Server.Tests.Studio;
 
@@ -35,34 +34,13 @@ public sealed class RunCalendarTests : IAsyncLifetime
     {
         var server = Environment.GetEnvironmentVariable("BW_TEST_POSTGRES");
         Skip.If(string.IsNullOrEmpty(server), "BW_TEST_POSTGRES is not set: no PostgreSQL server to run the per-day query against");
-        var database = "bw_calendar_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-        try
-        {
-            var store = new WorkflowStoreFactory(
-                Options.Create(new StoreOptions { Provider = StoreOptions.Postgres, ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString }),
-                new Engine.Hosting.DataDirectory(Path.Combine(_server.Root, "pg-calendar")));
-            await using (var db = store.CreateDbContext())
-                await db.Database.MigrateAsync();
-            await SaveAsync(store, Runs("calendar-pg"));
+        await using var database = await TempPostgresDatabase.CreateAsync(server!, "bw_calendar");
+        var store = await database.MigratedWorkflowStoreAsync(Path.Combine(_server.Root, "pg-calendar"));
+        await SaveAsync(store, Runs("calendar-pg"));
 
-            var days = await new RunCalendar(new RunHistory(store)).DaysAsync("calendar-pg", Day1.AddDays(-3), Day1.AddDays(10), CancellationToken.None);
+        var days = await new RunCalendar(new RunHistory(store)).DaysAsync("calendar-pg", Day1.AddDays(-3), Day1.AddDays(10), CancellationToken.None);
 
-            AssertDays(days);
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(server);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        AssertDays(days);
     }
 
     // Day 1: 3 succeeded (the last at 23:59:59.9), day 2: 1 succeeded and 1 failed, day 4: 2 missed; day 3 has none.

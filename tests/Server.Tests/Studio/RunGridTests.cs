@@ -3,9 +3,8 @@ using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Studio.Services;
 using BitsoWorkflows.Server.Tests.Studio.Support;
+using BitsoWorkflows.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace BitsoWorkflows.Server.Tests.Studio;
 
@@ -53,37 +52,16 @@ public sealed class RunGridTests : IAsyncLifetime
     {
         var server = Environment.GetEnvironmentVariable("BW_TEST_POSTGRES");
         Skip.If(string.IsNullOrEmpty(server), "BW_TEST_POSTGRES is not set: no PostgreSQL server to run the per-minute query against");
-        var database = "bw_grid_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-        try
-        {
-            var store = new WorkflowStoreFactory(
-                Options.Create(new StoreOptions { Provider = StoreOptions.Postgres, ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString }),
-                new Engine.Hosting.DataDirectory(Path.Combine(_server.Root, "pg")));
-            await using (var db = store.CreateDbContext())
-                await db.Database.MigrateAsync();
-            var minute = Floor(DateTimeOffset.UtcNow.AddMinutes(-10));
-            await SaveAsync(store, GapsAndMissedRuns(minute));
+        await using var database = await TempPostgresDatabase.CreateAsync(server!, "bw_grid");
+        var store = await database.MigratedWorkflowStoreAsync(Path.Combine(_server.Root, "pg"));
+        var minute = Floor(DateTimeOffset.UtcNow.AddMinutes(-10));
+        await SaveAsync(store, GapsAndMissedRuns(minute));
 
-            var summary = await new RunGrid(new RunHistory(store), TimeProvider.System).PerMinuteAsync(
-                TestWorkflows.EverySecondId, new TriggerDefinition { Cron = "* * * * * ?", FireAt = TriggerDefinition.FireAtIntervalStart },
-                minute.AddMinutes(-5), minute.AddMinutes(5), CancellationToken.None);
+        var summary = await new RunGrid(new RunHistory(store), TimeProvider.System).PerMinuteAsync(
+            TestWorkflows.EverySecondId, new TriggerDefinition { Cron = "* * * * * ?", FireAt = TriggerDefinition.FireAtIntervalStart },
+            minute.AddMinutes(-5), minute.AddMinutes(5), CancellationToken.None);
 
-            AssertGapsAndMissedRuns(minute, summary);
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(server);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        AssertGapsAndMissedRuns(minute, summary);
     }
 
     /// <summary>Minute m: 45 succeeded, 3 failed, 2 recorded missed, 10 seconds without a record; m+1: nothing (down); m+2: one run.</summary>
