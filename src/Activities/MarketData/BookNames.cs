@@ -26,6 +26,6 @@ public static partial class BookNames
         return problems;
     }
 
-    [GeneratedRegex("^[a-z0-9]+_[a-z0-9]+$")]
+    [GeneratedRegex(@"^[a-z0-9]+_[a-z0-9]+\z")]
     private static partial Regex Pattern();
 }

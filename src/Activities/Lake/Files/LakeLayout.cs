@@ -63,9 +63,9 @@ public sealed partial class LakeLayout(DataDirectory dataDirectory)
         return true;
     }
 
-    [GeneratedRegex("^[a-z0-9]+(_[a-z0-9]+)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(_[a-z0-9]+)*\z")]
     private static partial Regex BookPattern();
 
-    [GeneratedRegex(@"^(?<book>[a-z0-9]+(_[a-z0-9]+)*)_(?<stamp>\d{8}T\d{4})Z\.(?<ext>parquet|csv)$")]
+    [GeneratedRegex(@"^(?<book>[a-z0-9]+(_[a-z0-9]+)*)_(?<stamp>\d{8}T\d{4})Z\.(?<ext>parquet|csv)\z")]
     private static partial Regex FileNamePattern();
 }

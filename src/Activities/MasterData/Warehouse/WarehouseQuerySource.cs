@@ -29,6 +29,6 @@ public sealed partial class WarehouseQuerySource(DataDirectory dataDirectory) : 
         return statements;
     }
 
-    [GeneratedRegex("^[a-z_][a-z0-9_]*$")]
+    [GeneratedRegex(@"^[a-z_][a-z0-9_]*\z")]
     private static partial Regex TableName();
 }
