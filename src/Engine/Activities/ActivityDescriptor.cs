@@ -12,7 +12,8 @@ public sealed record ActivityDescriptor(
     Type InputType,
     Type OutputType,
     IReadOnlyList<InputDescriptor> Inputs,
-    IReadOnlyList<OutputDescriptor> Outputs)
+    IReadOnlyList<OutputDescriptor> Outputs,
+    bool IsSensor = false)
 {
     public InputDescriptor? FindInput(string name) =>
         Inputs.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase));

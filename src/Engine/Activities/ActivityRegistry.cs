@@ -57,6 +57,9 @@ public sealed class ActivityRegistry
             .Select(x => new OutputDescriptor(JsonNamingPolicy.CamelCase.ConvertName(x.Property.Name), ValueKinds.Of(x.Property.PropertyType), x.Attribute!.Description))
             .ToList();
 
-        return new ActivityDescriptor(attribute.Type, attribute.Category, attribute.Description, type, inputType, outputType, inputs, outputs);
+        var isSensor = false;
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+            isSensor |= t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Sensor<,>);
+        return new ActivityDescriptor(attribute.Type, attribute.Category, attribute.Description, type, inputType, outputType, inputs, outputs, isSensor);
     }
 }

@@ -29,6 +29,9 @@ public sealed record ActivityNode
     /// <summary>How many instances of a mapped activity run at once; none means the engine's limit of parallel activities.</summary>
     public int? MaxParallel { get; init; }
 
+    /// <summary>For a sensor activity type: how often it pokes, when it gives up and whether giving up skips instead of failing.</summary>
+    public SensorDefinition? Sensor { get; init; }
+
     /// <summary>A name that draws activities together in the graph (Airflow's task groups).</summary>
     public string? Group { get; init; }
 }

@@ -297,6 +297,32 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 Add($"{path}.map", $"'{map}' is of type {k.Name()}; map needs a list");
         }
 
+        /// <summary><c>sensor</c> belongs to sensor types only; its durations parse, and the timeout allows at least one more poke.</summary>
+        private void CheckSensor(string path, ActivityNode node, ActivityDescriptor descriptor)
+        {
+            if (node.Sensor is not { } sensor) return;
+            if (!descriptor.IsSensor)
+            {
+                var sensors = string.Join(", ", registry.All.Where(a => a.IsSensor).Select(a => a.Type).Order());
+                Add($"{path}.sensor", $"{descriptor.Type} is not a sensor, so it takes no 'sensor' settings (sensors: {sensors})");
+                return;
+            }
+            TimeSpan poke = SensorDefinition.DefaultPokeInterval, timeout = SensorDefinition.DefaultTimeout;
+            var valid = true;
+            if (sensor.PokeInterval is { } p && (!DefinitionJson.TryParseDuration(p, out poke) || poke == TimeSpan.Zero))
+            {
+                Add($"{path}.sensor.pokeInterval", $"pokeInterval '{p}' must be a positive duration (hh:mm:ss[.fff])");
+                valid = false;
+            }
+            if (sensor.Timeout is { } t && (!DefinitionJson.TryParseDuration(t, out timeout) || timeout == TimeSpan.Zero))
+            {
+                Add($"{path}.sensor.timeout", $"timeout '{t}' must be a positive duration ([d.]hh:mm:ss)");
+                valid = false;
+            }
+            if (valid && timeout < poke)
+                Add($"{path}.sensor.timeout", $"timeout {timeout} is shorter than pokeInterval {poke}: the sensor would give up before its second poke");
+        }
+
         private void CheckActivity(int index, Dictionary<string, int> indexById, Dictionary<string, HashSet<string>> ancestors)
         {
             var node = definition.Activities[index];
@@ -315,6 +341,7 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 return;
             }
 
+            CheckSensor(path, node, descriptor);
             foreach (var input in descriptor.Inputs.Where(i => i.Required && !node.Inputs.ContainsKey(i.Name)))
                 Add($"{path}.inputs", $"missing required input '{input.Name}' of {descriptor.Type}");
 

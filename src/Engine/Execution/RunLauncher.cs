@@ -106,6 +106,34 @@ public sealed partial class RunLauncher(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Resumes a run a stop left running while a sensor waited (<see cref="Hosting.EngineInitializer.ResumableRuns"/>):
+    /// the same run, on the definition version it started with, under <c>maxActiveRuns</c> again; what ended keeps its
+    /// outcome, the rest runs on. A run whose version is gone is marked interrupted with the reason.
+    /// </summary>
+    public async Task ResumeAsync(string runId, RunStore runs, CancellationToken cancellationToken)
+    {
+        if (await runs.GetAsync(runId, cancellationToken) is not { Status: RunStatus.Running } run) return;
+        var definition = await catalog.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, cancellationToken);
+        if (definition is null)
+        {
+            run.Status = RunStatus.Interrupted;
+            run.EndedAt = time.GetUtcNow().UtcDateTime;
+            run.Error = $"The server stopped while a sensor waited, and version {run.WorkflowVersion} of {run.WorkflowId} is gone, so the run could not resume.";
+            await writes.SaveRunAsync(run, isNew: false);
+            return;
+        }
+        LogResuming(logger, run.WorkflowId, run.Id);
+        var gate = _gates.GetOrAdd(definition.Id, _ => new ActiveRunGate());
+        var limit = Math.Max(1, definition.MaxActiveRuns);
+        var admitted = gate.TryEnter(limit);
+        var cancel = new CancellationTokenSource();
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted, cancel, registered.Task, rerun: null, resume: true);
+        _active[run.Id] = (cancel, completion);
+        registered.SetResult();
+    }
+
     /// <summary>The original run's params with its secrets' real values.</summary>
     private Dictionary<string, JsonElement> RevealForRetry(RunRecord original)
     {
@@ -168,7 +196,7 @@ public sealed partial class RunLauncher(
         _shutdown.Dispose();
     }
 
-    private async Task<RunRecord> RunWhenAdmittedAsync(RunRecord run, WorkflowDefinition definition, ActiveRunGate gate, int limit, bool admitted, CancellationTokenSource cancel, Task registered, IReadOnlySet<string>? rerun)
+    private async Task<RunRecord> RunWhenAdmittedAsync(RunRecord run, WorkflowDefinition definition, ActiveRunGate gate, int limit, bool admitted, CancellationTokenSource cancel, Task registered, IReadOnlySet<string>? rerun, bool resume = false)
     {
         await registered; // So that the run is findable (Cancel) before it can end.
         try
@@ -179,6 +207,10 @@ public sealed partial class RunLauncher(
                 try
                 {
                     await gate.EnterAsync(limit, linked.Token);
+                }
+                catch (OperationCanceledException) when (resume && _shutdown.IsCancellationRequested)
+                {
+                    return run; // Still waiting for a slot to resume in: left running, it resumes at the next start.
                 }
                 catch (OperationCanceledException)
                 {
@@ -193,7 +225,7 @@ public sealed partial class RunLauncher(
 
             try
             {
-                return await runner.ExecuteAsync(run, definition, cancel.Token, _shutdown.Token, rerun);
+                return await runner.ExecuteAsync(run, definition, cancel.Token, _shutdown.Token, rerun, resume);
             }
             finally
             {
@@ -299,6 +331,9 @@ public sealed partial class RunLauncher(
     private static string NewRunId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming run {WorkflowId}/{RunId}: the server stopped while a sensor of it waited")]
+    private static partial void LogResuming(ILogger logger, string workflowId, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {WorkflowId} missed the interval starting {Start:O}")]
     private static partial void LogMissed(ILogger logger, string workflowId, DateTimeOffset start);

@@ -32,7 +32,9 @@ public sealed partial class WorkflowRunner(
     /// <summary>Runs <paramref name="run"/> (already stored as queued) to its end and stores the outcome.</summary>
     /// <param name="interrupt">Cancelled when the server shuts down: the run ends <see cref="RunStatus.Interrupted"/>.</param>
     /// <param name="rerun">For a clear (<see cref="RunRequest.Rerun"/>): the activities of the run it retries to run again.</param>
-    public async Task<RunRecord> ExecuteAsync(RunRecord run, WorkflowDefinition definition, CancellationToken cancel, CancellationToken interrupt, IReadOnlySet<string>? rerun = null)
+    /// <param name="resume">The run was left running by a stop while a sensor waited: go on from what it recorded (<see cref="RunResume"/>).</param>
+    /// <returns>The run as it ended; still <see cref="RunStatus.Running"/> when the server stopped while a sensor waited (it resumes at the next start).</returns>
+    public async Task<RunRecord> ExecuteAsync(RunRecord run, WorkflowDefinition definition, CancellationToken cancel, CancellationToken interrupt, IReadOnlySet<string>? rerun = null, bool resume = false)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt);
         var token = linked.Token;
@@ -41,7 +43,7 @@ public sealed partial class WorkflowRunner(
         using var logScope = logger.BeginScope(new RunLogScope(run.Id, run.WorkflowId, run.TraceId));
 
         run.Status = RunStatus.Running;
-        run.StartedAt = time.GetUtcNow().UtcDateTime;
+        if (!resume || run.StartedAt is null) run.StartedAt = time.GetUtcNow().UtcDateTime;
         _ = writes.SaveRunAsync(run, isNew: false);
         telemetry.RunStarted(run.WorkflowId, run.TriggerKind);
 
@@ -53,9 +55,17 @@ public sealed partial class WorkflowRunner(
         var secrets = SecretParams.Values(definition, parameters);
 
         await using var scope = scopes.CreateAsyncScope();
-        var reusable = run.RetryOf is { } retryOf ? await ReusableOutputsAsync(retryOf, rerun, token) : [];
-        var outcomes = await RunGraphAsync(definition, info, secrets, scope.ServiceProvider, reusable, token);
+        var reusable = run.RetryOf is { } retryOf && !resume ? await ReusableOutputsAsync(retryOf, rerun, token) : [];
+        var hasSensors = definition.Activities.Any(a => registry.Find(a.Type)?.IsSensor == true);
+        var context = new RunContext(info, secrets, scope.ServiceProvider, resume ? new RunResume(await runs.GetActivitiesAsync(run.Id, token)) : null, hasSensors, interrupt, token);
+        var outcomes = await RunGraphAsync(definition, context, reusable);
 
+        if (interrupt.IsCancellationRequested && context.SensorsStopped > 0)
+        {
+            // Left running in the store: the next start of this node resumes it (EngineInitializer), its sensors' timeouts unchanged.
+            LogRunSuspended(logger, run.WorkflowId, run.Id, context.SensorsStopped);
+            return run;
+        }
         run.EndedAt = time.GetUtcNow().UtcDateTime;
         var failed = RunGraph.FailureOf(definition, outcomes.Select(o => (o.Key, o.Value.Status, o.Value.Message)).ToList());
         if (interrupt.IsCancellationRequested)
@@ -119,8 +129,37 @@ public sealed partial class WorkflowRunner(
             .ToDictionary(g => g.Key, g => JsonDocument.Parse(g.OrderByDescending(a => a.Attempt).First().OutputsJson!).RootElement.Clone());
     }
 
-    private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunInfo info, IReadOnlyList<string> secrets, IServiceProvider services, Dictionary<string, JsonElement> reusable, CancellationToken token)
+    /// <summary>What the activities of one run share: the run, its secrets, its DI scope, how it resumes and its tokens.</summary>
+    private sealed class RunContext(RunInfo info, IReadOnlyList<string> secrets, IServiceProvider services, RunResume? resume, bool hasSensors, CancellationToken interrupt, CancellationToken token)
     {
+        private int _sensorsStopped;
+
+        /// <summary>The definition has a sensor activity: a stop may leave the run to resume.</summary>
+        public bool HasSensors { get; } = hasSensors;
+
+        public RunInfo Info { get; } = info;
+
+        public IReadOnlyList<string> Secrets { get; } = secrets;
+
+        public IServiceProvider Services { get; } = services;
+
+        public RunResume? Resume { get; } = resume;
+
+        /// <summary>Cancelled when the server stops.</summary>
+        public CancellationToken Interrupt { get; } = interrupt;
+
+        /// <summary>Cancelled when the server stops or someone cancels the run.</summary>
+        public CancellationToken Token { get; } = token;
+
+        /// <summary>Sensors that were waiting when the server stopped: the run is left to resume.</summary>
+        public int SensorsStopped => Volatile.Read(ref _sensorsStopped);
+
+        public void SensorStopped() => Interlocked.Increment(ref _sensorsStopped);
+    }
+
+    private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunContext context, Dictionary<string, JsonElement> reusable)
+    {
+        var (info, secrets, services, token) = (context.Info, context.Secrets, context.Services, context.Token);
         var graph = new RunGraph(definition);
         var nodes = definition.Activities.ToDictionary(a => a.Id);
         var outputs = new Dictionary<string, JsonElement>();
@@ -129,20 +168,35 @@ public sealed partial class WorkflowRunner(
         var running = new Dictionary<Task<NodeOutcome>, string>();
         var limit = options.Value.MaxParallelActivities;
 
+        void Finish(string id, NodeOutcome outcome)
+        {
+            outcomes[id] = outcome;
+            if (outcome.Status == ActivityStatus.Succeeded) outputs[id] = outcome.Output;
+            graph.Finish(id, outcome.Status, outcome.Status == ActivityStatus.Succeeded ? new ExpressionEvaluator(info, outputs) : null);
+        }
+
         // Applies the trigger rules of every activity whose upstream changed: those that can run are queued, the
-        // skipped and upstream_failed are recorded at once, which may settle their own downstream in turn.
+        // skipped and upstream_failed are recorded at once, which may settle their own downstream in turn. A resumed
+        // run takes the outcome an activity already ended with instead.
         async Task SettleAsync()
         {
             while (graph.NextDecision() is var (id, decision, reason))
             {
+                if (context.Resume?.Ended(id) is { } ended)
+                {
+                    Finish(id, ended.Status == ActivityStatus.Succeeded
+                        ? NodeOutcome.Success(ended.Output)
+                        : NodeOutcome.Failure(ended.Status, ended.Message ?? ended.Status.ToString(), retryable: false));
+                    continue;
+                }
                 if (decision == TriggerDecision.Run && !token.IsCancellationRequested)
                 {
                     ready.Enqueue(id);
                     continue;
                 }
                 var status = decision == TriggerDecision.UpstreamFailed && !token.IsCancellationRequested ? ActivityStatus.UpstreamFailed : ActivityStatus.Skipped;
-                if (token.IsCancellationRequested) reason = "the run was cancelled before it started";
-                outcomes[id] = await RecordAsync(info.RunId, nodes[id], id, status, reason);
+                if (token.IsCancellationRequested) reason = NotStarted;
+                outcomes[id] = await RecordUnlessSuspendingAsync(context, nodes[id], id, status, reason);
                 graph.Finish(id, status, null);
             }
         }
@@ -155,7 +209,7 @@ public sealed partial class WorkflowRunner(
                 var id = ready.Dequeue();
                 if (token.IsCancellationRequested)
                 {
-                    outcomes[id] = await RecordAsync(info.RunId, nodes[id], id, ActivityStatus.Skipped, "the run was cancelled before it started");
+                    outcomes[id] = await RecordUnlessSuspendingAsync(context, nodes[id], id, ActivityStatus.Skipped, NotStarted);
                     graph.Finish(id, ActivityStatus.Skipped, null);
                     continue;
                 }
@@ -166,8 +220,8 @@ public sealed partial class WorkflowRunner(
                 }
                 var evaluator = new ExpressionEvaluator(info, new Dictionary<string, JsonElement>(outputs));
                 running.Add(nodes[id].Map is null
-                    ? RunNodeAsync(nodes[id], nodes[id].Id, info, evaluator, secrets, services, token)
-                    : RunMappedAsync(nodes[id], info, evaluator, secrets, services, token), id);
+                    ? RunNodeAsync(nodes[id], nodes[id].Id, evaluator, context)
+                    : RunMappedAsync(nodes[id], evaluator, context), id);
             }
             if (running.Count == 0)
             {
@@ -178,10 +232,7 @@ public sealed partial class WorkflowRunner(
             var done = await Task.WhenAny(running.Keys);
             var doneId = running[done];
             running.Remove(done);
-            var outcome = await done;
-            outcomes[doneId] = outcome;
-            if (outcome.Status == ActivityStatus.Succeeded) outputs[doneId] = outcome.Output;
-            graph.Finish(doneId, outcome.Status, outcome.Status == ActivityStatus.Succeeded ? new ExpressionEvaluator(info, outputs) : null);
+            Finish(doneId, await done);
             await SettleAsync();
         }
         return outcomes;
@@ -191,8 +242,9 @@ public sealed partial class WorkflowRunner(
     /// Runs one instance per item of the activity's list, at most <see cref="ActivityNode.MaxParallel"/> at once, each
     /// with its own attempts and retries; succeeds with the list of their outputs when every instance succeeded.
     /// </summary>
-    private async Task<NodeOutcome> RunMappedAsync(ActivityNode node, RunInfo info, ExpressionEvaluator evaluator, IReadOnlyList<string> secrets, IServiceProvider services, CancellationToken token)
+    private async Task<NodeOutcome> RunMappedAsync(ActivityNode node, ExpressionEvaluator evaluator, RunContext context)
     {
+        var (info, secrets, token) = (context.Info, context.Secrets, context.Token);
         await Task.Yield();
         JsonElement[] items;
         try
@@ -210,23 +262,23 @@ public sealed partial class WorkflowRunner(
             return await RecordAsync(info.RunId, node, node.Id, ActivityStatus.Skipped, $"map: '{node.Map}' is an empty list");
 
         using var slots = new SemaphoreSlim(node.MaxParallel ?? options.Value.MaxParallelActivities);
-        const string NotStarted = "the run was cancelled before it started";
         var instances = items.Select(async (item, index) =>
         {
             var id = MapInstance.Id(node.Id, index);
+            if (context.Resume?.Ended(id) is { Status: ActivityStatus.Succeeded } ended) return NodeOutcome.Success(ended.Output);
             try
             {
                 await slots.WaitAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return await RecordAsync(info.RunId, node, id, ActivityStatus.Skipped, NotStarted);
+                return await RecordUnlessSuspendingAsync(context, node, id, ActivityStatus.Skipped, NotStarted);
             }
             try
             {
                 return token.IsCancellationRequested
-                    ? await RecordAsync(info.RunId, node, id, ActivityStatus.Skipped, NotStarted)
-                    : await RunNodeAsync(node, id, info, evaluator.ForItem(item, index), secrets, services, token);
+                    ? await RecordUnlessSuspendingAsync(context, node, id, ActivityStatus.Skipped, NotStarted)
+                    : await RunNodeAsync(node, id, evaluator.ForItem(item, index), context);
             }
             finally
             {
@@ -243,8 +295,9 @@ public sealed partial class WorkflowRunner(
         return NodeOutcome.Failure(status, $"{failures.Count} of {results.Length} instances did not succeed; '{MapInstance.Id(node.Id, at)}': {first.Message}", retryable: false);
     }
 
-    private async Task<NodeOutcome> RunNodeAsync(ActivityNode node, string recordId, RunInfo info, ExpressionEvaluator evaluator, IReadOnlyList<string> secrets, IServiceProvider services, CancellationToken token)
+    private async Task<NodeOutcome> RunNodeAsync(ActivityNode node, string recordId, ExpressionEvaluator evaluator, RunContext context)
     {
+        var (info, secrets, services, token) = (context.Info, context.Secrets, context.Services, context.Token);
         // Yield first so that sibling activities start together rather than after this one's synchronous part.
         await Task.Yield();
         var descriptor = registry.Find(node.Type) ?? throw new InvalidOperationException($"Activity type '{node.Type}' is not registered.");
@@ -252,7 +305,9 @@ public sealed partial class WorkflowRunner(
         var backoff = DefinitionJson.ParseDuration(node.Retry?.Backoff) ?? TimeSpan.FromSeconds(1);
         var timeout = DefinitionJson.ParseDuration(node.Timeout);
 
-        for (var attempt = 1; ; attempt++)
+        // A resumed run numbers its attempts on from the ones recorded before the stop.
+        var first = (context.Resume?.LastAttempt(recordId) ?? 0) + 1;
+        for (var attempt = first; ; attempt++)
         {
             var record = new ActivityRecord
             {
@@ -272,6 +327,11 @@ public sealed partial class WorkflowRunner(
             span?.SetTag("workflow.activity.type", node.Type);
             span?.SetTag("workflow.activity.attempt", attempt);
             var outcome = await AttemptAsync(node, recordId, descriptor, info, evaluator, services, record, journal, attempt, timeout, token);
+            if (outcome.NotReady)
+            {
+                var firstPoke = context.Resume?.FirstStarted(recordId) ?? record.StartedAt;
+                outcome = await WaitForSensorAsync(node, recordId, descriptor, evaluator, context, record, journal, attempt, timeout, firstPoke, outcome);
+            }
             record.InputsJson = SecretParams.Scrub(record.InputsJson, secrets);
             record.OutputsJson = SecretParams.Scrub(record.OutputsJson, secrets);
             record.Error = SecretParams.Scrub(record.Error, secrets);
@@ -285,7 +345,7 @@ public sealed partial class WorkflowRunner(
             span?.Dispose();
 
             var retryable = outcome.Status is ActivityStatus.Failed or ActivityStatus.TimedOut && outcome.Retryable;
-            if (!retryable || attempt > retries || token.IsCancellationRequested)
+            if (!retryable || attempt - first + 1 > retries || token.IsCancellationRequested)
                 return outcome;
 
             var wait = backoff * Math.Pow(2, attempt - 1);
@@ -299,6 +359,71 @@ public sealed partial class WorkflowRunner(
                 return outcome;
             }
         }
+    }
+
+    /// <summary>
+    /// Pokes a sensor that answered "not yet" every <see cref="SensorDefinition.PokeInterval"/> within one attempt, an
+    /// awaited timer between pokes, until it is ready or its timeout (from <paramref name="firstPoke"/>) has passed:
+    /// then it fails timed out, or is skipped with <see cref="SensorDefinition.SoftFail"/>. The journal gets a line when
+    /// what it waits for changes, saved at once so that the run page shows it while it waits.
+    /// </summary>
+    private async Task<NodeOutcome> WaitForSensorAsync(ActivityNode node, string recordId, ActivityDescriptor descriptor, ExpressionEvaluator evaluator, RunContext context,
+        ActivityRecord record, RunJournal journal, int attempt, TimeSpan? timeout, DateTime firstPoke, NodeOutcome outcome)
+    {
+        var sensor = node.Sensor ?? new SensorDefinition();
+        var deadline = firstPoke + sensor.TimeoutValue;
+        var pokes = 1;
+        string? said = null;
+        while (outcome.NotReady)
+        {
+            if (outcome.Message != said)
+            {
+                said = outcome.Message;
+                journal.Info($"not yet: {said} (poke {pokes}; next every {sensor.PokeIntervalValue}, until {deadline:yyyy-MM-dd HH:mm:ss}Z)");
+                record.JournalJson = journal.ToJson();
+                _ = writes.SaveActivityAsync(record, isNew: false);
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            if (now >= deadline)
+            {
+                var message = $"sensor timed out: not ready {sensor.TimeoutValue} after its first poke ({pokes} pokes): {said}";
+                if (!sensor.SoftFail)
+                {
+                    record.Error = message;
+                    journal.Error(message);
+                    return NodeOutcome.Failure(ActivityStatus.TimedOut, message, retryable: false);
+                }
+                record.Error = message + "; skipped (softFail)";
+                journal.Warning(record.Error);
+                return NodeOutcome.Failure(ActivityStatus.Skipped, record.Error, retryable: false);
+            }
+            try
+            {
+                var left = deadline - now;
+                await Task.Delay(left < sensor.PokeIntervalValue ? left : sensor.PokeIntervalValue, time, context.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            outcome = await AttemptAsync(node, recordId, descriptor, context.Info, evaluator, context.Services, record, journal, attempt, timeout, context.Token);
+            pokes++;
+        }
+        if (context.Token.IsCancellationRequested && outcome.Status != ActivityStatus.Succeeded)
+        {
+            if (context.Interrupt.IsCancellationRequested)
+            {
+                context.SensorStopped();
+                const string Stopped = "the server stopped while the sensor waited; the run resumes at the next start, the timeout still counting from the first poke";
+                record.Error = Stopped;
+                journal.Info(Stopped);
+                return NodeOutcome.Failure(ActivityStatus.Interrupted, Stopped, retryable: false);
+            }
+            record.Error = "Cancelled.";
+            return NodeOutcome.Failure(ActivityStatus.Cancelled, "cancelled", retryable: false);
+        }
+        if (outcome.Status == ActivityStatus.Succeeded) journal.Info($"ready after {pokes} pokes");
+        return outcome;
     }
 
     private async Task<NodeOutcome> AttemptAsync(ActivityNode node, string recordId, ActivityDescriptor descriptor, RunInfo info, ExpressionEvaluator evaluator, IServiceProvider services,
@@ -331,6 +456,10 @@ public sealed partial class WorkflowRunner(
         {
             record.Error = "Cancelled.";
             return NodeOutcome.Failure(ActivityStatus.Cancelled, "cancelled", retryable: false);
+        }
+        catch (SensorNotReadyException notYet)
+        {
+            return NodeOutcome.NotYet(notYet.Message);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -375,6 +504,17 @@ public sealed partial class WorkflowRunner(
         return Task.FromResult(NodeOutcome.Success(output));
     }
 
+    private const string NotStarted = "the run was cancelled before it started";
+
+    /// <summary>
+    /// Records an activity the run's end kept from starting, unless the server is stopping a run with sensors: such a
+    /// run may be left to resume (<see cref="RunContext.SensorsStopped"/>), and then what has not started yet must run.
+    /// </summary>
+    private Task<NodeOutcome> RecordUnlessSuspendingAsync(RunContext context, ActivityNode node, string recordId, ActivityStatus status, string reason) =>
+        context.HasSensors && context.Interrupt.IsCancellationRequested
+            ? Task.FromResult(NodeOutcome.Failure(status, reason, retryable: false))
+            : RecordAsync(context.Info.RunId, node, recordId, status, reason);
+
     /// <summary>Records an activity that did not run (skipped, upstream_failed, or a map that could not be evaluated).</summary>
     private Task<NodeOutcome> RecordAsync(string runId, ActivityNode node, string recordId, ActivityStatus status, string reason)
     {
@@ -410,11 +550,17 @@ public sealed partial class WorkflowRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {WorkflowId}/{RunId} ended {Status} after {Milliseconds:F0} ms: {Error}")]
     private static partial void LogRunEnded(ILogger logger, string workflowId, string runId, RunStatus status, double milliseconds, string? error);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {WorkflowId}/{RunId} left running: the server stopped while {Sensors} sensor(s) waited; it resumes at the next start")]
+    private static partial void LogRunSuspended(ILogger logger, string workflowId, string runId, int sensors);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Activity {ActivityId} attempt {Attempt} failed; retrying in {Milliseconds:F0} ms")]
     private static partial void LogRetrying(ILogger logger, string activityId, int attempt, double milliseconds);
 
-    private sealed record NodeOutcome(ActivityStatus Status, JsonElement Output, string? Message, bool Retryable)
+    private sealed record NodeOutcome(ActivityStatus Status, JsonElement Output, string? Message, bool Retryable, bool NotReady = false)
     {
+        /// <summary>A sensor's poke that found its condition not met yet (<paramref name="reason"/>): poke again later.</summary>
+        public static NodeOutcome NotYet(string reason) => new(ActivityStatus.Running, default, reason, false, NotReady: true);
+
         public static NodeOutcome Success(JsonElement output) => new(ActivityStatus.Succeeded, output, null, false);
 
         public static NodeOutcome Failure(ActivityStatus status, string message, bool retryable) => new(status, default, message, retryable);

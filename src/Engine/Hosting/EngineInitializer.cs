@@ -11,6 +11,7 @@ public sealed partial class EngineInitializer(
     IDbContextFactory<WorkflowDbContext> contexts,
     WorkflowCatalog catalog,
     RunStore runs,
+    Activities.ActivityRegistry registry,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<EngineInitializer> logger) : IDisposable
@@ -38,11 +39,19 @@ public sealed partial class EngineInitializer(
         }
     }
 
-    /// <summary>Server start-up: migrate, mark runs a crash left running as interrupted, import the workflow files.</summary>
+    /// <summary>The runs a stop left running while a sensor waited, found by <see cref="StartServerAsync"/>: the host resumes them.</summary>
+    public IReadOnlyList<string> ResumableRuns { get; private set; } = [];
+
+    /// <summary>
+    /// Server start-up: migrate, find the runs a stop left waiting in a sensor (<see cref="ResumableRuns"/>), mark the
+    /// other runs a crash left running as interrupted, import the workflow files.
+    /// </summary>
     public async Task<IReadOnlyList<FileImportResult>> StartServerAsync(CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken);
-        var interrupted = await runs.MarkInterruptedAsync(options.Value.NodeName, time.GetUtcNow(), cancellationToken);
+        var sensorTypes = registry.All.Where(a => a.IsSensor).Select(a => a.Type).ToList();
+        ResumableRuns = await runs.SensorWaitingRunsAsync(options.Value.NodeName, sensorTypes, cancellationToken);
+        var interrupted = await runs.MarkInterruptedAsync(options.Value.NodeName, time.GetUtcNow(), cancellationToken, ResumableRuns);
         if (interrupted > 0) LogInterrupted(logger, interrupted);
         return await catalog.ImportDirectoryAsync(cancellationToken);
     }

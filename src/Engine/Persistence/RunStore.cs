@@ -82,15 +82,34 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
         return times.Select(t => DateTime.SpecifyKind(t, DateTimeKind.Utc)).ToHashSet();
     }
 
-    /// <summary>Marks this node's runs and attempts left running by a crash as interrupted; returns how many runs.</summary>
-    public async Task<int> MarkInterruptedAsync(string node, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// This node's runs left running (by a crash or a stop) while one of their sensors waited: the latest attempt of a
+    /// sensor activity (<paramref name="sensorTypes"/>) had not ended. They resume at start-up instead of being marked interrupted.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SensorWaitingRunsAsync(string node, IReadOnlyCollection<string> sensorTypes, CancellationToken cancellationToken)
+    {
+        if (sensorTypes.Count == 0) return [];
+        await using var db = contexts.CreateDbContext();
+        var unfinished = db.Runs.Where(r => (r.Node == node || r.Node == null) && r.Status == RunStatus.Running).Select(r => r.Id);
+        var attempts = await db.ActivityRecords.Where(a => sensorTypes.Contains(a.ActivityType) && unfinished.Contains(a.RunId))
+            .Select(a => new { a.RunId, a.ActivityId, a.Attempt, a.Status }).ToListAsync(cancellationToken);
+        return [.. attempts.GroupBy(a => (a.RunId, a.ActivityId)).Select(g => g.MaxBy(a => a.Attempt)!)
+            .Where(a => a.Status is ActivityStatus.Running or ActivityStatus.Interrupted).Select(a => a.RunId).Distinct().Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Marks this node's runs and attempts left running by a crash as interrupted, except the runs in
+    /// <paramref name="resuming"/> (whose attempts are marked, not the runs); returns how many runs.
+    /// </summary>
+    public async Task<int> MarkInterruptedAsync(string node, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyCollection<string>? resuming = null)
     {
         var at = now.UtcDateTime;
+        resuming ??= [];
         await using var db = contexts.CreateDbContext();
         var unfinished = db.Runs.Where(r => (r.Node == node || r.Node == null) && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued));
         await db.ActivityRecords.Where(a => a.Status == ActivityStatus.Running && unfinished.Select(r => r.Id).Contains(a.RunId))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, ActivityStatus.Interrupted).SetProperty(a => a.EndedAt, at).SetProperty(a => a.Error, "The server stopped during the attempt."), cancellationToken);
-        return await unfinished.ExecuteUpdateAsync(s => s
+        return await unfinished.Where(r => !resuming.Contains(r.Id)).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, RunStatus.Interrupted)
             .SetProperty(r => r.EndedAt, at)
             .SetProperty(r => r.Error, "The server stopped during the run."), cancellationToken);

@@ -33,6 +33,19 @@ public sealed class WorkflowDefinitionValidatorTests
         Assert.Equal(2, result.Definition.Activities.Count);
     }
 
+    [Theory]
+    [InlineData("""{ "id": "a", "type": "Sum", "sensor": { "pokeInterval": "00:00:05" } }""", "$.activities[0].sensor", "Sum is not a sensor, so it takes no 'sensor' settings (sensors: WaitFor)")]
+    [InlineData("""{ "id": "a", "type": "WaitFor", "inputs": { "path": "x/*" }, "sensor": { "pokeInterval": "00:00:00" } }""", "$.activities[0].sensor.pokeInterval", "must be a positive duration")]
+    [InlineData("""{ "id": "a", "type": "WaitFor", "inputs": { "path": "x/*" }, "sensor": { "timeout": "-00:00:05" } }""", "$.activities[0].sensor.timeout", "must be a positive duration")]
+    [InlineData("""{ "id": "a", "type": "WaitFor", "inputs": { "path": "x/*" }, "sensor": { "pokeInterval": "00:10:00", "timeout": "00:05:00" } }""", "$.activities[0].sensor.timeout", "shorter than pokeInterval")]
+    [InlineData("""{ "id": "a", "type": "WaitFor", "inputs": { "path": "x/*" }, "sensor": { "poke": "00:10:00" } }""", "$.activities[0].sensor.poke", "unknown property 'poke'")]
+    public void Validate_WhenSensorSettingsAreWrong_NamesTheSettingAndWhy(string activity, string path, string fragment) =>
+        AssertError(Workflows.Json("s", activity), path, fragment);
+
+    [Fact]
+    public void Validate_WhenSensorSettingsAreRight_Accepts() =>
+        Assert.Empty(Errors(Workflows.Json("s", """{ "id": "a", "type": "WaitFor", "inputs": { "path": "x/*", "minCount": 2 }, "sensor": { "pokeInterval": "00:00:30", "timeout": "1.00:00:00", "softFail": true } }""")));
+
     [Fact]
     public void Validate_WhenJsonIsMalformed_NamesLineAndPosition() =>
         AssertError("{ \"id\": \"x\",\n \"activities\": [ }", "$", "line 2");
