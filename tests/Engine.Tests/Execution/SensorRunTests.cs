@@ -166,8 +166,17 @@ public sealed class SensorRunTests
         var t = DateTime.UtcNow;
         RunRecord Run(string id) => new()
         {
-            Id = id, WorkflowId = "crashed", WorkflowVersion = 1, ParamsJson = "{}", Status = RunStatus.Running,
-            CreatedAt = t, StartedAt = t, LogicalTime = t, DataIntervalStart = t, DataIntervalEnd = t, Node = Environment.MachineName,
+            Id = id,
+            WorkflowId = "crashed",
+            WorkflowVersion = 1,
+            ParamsJson = "{}",
+            Status = RunStatus.Running,
+            CreatedAt = t,
+            StartedAt = t,
+            LogicalTime = t,
+            DataIntervalStart = t,
+            DataIntervalEnd = t,
+            Node = Environment.MachineName,
         };
         await using (var db = engine.Get<IDbContextFactory<WorkflowDbContext>>().CreateDbContext())
         {
