@@ -33,6 +33,7 @@ public static class MapInstance
         if (list.Any(s => s == ActivityStatus.Running)) return ActivityStatus.Running;
         if (list.Any(s => s is ActivityStatus.Failed or ActivityStatus.TimedOut)) return ActivityStatus.Failed;
         if (list.Any(s => s is ActivityStatus.Cancelled or ActivityStatus.Interrupted)) return list.First(s => s is ActivityStatus.Cancelled or ActivityStatus.Interrupted);
-        return list.All(s => s == ActivityStatus.Skipped) ? ActivityStatus.Skipped : ActivityStatus.Succeeded;
+        // One skipped instance (a sensor that gave up with softFail) skips the activity, as the runner decides.
+        return list.Any(s => s == ActivityStatus.Skipped) ? ActivityStatus.Skipped : ActivityStatus.Succeeded;
     }
 }

@@ -291,6 +291,11 @@ public sealed partial class WorkflowRunner(
         if (failures.Count == 0)
             return NodeOutcome.Success(JsonSerializer.SerializeToElement(results.Select(r => r.Output).ToArray()));
         var (first, at) = failures[0];
+        if (!token.IsCancellationRequested && failures.All(f => f.Result.Status == ActivityStatus.Skipped))
+        {
+            // Instances that skipped themselves (sensors that gave up with softFail): as in Airflow, downstream sees a skipped upstream.
+            return NodeOutcome.Failure(ActivityStatus.Skipped, $"{failures.Count} of {results.Length} instances were skipped; '{MapInstance.Id(node.Id, at)}': {first.Message}", retryable: false);
+        }
         var status = failures.All(f => f.Result.Status is ActivityStatus.Cancelled or ActivityStatus.Skipped) ? ActivityStatus.Cancelled : ActivityStatus.Failed;
         return NodeOutcome.Failure(status, $"{failures.Count} of {results.Length} instances did not succeed; '{MapInstance.Id(node.Id, at)}': {first.Message}", retryable: false);
     }

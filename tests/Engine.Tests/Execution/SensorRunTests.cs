@@ -112,6 +112,29 @@ public sealed class SensorRunTests
     }
 
     [Fact]
+    public async Task MappedSensor_WhenOneInstanceGivesUpWithSoftFail_IsSkippedAndAnAllDoneDownstreamStillRuns()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("mapped-wait", """
+            { "id": "wait", "type": "WaitFor", "map": "{{ params.folders }}", "inputs": { "path": "{{ item }}/*.csv" },
+              "sensor": { "pokeInterval": "00:00:00.050", "timeout": "00:00:00.300", "softFail": true } },
+            { "id": "strict", "type": "Sum", "inputs": { "values": [1] } },
+            { "id": "anyway", "type": "Sum", "triggerRule": "all_done", "inputs": { "values": [2] } }
+            """, Workflows.Edge("wait", "strict") + "," + Workflows.Edge("wait", "anyway"),
+            """ "params": { "folders": { "type": "array", "default": ["here", "missing"] } } """));
+        Touch(engine, "here/a.csv");
+
+        var (run, records) = await engine.RunAsync("mapped-wait");
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(ActivityStatus.Succeeded, records.Single(r => r.ActivityId == "wait[0]").Status);
+        Assert.Equal(ActivityStatus.Skipped, records.Single(r => r.ActivityId == "wait[1]").Status);
+        Assert.Equal(ActivityStatus.Skipped, MapInstance.Aggregate(records.Where(r => r.ActivityId.StartsWith("wait[", StringComparison.Ordinal)).Select(r => r.Status)));
+        Assert.Equal(ActivityStatus.Skipped, records.Single(r => r.ActivityId == "strict").Status);
+        Assert.Equal(ActivityStatus.Succeeded, records.Single(r => r.ActivityId == "anyway").Status);
+    }
+
+    [Fact]
     public async Task Sensor_WhenTheServerStopsWhileItWaits_TheSameRunResumesAtTheNextStartWithoutRerunningWhatEnded()
     {
         var engine = await TestEngine.StartAsync();
