@@ -71,6 +71,13 @@ public sealed partial class WorkflowCatalog
                 continue;
             }
             seen[definition.Id] = name;
+            if (await CallCyclesAsync(definition, cancellationToken) is { Count: > 0 } cycles)
+            {
+                var errors = cycles.Select(c => c with { File = name }).ToList();
+                foreach (var error in errors) LogInvalid(_logger, error.ToString());
+                results.Add(new FileImportResult(name, definition.Id, null, errors));
+                continue;
+            }
             var version = await _store.ImportFileAsync(definition, text, cancellationToken);
             if (version is not null) LogImported(_logger, definition.Id, version.Version, name);
             results.Add(new FileImportResult(name, definition.Id, version?.Version, []));
@@ -80,20 +87,30 @@ public sealed partial class WorkflowCatalog
 
     /// <summary>Validates JSON and publishes it as a new version; returns the errors instead when it is not valid.</summary>
     public Task<PublishResult> PublishAsync(string json, string origin, string? comment, CancellationToken cancellationToken, string? expectedId = null) =>
-        AppendAsync(json, expectedId, definition => _store.PublishAsync(definition, origin, comment, cancellationToken));
+        AppendAsync(json, expectedId, definition => _store.PublishAsync(definition, origin, comment, cancellationToken), publishing: true, cancellationToken);
 
     /// <summary>Validates JSON and keeps it as a draft version (not run); returns the errors instead when it is not valid.</summary>
     public Task<PublishResult> SaveDraftAsync(string json, string origin, string? comment, CancellationToken cancellationToken, string? expectedId = null) =>
-        AppendAsync(json, expectedId, definition => _store.SaveDraftAsync(definition, origin, comment, cancellationToken));
+        AppendAsync(json, expectedId, definition => _store.SaveDraftAsync(definition, origin, comment, cancellationToken), publishing: false, cancellationToken);
 
-    private async Task<PublishResult> AppendAsync(string json, string? expectedId, Func<WorkflowDefinition, Task<DefinitionVersionRecord>> append)
+    private async Task<PublishResult> AppendAsync(string json, string? expectedId, Func<WorkflowDefinition, Task<DefinitionVersionRecord>> append, bool publishing, CancellationToken cancellationToken)
     {
         var validation = _validator.Validate(json);
         if (!validation.IsValid) return new PublishResult(null, validation.Errors);
         var definition = validation.Definition!;
         if (expectedId is not null && definition.Id != expectedId)
             return new PublishResult(null, [new ValidationError(null, "$.id", $"id '{definition.Id}' does not match the workflow '{expectedId}' being edited")]);
+        if (publishing && await CallCyclesAsync(definition, cancellationToken) is { Count: > 0 } cycles)
+            return new PublishResult(null, cycles);
         return new PublishResult(await append(definition), []);
+    }
+
+    /// <summary>The cycles between workflows publishing this definition would close (<see cref="WorkflowCalls"/>).</summary>
+    private async Task<IReadOnlyList<ValidationError>> CallCyclesAsync(WorkflowDefinition definition, CancellationToken cancellationToken)
+    {
+        if (!WorkflowCalls.Of(definition).Any()) return [];
+        var published = await ListPublishedAsync(cancellationToken);
+        return WorkflowCalls.Cycles(definition, published.Select(p => p.Definition));
     }
 
     /// <summary>The latest published version of a workflow and its state, or null when there is none.</summary>

@@ -48,6 +48,7 @@ public sealed partial class RunLauncher(
         run.ProtectedParams = protectedParams;
         run.BackfillId = request.BackfillId;
         run.RetryOf = request.RetryOf;
+        run.ParentRunId = request.ParentRunId;
 
         var gate = _gates.GetOrAdd(definition.Id, _ => new ActiveRunGate());
         var limit = Math.Max(1, definition.MaxActiveRuns);

@@ -19,6 +19,9 @@ public sealed record RunRequest
 
     public string? RetryOf { get; init; }
 
+    /// <summary>The run whose <c>ExecuteWorkflow</c> activity asks for this one (a sub-workflow run).</summary>
+    public string? ParentRunId { get; init; }
+
     /// <summary>
     /// With <see cref="RetryOf"/>: the activities to run again (a clear). Every other activity that succeeded in that
     /// run has its output reused, whatever the run's status; null means a plain retry.

@@ -44,6 +44,9 @@ public sealed class RunRecord
     /// <summary>The run this one retries, when it was started by Retry.</summary>
     public string? RetryOf { get; set; }
 
+    /// <summary>The run whose <c>ExecuteWorkflow</c> activity started this one (a sub-workflow run), if any.</summary>
+    public string? ParentRunId { get; set; }
+
     /// <summary>The OpenTelemetry trace of the run (32 hex digits), when tracing was on; its spans are the activity attempts.</summary>
     public string? TraceId { get; set; }
 

@@ -43,6 +43,28 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>The runs an <c>ExecuteWorkflow</c> activity of this run started, oldest first.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ChildrenAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Runs.Where(r => r.ParentRunId == runId).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The workflows of this run and of the runs above it (its parent, the parent's parent, …), at most <paramref name="depth"/>, nearest first.</summary>
+    public async Task<IReadOnlyList<string>> AncestorWorkflowsAsync(string runId, int depth, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var chain = new List<string>();
+        for (string? id = runId; id is not null && chain.Count < depth;)
+        {
+            var run = await db.Runs.Where(r => r.Id == id).Select(r => new { r.WorkflowId, r.ParentRunId }).FirstOrDefaultAsync(cancellationToken);
+            if (run is null) break;
+            chain.Add(run.WorkflowId);
+            id = run.ParentRunId;
+        }
+        return chain;
+    }
+
     /// <summary>The latest run of each given workflow (for the workflows page).</summary>
     public async Task<RunRecord?> LatestAsync(string workflowId, CancellationToken cancellationToken)
     {

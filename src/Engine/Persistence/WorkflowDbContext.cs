@@ -57,6 +57,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.WorkflowId).HasMaxLength(100);
             e.Property(x => x.BackfillId).HasMaxLength(32);
             e.Property(x => x.RetryOf).HasMaxLength(32);
+            e.Property(x => x.ParentRunId).HasMaxLength(32);
             e.Property(x => x.TraceId).HasMaxLength(32);
             e.Property(x => x.Node).HasMaxLength(100);
             // Listing pages walk these: newest runs of a workflow, runs by status, runs of a logical time.
@@ -64,6 +65,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.WorkflowId, x.LogicalTime });
             e.HasIndex(x => new { x.Status, x.Id });
             e.HasIndex(x => x.BackfillId);
+            e.HasIndex(x => x.ParentRunId);
             e.HasIndex(x => x.CreatedAt);
         });
         modelBuilder.Entity<ActivityRecord>(e =>

@@ -399,6 +399,27 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [SkippableFact]
+    public async Task Run_OfASubWorkflow_LinksTheParentAndTheChildRunPages()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+
+        await page.GetByTestId($"run-{TestWorkflows.ParentId}").ClickAsync();
+        var runId = await BrowserFixture.StartRunFromDialogAsync(page);
+
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        var children = page.GetByTestId("run-children");
+        await Expect(children).ToContainTextAsync("branches");
+        await Expect(page.GetByTestId("dag-node-call")).ToContainTextAsync("ExecuteWorkflow");
+        await BrowserFixture.ScreenshotAsync(page, "15-parent-run");
+        await children.GetByRole(AriaRole.Link).First.ClickAsync();
+        await Expect(page.GetByTestId("run-parent")).ToContainTextAsync(runId);
+        await Expect(page.GetByTestId("attempt-status-right")).ToHaveTextAsync("succeeded");
+        await page.GetByTestId("run-parent").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page.GetByTestId("run-children")).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
     public async Task ApiKeysPage_CreateKey_ShowsItOnceAndTheApiAcceptsIt()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);

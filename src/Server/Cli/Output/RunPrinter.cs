@@ -28,6 +28,9 @@ public static class RunPrinter
         text.AppendLine($"status         {Lower(run.Status)}");
         text.AppendLine($"duration       {Duration(run.DurationMs)}");
         if (run.Node is not null) text.AppendLine($"node           {run.Node}");
+        if (run.ParentRunId is not null) text.AppendLine($"parent run     {run.ParentRunId}");
+        foreach (var child in detail.Children)
+            text.AppendLine($"child run      {child.Id} {child.WorkflowId} {Lower(child.Status)}");
         text.AppendLine($"params         {run.Params.GetRawText()}");
         if (run.Error is not null) text.AppendLine($"error          {run.Error}");
         text.AppendLine();

@@ -103,6 +103,21 @@ public static class TestWorkflows
         }
         """;
 
+    public const string ParentId = "parent";
+
+    /// <summary>A manual workflow that runs <see cref="Branches"/> as a sub-workflow and logs what it returned.</summary>
+    public const string Parent = """
+        {
+          "id": "parent",
+          "name": "Parent",
+          "activities": [
+            { "id": "call", "type": "ExecuteWorkflow", "inputs": { "workflowId": "branches", "params": { "side": "right" } } },
+            { "id": "after", "type": "Log", "inputs": { "message": "child {{ outputs.call.runId }} said {{ outputs.call.outputs.join.message }}" } }
+          ],
+          "edges": [ { "from": "call", "to": "after" } ]
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> Default =
-        new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily, ["nightly.json"] = Nightly, ["branches.json"] = Branches };
+        new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily, ["nightly.json"] = Nightly, ["branches.json"] = Branches, ["parent.json"] = Parent };
 }

@@ -349,6 +349,10 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ParentRunId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("ProtectedParams")
                         .HasColumnType("text");
 
@@ -386,6 +390,8 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                     b.HasIndex("BackfillId");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ParentRunId");
 
                     b.HasIndex("Status", "Id");
 

@@ -340,6 +340,10 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParentRunId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedParams")
                         .HasColumnType("TEXT");
 
@@ -377,6 +381,8 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.HasIndex("BackfillId");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ParentRunId");
 
                     b.HasIndex("Status", "Id");
 
