@@ -116,17 +116,23 @@ public sealed partial class WorkflowRunner(
         return span;
     }
 
+    /// <summary>An output of the run being retried, and the inputs it was computed from (as stored: redacted, scrubbed).</summary>
+    private sealed record Reusable(JsonElement Output, string? InputsJson);
+
     /// <summary>
-    /// Outputs of the activities that succeeded in the run being retried: a retry starts from the failed activity, a
-    /// clear from the cleared ones (<paramref name="rerun"/>) whatever the run's status.
+    /// Outputs of the activities (and mapped instances) that succeeded in the run being retried: a retry starts from
+    /// the failed activity, a clear from the cleared ones (<paramref name="rerun"/>; clearing a mapped activity clears
+    /// its instances) whatever the run's status.
     /// </summary>
-    private async Task<Dictionary<string, JsonElement>> ReusableOutputsAsync(string runId, IReadOnlySet<string>? rerun, CancellationToken token)
+    private async Task<Dictionary<string, Reusable>> ReusableOutputsAsync(string runId, IReadOnlySet<string>? rerun, CancellationToken token)
     {
         if (rerun is null && await runs.GetAsync(runId, token) is not { Status: RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted }) return [];
         var attempts = await runs.GetActivitiesAsync(runId, token);
-        return attempts.Where(a => a.Status == ActivityStatus.Succeeded && a.OutputsJson is not null && rerun?.Contains(a.ActivityId) != true)
+        return attempts.Where(a => a.Status == ActivityStatus.Succeeded && a.OutputsJson is not null
+                && rerun?.Contains(a.ActivityId) != true && rerun?.Contains(MapInstance.ActivityOf(a.ActivityId)) != true)
             .GroupBy(a => a.ActivityId)
-            .ToDictionary(g => g.Key, g => JsonDocument.Parse(g.OrderByDescending(a => a.Attempt).First().OutputsJson!).RootElement.Clone());
+            .Select(g => g.MaxBy(a => a.Attempt)!)
+            .ToDictionary(a => a.ActivityId, a => new Reusable(JsonDocument.Parse(a.OutputsJson!).RootElement.Clone(), a.InputsJson));
     }
 
     /// <summary>What the activities of one run share: the run, its secrets, its DI scope, how it resumes and its tokens.</summary>
@@ -157,7 +163,7 @@ public sealed partial class WorkflowRunner(
         public void SensorStopped() => Interlocked.Increment(ref _sensorsStopped);
     }
 
-    private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunContext context, Dictionary<string, JsonElement> reusable)
+    private async Task<Dictionary<string, NodeOutcome>> RunGraphAsync(WorkflowDefinition definition, RunContext context, Dictionary<string, Reusable> reusable)
     {
         var (info, secrets, services, token) = (context.Info, context.Secrets, context.Services, context.Token);
         var graph = new RunGraph(definition);
@@ -215,13 +221,13 @@ public sealed partial class WorkflowRunner(
                 }
                 if (nodes[id].Map is null && reusable.TryGetValue(id, out var earlier))
                 {
-                    running.Add(ReuseAsync(nodes[id], info, earlier), id);
+                    running.Add(ReuseAsync(nodes[id], id, info, earlier.Output), id);
                     continue;
                 }
                 var evaluator = new ExpressionEvaluator(info, new Dictionary<string, JsonElement>(outputs));
                 running.Add(nodes[id].Map is null
                     ? RunNodeAsync(nodes[id], nodes[id].Id, evaluator, context)
-                    : RunMappedAsync(nodes[id], evaluator, context), id);
+                    : RunMappedAsync(nodes[id], evaluator, context, reusable), id);
             }
             if (running.Count == 0)
             {
@@ -242,7 +248,8 @@ public sealed partial class WorkflowRunner(
     /// Runs one instance per item of the activity's list, at most <see cref="ActivityNode.MaxParallel"/> at once, each
     /// with its own attempts and retries; succeeds with the list of their outputs when every instance succeeded.
     /// </summary>
-    private async Task<NodeOutcome> RunMappedAsync(ActivityNode node, ExpressionEvaluator evaluator, RunContext context)
+    /// <param name="reusable">A retry's reusable outputs: an instance that succeeded in the retried run with the same inputs is not run again.</param>
+    private async Task<NodeOutcome> RunMappedAsync(ActivityNode node, ExpressionEvaluator evaluator, RunContext context, Dictionary<string, Reusable> reusable)
     {
         var (info, secrets, token) = (context.Info, context.Secrets, context.Token);
         await Task.Yield();
@@ -266,6 +273,8 @@ public sealed partial class WorkflowRunner(
         {
             var id = MapInstance.Id(node.Id, index);
             if (context.Resume?.Ended(id) is { Status: ActivityStatus.Succeeded } ended) return NodeOutcome.Success(ended.Output);
+            if (reusable.TryGetValue(id, out var earlier) && SameInputs(node, evaluator.ForItem(item, index), earlier.InputsJson, secrets))
+                return await ReuseAsync(node, id, info, earlier.Output);
             try
             {
                 await slots.WaitAsync(token).ConfigureAwait(false);
@@ -488,8 +497,22 @@ public sealed partial class WorkflowRunner(
         }
     }
 
-    /// <summary>Takes an activity's output from the run being retried instead of running it again.</summary>
-    private Task<NodeOutcome> ReuseAsync(ActivityNode node, RunInfo info, JsonElement output)
+    /// <summary>Whether a mapped instance's inputs now are the ones stored for it in the run being retried (its item may have moved).</summary>
+    private bool SameInputs(ActivityNode node, ExpressionEvaluator evaluator, string? stored, IReadOnlyList<string> secrets)
+    {
+        if (stored is null || registry.Find(node.Type) is not { } descriptor) return false;
+        try
+        {
+            return SecretParams.Scrub(Redact(evaluator.EvaluateInputs(node, descriptor), descriptor).ToJsonString(DefinitionJson.Compact), secrets) == stored;
+        }
+        catch (ExpressionException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Takes an activity's (or a mapped instance's) output from the run being retried instead of running it again.</summary>
+    private Task<NodeOutcome> ReuseAsync(ActivityNode node, string recordId, RunInfo info, JsonElement output)
     {
         var now = time.GetUtcNow();
         var journal = new RunJournal(time, logger);
@@ -497,7 +520,7 @@ public sealed partial class WorkflowRunner(
         _ = writes.SaveActivityAsync(new ActivityRecord
         {
             RunId = info.RunId,
-            ActivityId = node.Id,
+            ActivityId = recordId,
             ActivityType = node.Type,
             Attempt = 1,
             Status = ActivityStatus.Succeeded,

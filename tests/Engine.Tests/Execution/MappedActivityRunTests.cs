@@ -84,6 +84,48 @@ public sealed class MappedActivityRunTests
     }
 
     [Fact]
+    public async Task Retry_OfARunWithAFailedInstance_RunsOnlyThatInstanceAgainAndReusesTheOthers()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        // Keys count attempts across runs: instance 1 fails once (in the first run), the others never.
+        await engine.PublishAsync(Workflows.Json("mapped-retry", """
+            { "id": "each", "type": "Flaky", "map": "{{ params.failTimes }}", "inputs": { "failTimes": "{{ item }}", "key": "k-{{ mapIndex }}" } },
+            { "id": "total", "type": "Sum", "inputs": { "values": "{{ outputs.each.attempts }}" } }
+            """, Workflows.Edge("each", "total"), """ "params": { "failTimes": { "type": "array", "default": [0, 1, 0] } } """));
+        var (failed, _) = await engine.RunAsync("mapped-retry");
+        Assert.Equal(RunStatus.Failed, failed.Status);
+
+        var retry = await engine.Get<RunLauncher>().RetryAsync(failed.Id, engine.Get<RunStore>(), CancellationToken.None);
+        var run = await retry.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        var records = await engine.Get<RunStore>().GetActivitiesAsync(run.Id, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var attempts = engine.Get<ProbeLog>().Attempts;
+        Assert.Equal((1, 2, 1), (attempts["k-0"], attempts["k-1"], attempts["k-2"]));
+        Assert.Contains("its output is reused", records.Single(r => r.ActivityId == "each[0]").JournalJson);
+        Assert.Contains("its output is reused", records.Single(r => r.ActivityId == "each[2]").JournalJson);
+        Assert.DoesNotContain("reused", records.Single(r => r.ActivityId == "each[1]").JournalJson);
+        Assert.Equal("""{"values":[1,2,1],"label":""}""", records.Single(r => r.ActivityId == "total").InputsJson);
+    }
+
+    [Fact]
+    public async Task Clear_OfAMappedActivity_RunsEveryInstanceAgain()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("mapped-clear", """
+            { "id": "each", "type": "Flaky", "map": "{{ params.failTimes }}", "inputs": { "failTimes": "{{ item }}", "key": "c-{{ mapIndex }}" } }
+            """, "", """ "params": { "failTimes": { "type": "array", "default": [0, 0] } } """));
+        var (first, _) = await engine.RunAsync("mapped-clear");
+        Assert.Equal(RunStatus.Succeeded, first.Status);
+
+        var clear = await engine.Get<RunLauncher>().ClearAsync(first, new HashSet<string> { "each" }, CancellationToken.None);
+        var run = await clear.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal((2, 2), (engine.Get<ProbeLog>().Attempts["c-0"], engine.Get<ProbeLog>().Attempts["c-1"]));
+    }
+
+    [Fact]
     public async Task Run_WithMaxParallel_NeverRunsMoreInstancesAtOnce()
     {
         await using var engine = await TestEngine.StartAsync(settings: s => s["Engine:MaxParallelActivities"] = "8");
