@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Server.Tests.Studio.Support;
 using Microsoft.Playwright;
@@ -104,6 +105,42 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Expect(page.GetByText("Added log after say; fill in its inputs.")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("dag-node-log")).ToBeVisibleAsync();
         Assert.Equal(["say->report", "report->say", "say->log"], await EdgesAsync());
+    }
+
+    [SkippableFact]
+    public async Task Editor_SettingsForm_SetsTriggerRuleGroupAndBranchConditionAndShowsWhatTheValidatorSays()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+        await page.GotoAsync($"/workflows/{TestWorkflows.BranchesId}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var editor = page.Locator("textarea[data-testid=definition-json], [data-testid=definition-json] textarea").First;
+        JsonElement Activity(JsonElement root, string id) => root.GetProperty("activities").EnumerateArray().Single(a => a.GetProperty("id").GetString() == id);
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Activity settings" }).ClickAsync();
+        await page.GetByTestId("settings-pick-join").ClickAsync();
+        await Expect(page.GetByTestId("settings-form")).ToBeVisibleAsync();
+        await page.GetByTestId("settings-rule").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "all_done", Exact = true }).ClickAsync();
+        await page.Locator("input[data-testid=settings-group]").FillAsync("end");
+        await page.Locator("input[data-testid=settings-when-right]").FillAsync("{{ params.side }} == \"right\"");
+        await page.GetByTestId("settings-apply").ClickAsync();
+        await Expect(page.GetByText("Applied the settings of join; the validator checks them.")).ToBeVisibleAsync();
+
+        var root = JsonDocument.Parse(await editor.InputValueAsync()).RootElement;
+        Assert.Equal("all_done", Activity(root, "join").GetProperty("triggerRule").GetString());
+        Assert.Equal("end", Activity(root, "join").GetProperty("group").GetString());
+        Assert.Equal("{{ params.side }} == \"right\"", root.GetProperty("edges").EnumerateArray()
+            .Single(e => e.GetProperty("from").GetString() == "right" && e.GetProperty("to").GetString() == "join").GetProperty("when").GetString());
+        await Expect(page.GetByTestId("validation-ok")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("dag-node-join")).ToContainTextAsync("all_done");
+
+        await page.GetByTestId("settings-pick-left").ClickAsync();
+        await page.Locator("input[data-testid=settings-map]").FillAsync("{{ params.side }}");
+        await page.GetByTestId("settings-apply").ClickAsync();
+        await Expect(page.GetByTestId("validation-errors")).ToContainTextAsync("$.activities[1].map");
+        await Expect(page.GetByTestId("publish")).ToBeDisabledAsync();
+        await BrowserFixture.ScreenshotAsync(page, "16-editor-settings");
     }
 
     [SkippableFact]

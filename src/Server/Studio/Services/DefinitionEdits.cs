@@ -2,12 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BitsoWorkflows.Engine.Activities;
 using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
 
 namespace BitsoWorkflows.Server.Studio.Services;
 
 /// <summary>
-/// Edits the editor makes to definition JSON on the user's behalf: the palette's Insert and the graph's connect,
-/// disconnect and remove. Each returns the edited JSON, or null when the JSON cannot be parsed as an object (the user
+/// Edits the editor makes to definition JSON on the user's behalf: the palette's Insert, the graph's connect,
+/// disconnect and remove, and the settings form (trigger rule, map, group, sensor, branch conditions). Each returns the edited JSON, or null when the JSON cannot be parsed as an object (the user
 /// fixes the syntax first); what an edit makes invalid (a cycle, a reference to a removed activity) the validator says.
 /// </summary>
 public static class DefinitionEdits
@@ -72,6 +73,56 @@ public static class DefinitionEdits
             edges.Remove(edge);
         return root.ToJsonString(DefinitionJson.Options);
     }
+
+    /// <summary>
+    /// Sets an activity's settings as the editor's form holds them: each one given is written, each one empty is
+    /// removed from the JSON (the default then applies); <c>sensor</c> is written only with something in it. The
+    /// <c>when</c> of each incoming edge (by its <c>from</c>) is set or removed likewise. Null when the JSON does not parse
+    /// or has no such activity.
+    /// </summary>
+    public static string? ApplySettings(string json, string id, ActivitySettings settings)
+    {
+        if (Parse(json) is not { } root) return null;
+        if (Array(root, "activities").OfType<JsonObject>().FirstOrDefault(a => IdOf(a) == id) is not { } activity) return null;
+        Set(activity, "triggerRule", settings.TriggerRule is { } rule && rule != TriggerRule.AllSuccess ? TriggerRules.Name(rule) : null);
+        Set(activity, "map", Blank(settings.Map));
+        Set(activity, "maxParallel", settings.MaxParallel is { } n ? JsonValue.Create(n) : null);
+        Set(activity, "group", Blank(settings.Group));
+        var sensor = new JsonObject();
+        if (Blank(settings.PokeInterval) is { } poke) sensor["pokeInterval"] = poke;
+        if (Blank(settings.SensorTimeout) is { } timeout) sensor["timeout"] = timeout;
+        if (settings.SoftFail) sensor["softFail"] = true;
+        Set(activity, "sensor", sensor.Count > 0 ? sensor : null);
+        foreach (var edge in Array(root, "edges").OfType<JsonObject>().Where(e => Text(e["to"]) == id))
+            if (Text(edge["from"]) is { } from && settings.When.TryGetValue(from, out var when))
+                Set(edge, "when", Blank(when));
+        return root.ToJsonString(DefinitionJson.Options);
+    }
+
+    /// <summary>An activity's settings as the editor's form shows them (read from the parsed definition).</summary>
+    public static ActivitySettings SettingsOf(WorkflowDefinition definition, string id)
+    {
+        var node = definition.Activities.FirstOrDefault(a => a.Id == id);
+        return new ActivitySettings
+        {
+            TriggerRule = node?.TriggerRule ?? TriggerRule.AllSuccess,
+            Map = node?.Map,
+            MaxParallel = node?.MaxParallel,
+            Group = node?.Group,
+            PokeInterval = node?.Sensor?.PokeInterval,
+            SensorTimeout = node?.Sensor?.Timeout,
+            SoftFail = node?.Sensor?.SoftFail ?? false,
+            When = definition.Edges.Where(e => e.To == id).GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.First().When, StringComparer.Ordinal),
+        };
+    }
+
+    private static void Set(JsonObject target, string name, JsonNode? value)
+    {
+        if (value is null) target.Remove(name);
+        else target[name] = value;
+    }
+
+    private static JsonValue? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : JsonValue.Create(text.Trim());
 
     private static JsonObject? Parse(string json)
     {
