@@ -167,6 +167,10 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
             }
             if (notify.Wants(NotifyDefinition.DeadlineMiss) && definition.Deadline is null)
                 Add("$.notify.on", $"'{NotifyDefinition.DeadlineMiss}' needs a deadline: add \"deadline\": {{ \"after\": \"logicalEnd\", \"within\": \"06:00:00\" }}");
+            if (notify.Wants(NotifyDefinition.Missed) && definition.Trigger is null)
+                Add("$.notify.on", $"'{NotifyDefinition.Missed}' needs a trigger: only scheduled intervals can be missed");
+            if (notify.MissedPerMinute is < 1 or > 60)
+                Add("$.notify.missedPerMinute", $"missedPerMinute must be between 1 and 60 (it is {notify.MissedPerMinute})");
             if (notify.Webhooks.Count == 0 && notify.Emails.Count == 0)
                 Add("$.notify", "name at least one target: a webhook under 'webhooks' or an address under 'emails'");
             for (var i = 0; i < notify.Webhooks.Count; i++)

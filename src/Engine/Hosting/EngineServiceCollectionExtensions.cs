@@ -48,6 +48,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RunOperationStore>();
         services.AddSingleton<RunOperator>();
         services.AddSingleton<DeadlineMissStore>();
+        services.AddSingleton<MissedAlertStore>();
         services.AddSingleton<EngineInitializer>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<RetentionService>();

@@ -24,6 +24,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<DeadlineMissRecord> DeadlineMisses => Set<DeadlineMissRecord>();
 
+    public DbSet<MissedAlertRecord> MissedAlerts => Set<MissedAlertRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every instant is UTC; SQLite hands DateTime back as Kind=Unspecified, so say so on the way out.
@@ -124,6 +126,13 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.RunId).HasMaxLength(32);
             e.Property(x => x.RunStatus).HasMaxLength(16);
             e.HasIndex(x => x.RaisedAt);
+        });
+        modelBuilder.Entity<MissedAlertRecord>(e =>
+        {
+            e.ToTable("missed_alerts");
+            e.HasKey(x => new { x.WorkflowId, x.MinuteStart });
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.Reasons).HasMaxLength(2000);
         });
     }
 

@@ -74,6 +74,8 @@ public static class SchedulingServiceCollectionExtensions
         services.AddHostedService<WorkflowSchedulerService>();
         services.AddSingleton<DeadlineMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<DeadlineMonitor>());
+        services.AddSingleton<MissedMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<MissedMonitor>());
         return services;
     }
 }

@@ -70,6 +70,7 @@ public sealed class EmailNotifier(IOptions<NotificationOptions> options, TimePro
     {
         "failure" => $"run {e.Status}",
         "success" => "run succeeded",
+        "missed" => "missed intervals in the minute",
         _ => "missed its deadline",
     };
 }

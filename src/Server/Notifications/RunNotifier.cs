@@ -9,7 +9,8 @@ namespace BitsoWorkflows.Server.Notifications;
 
 /// <summary>
 /// Sends a workflow's notifications (its definition's <c>notify</c>): <c>failure</c> when a run fails or is
-/// interrupted, <c>success</c> when one succeeds, <c>deadlineMiss</c> when an interval misses its deadline; to every
+/// interrupted, <c>success</c> when one succeeds, <c>deadlineMiss</c> when an interval misses its deadline, <c>missed</c>
+/// when a minute had <c>missedPerMinute</c> missed intervals; to every
 /// webhook and, as one e-mail, to every address. How each delivery ended goes into the run's history.
 /// </summary>
 public sealed partial class RunNotifier(
@@ -46,6 +47,17 @@ public sealed partial class RunNotifier(
             miss.WorkflowId, miss.RunId, start, start, Utc(miss.IntervalEnd), miss.RunStatus,
             $"No run of the interval had succeeded by {Utc(miss.DueAt):O} (latest run: {miss.RunStatus}).", Utc(miss.DueAt),
             Link(miss.RunId is { } id ? $"/runs/{id}" : $"/runs?workflow={Uri.EscapeDataString(miss.WorkflowId)}"), time.GetUtcNow());
+        await DeliverAsync(notify, notification, cancellationToken);
+    }
+
+    public async Task IntervalsMissedAsync(MissedAlertRecord alert, WorkflowDefinition definition, CancellationToken cancellationToken)
+    {
+        if (definition.Notify is not { } notify || !notify.Wants(NotifyDefinition.Missed)) return;
+        var minute = Utc(alert.MinuteStart);
+        var notification = new NotificationEvent($"{alert.WorkflowId}:{minute:yyyyMMddTHHmmZ}:{NotifyDefinition.Missed}", NotifyDefinition.Missed,
+            alert.WorkflowId, null, minute, minute, minute.AddMinutes(1), "missed",
+            $"{alert.Missed} interval(s) of the minute were missed: {alert.Reasons}", null,
+            Link($"/runs?workflow={Uri.EscapeDataString(alert.WorkflowId)}"), time.GetUtcNow());
         await DeliverAsync(notify, notification, cancellationToken);
     }
 

@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Persistence;
+using BitsoWorkflows.Server.Notifications;
 using BitsoWorkflows.Server.Tests.Support;
 
 namespace BitsoWorkflows.Server.Tests.Notifications;
@@ -40,7 +44,12 @@ public sealed class NotificationTests : IAsyncLifetime
               "notify": { "on": ["deadlineMiss"], {{lateNotify}} },
               "activities": [ { "id": "log", "type": "Log", "inputs": { "message": "late" } } ] }
             """;
-        _server = await TestServer.StartAsync(new Dictionary<string, string> { ["failing.json"] = failing, ["late.json"] = late }, configuration:
+        var gappy = $$"""
+            { "id": "gappy", "trigger": { "interval": "01:00:00" }, "catchup": false,
+              "notify": { "on": ["missed"], "missedPerMinute": 5, {{notify}} },
+              "activities": [ { "id": "log", "type": "Log", "inputs": { "message": "gappy" } } ] }
+            """;
+        _server = await TestServer.StartAsync(new Dictionary<string, string> { ["failing.json"] = failing, ["late.json"] = late, ["gappy.json"] = gappy }, configuration:
         [
             $"--Notifications:Smtp:Host=127.0.0.1", $"--Notifications:Smtp:Port={_smtp.Port}", "--Notifications:Smtp:Security=None",
             "--Notifications:Smtp:From=workflows@example.com", $"--Notifications:WebhookSecrets:ops={Secret}",
@@ -104,6 +113,37 @@ public sealed class NotificationTests : IAsyncLifetime
         // Each interval is raised once: no two POSTs carry the same event id.
         var ids = _lateWebhook.Received.Where(r => r.Body.Contains("deadlineMiss", StringComparison.Ordinal)).Select(r => r.Headers["X-Event-Id"]).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task MissedMinute_ReachesBothSinksSignedWithItsCountAndReasons()
+    {
+        var definition = (await _server.Get<WorkflowCatalog>().GetPublishedAsync("gappy", CancellationToken.None))!.Definition;
+        var notifier = _server.Get<IEnumerable<IRunEventListener>>().OfType<RunNotifier>().Single();
+        var minute = new DateTime(2026, 11, 29, 21, 7, 0, DateTimeKind.Utc);
+
+        await notifier.IntervalsMissedAsync(new MissedAlertRecord
+        {
+            WorkflowId = "gappy",
+            MinuteStart = minute,
+            Missed = 7,
+            RaisedAt = minute.AddSeconds(70),
+            Reasons = "7× fired 1400 ms late",
+        }, definition, CancellationToken.None);
+
+        var post = await Eventually.WaitAsync(() => Task.FromResult(_webhook.Received.FirstOrDefault(r => r.Body.Contains("\"missed\"", StringComparison.Ordinal) && r.Body.Contains("gappy", StringComparison.Ordinal))),
+            r => r.Body is not null, "a missed POST");
+        var mail = await Eventually.WaitAsync(() => Task.FromResult(_smtp.Messages.FirstOrDefault(m => m.Data.Contains("7 interval(s) of the minute were missed", StringComparison.Ordinal))),
+            m => m.Data is not null, "a missed e-mail");
+
+        var body = JsonDocument.Parse(post.Body).RootElement;
+        Assert.Equal(("missed", "gappy", JsonValueKind.Null), (body.GetProperty("event").GetString(), body.GetProperty("workflowId").GetString(), body.GetProperty("runId").ValueKind));
+        Assert.Equal(new DateTimeOffset(minute), body.GetProperty("dataIntervalStart").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(minute.AddMinutes(1)), body.GetProperty("dataIntervalEnd").GetDateTimeOffset());
+        Assert.Equal("7 interval(s) of the minute were missed: 7× fired 1400 ms late", body.GetProperty("error").GetString());
+        Assert.Equal("gappy:20261129T2107Z:missed", post.Headers["X-Event-Id"]);
+        Assert.Equal(ExpectedSignature(post.Body), post.Headers["X-BitsoWorkflows-Signature"]);
+        Assert.Contains("Subject: [BitsoWorkflows] gappy missed intervals in the minute", mail.Data);
     }
 
     private static string ExpectedSignature(string body) =>

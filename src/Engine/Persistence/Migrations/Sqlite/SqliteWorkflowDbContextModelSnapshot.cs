@@ -258,6 +258,31 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("interval_claims", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.MissedAlertRecord", b =>
+                {
+                    b.Property<string>("WorkflowId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("MinuteStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Missed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WorkflowId", "MinuteStart");
+
+                    b.ToTable("missed_alerts", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.RunOperationRecord", b =>
                 {
                     b.Property<long>("Id")
