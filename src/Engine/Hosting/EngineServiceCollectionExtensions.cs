@@ -49,6 +49,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RunOperator>();
         services.AddSingleton<DeadlineMissStore>();
         services.AddSingleton<MissedAlertStore>();
+        services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<EngineInitializer>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<RetentionService>();

@@ -26,6 +26,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<MissedAlertRecord> MissedAlerts => Set<MissedAlertRecord>();
 
+    public DbSet<NotificationOutboxRecord> NotificationOutbox => Set<NotificationOutboxRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every instant is UTC; SQLite hands DateTime back as Kind=Unspecified, so say so on the way out.
@@ -133,6 +135,16 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(x => new { x.WorkflowId, x.MinuteStart });
             e.Property(x => x.WorkflowId).HasMaxLength(100);
             e.Property(x => x.Reasons).HasMaxLength(2000);
+        });
+        modelBuilder.Entity<NotificationOutboxRecord>(e =>
+        {
+            e.ToTable("notification_outbox");
+            e.HasKey(x => x.EventId);
+            e.Property(x => x.EventId).HasMaxLength(200);
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.RunId).HasMaxLength(32);
+            e.Property(x => x.Event).HasMaxLength(20);
+            e.HasIndex(x => new { x.CompletedAt, x.CreatedAt });
         });
     }
 

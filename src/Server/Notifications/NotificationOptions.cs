@@ -20,6 +20,12 @@ public sealed class NotificationOptions
     /// <summary>How long one webhook POST or SMTP conversation may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A notification whose delivery round began this long ago and never ended (its process stopped) is sent again.
+    /// Longer than a whole round (every try timing out) takes, so a live node's send is never doubled.
+    /// </summary>
+    public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     public SmtpOptions Smtp { get; set; } = new();
 
     public const int DefaultAttempts = 3;

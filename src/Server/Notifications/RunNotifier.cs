@@ -11,12 +11,15 @@ namespace BitsoWorkflows.Server.Notifications;
 /// Sends a workflow's notifications (its definition's <c>notify</c>): <c>failure</c> when a run fails or is
 /// interrupted, <c>success</c> when one succeeds, <c>deadlineMiss</c> when an interval misses its deadline, <c>missed</c>
 /// when a minute had <c>missedPerMinute</c> missed intervals; to every
-/// webhook and, as one e-mail, to every address. How each delivery ended goes into the run's history.
+/// webhook and, as one e-mail, to every address. How each delivery ended goes into the run's history. Each event is
+/// written to the outbox first and marked completed after its round, so <see cref="NotificationRedelivery"/> sends again
+/// what a stopped process never finished.
 /// </summary>
 public sealed partial class RunNotifier(
     WebhookNotifier webhooks,
     EmailNotifier email,
     RunOperationStore operations,
+    NotificationOutbox outbox,
     IOptions<NotificationOptions> options,
     IServiceProvider services,
     TimeProvider time,
@@ -61,12 +64,47 @@ public sealed partial class RunNotifier(
         await DeliverAsync(notify, notification, cancellationToken);
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>Writes the event down in the outbox, then delivers it; nothing when it is there already (sent, or being sent).</summary>
     private async Task DeliverAsync(NotifyDefinition notify, NotificationEvent notification, CancellationToken cancellationToken)
+    {
+        var written = await outbox.TryAddAsync(new NotificationOutboxRecord
+        {
+            EventId = notification.EventId,
+            WorkflowId = notification.WorkflowId,
+            RunId = notification.RunId,
+            Event = notification.Event,
+            PayloadJson = System.Text.Json.JsonSerializer.Serialize(notification, Json),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        }, cancellationToken);
+        if (written) await SendAsync(notify, notification, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends an event written down by a process that stopped before its round ended, to the workflow's targets as its
+    /// published definition names them now (none when it no longer notifies that event).
+    /// </summary>
+    public async Task RedeliverAsync(NotificationOutboxRecord record, CancellationToken cancellationToken)
+    {
+        var notification = System.Text.Json.JsonSerializer.Deserialize<NotificationEvent>(record.PayloadJson, Json)!;
+        var published = await services.GetRequiredService<WorkflowCatalog>().GetPublishedAsync(record.WorkflowId, cancellationToken);
+        if (published?.Definition.Notify is not { } notify || !notify.Wants(record.Event))
+        {
+            await outbox.CompleteAsync(record.EventId, $"not sent again: {record.WorkflowId} no longer notifies '{record.Event}'", time.GetUtcNow(), cancellationToken);
+            return;
+        }
+        LogRedelivering(logger, record.Event, record.WorkflowId, record.EventId);
+        await SendAsync(notify, notification, cancellationToken);
+    }
+
+    private async Task SendAsync(NotifyDefinition notify, NotificationEvent notification, CancellationToken cancellationToken)
     {
         var sends = notify.Webhooks.Select(w => webhooks.SendAsync(w, notification, cancellationToken)).ToList();
         if (notify.Emails.Count > 0) sends.Add(email.SendAsync(notify.Emails, notification, cancellationToken));
         var deliveries = await Task.WhenAll(sends);
         foreach (var failed in deliveries.Where(d => !d.Delivered)) LogNotDelivered(logger, notification.Event, notification.WorkflowId, failed.ToString());
+        await outbox.CompleteAsync(notification.EventId, string.Join("; ", deliveries.Select(d => d.ToString())), time.GetUtcNow(), cancellationToken);
         if (notification.RunId is null) return;
         await operations.AppendAsync(new RunOperationRecord
         {
@@ -88,6 +126,9 @@ public sealed partial class RunNotifier(
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending {Event} of {WorkflowId} again ({EventId}): the process sending it stopped before it ended")]
+    private static partial void LogRedelivering(ILogger logger, string @event, string workflowId, string eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Event} of {WorkflowId} not delivered: {Delivery}")]
     private static partial void LogNotDelivered(ILogger logger, string @event, string workflowId, string delivery);

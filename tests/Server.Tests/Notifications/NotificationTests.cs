@@ -146,6 +146,39 @@ public sealed class NotificationTests : IAsyncLifetime
         Assert.Contains("Subject: [BitsoWorkflows] gappy missed intervals in the minute", mail.Data);
     }
 
+    [Fact]
+    public async Task Outbox_CompletesWhatWasSent_AndSendsAgainWhatAStoppedProcessNeverFinished()
+    {
+        var id = await _server.Http.StartRunAsync("failing", logicalTime: null!);
+        await _server.Http.WaitForRunAsync(id, TimeSpan.FromSeconds(60));
+        var outbox = _server.Get<NotificationOutbox>();
+        var sent = await Eventually.WaitAsync(() => outbox.GetAsync($"{id}:failure", CancellationToken.None), r => r?.CompletedAt is not null, $"run {id}'s failure completed in the outbox");
+        Assert.Contains("delivered", sent!.Summary);
+        Assert.Equal(1, sent.Rounds);
+
+        // What a process that stopped mid-send leaves: written down, never completed, its round begun long ago.
+        var stranded = new NotificationEvent("stranded-1:failure", "failure", "failing", "stranded-1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
+            "interrupted", "The server stopped during the run.", null, "https://studio.example/runs/stranded-1", DateTimeOffset.UtcNow.AddMinutes(-10));
+        await outbox.TryAddAsync(new NotificationOutboxRecord
+        {
+            EventId = stranded.EventId, WorkflowId = "failing", RunId = "stranded-1", Event = "failure",
+            PayloadJson = JsonSerializer.Serialize(stranded, WebJson), CreatedAt = DateTime.UtcNow.AddMinutes(-10),
+        }, CancellationToken.None);
+
+        var again = await _server.Get<NotificationRedelivery>().RedeliverAsync(CancellationToken.None);
+
+        Assert.Equal(1, again);
+        var post = await Eventually.WaitAsync(() => Task.FromResult(_webhook.Received.FirstOrDefault(r => r.Headers.TryGetValue("X-Event-Id", out var e) && e == "stranded-1:failure")),
+            r => r.Body is not null, "the stranded event's POST");
+        Assert.Equal(ExpectedSignature(post.Body), post.Headers["X-BitsoWorkflows-Signature"]);
+        var done = await outbox.GetAsync("stranded-1:failure", CancellationToken.None);
+        Assert.Equal(2, done!.Rounds);
+        Assert.NotNull(done.CompletedAt);
+        Assert.Equal(0, await _server.Get<NotificationRedelivery>().RedeliverAsync(CancellationToken.None)); // sent once more, not on every pass
+    }
+
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     private static string ExpectedSignature(string body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(body)));
 
