@@ -161,8 +161,12 @@ public sealed class NotificationTests : IAsyncLifetime
             "interrupted", "The server stopped during the run.", null, "https://studio.example/runs/stranded-1", DateTimeOffset.UtcNow.AddMinutes(-10));
         await outbox.TryAddAsync(new NotificationOutboxRecord
         {
-            EventId = stranded.EventId, WorkflowId = "failing", RunId = "stranded-1", Event = "failure",
-            PayloadJson = JsonSerializer.Serialize(stranded, WebJson), CreatedAt = DateTime.UtcNow.AddMinutes(-10),
+            EventId = stranded.EventId,
+            WorkflowId = "failing",
+            RunId = "stranded-1",
+            Event = "failure",
+            PayloadJson = JsonSerializer.Serialize(stranded, WebJson),
+            CreatedAt = DateTime.UtcNow.AddMinutes(-10),
         }, CancellationToken.None);
 
         var again = await _server.Get<NotificationRedelivery>().RedeliverAsync(CancellationToken.None);
