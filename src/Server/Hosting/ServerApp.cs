@@ -5,6 +5,7 @@ using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Api;
 using BitsoWorkflows.Server.Auth;
+using BitsoWorkflows.Server.Notifications;
 using BitsoWorkflows.Server.Observability;
 using BitsoWorkflows.Server.Services;
 using BitsoWorkflows.Server.Studio;
@@ -28,6 +29,7 @@ public static class ServerApp
         builder.Services.AddBitsoWorkflows(builder.Configuration, global);
         builder.Services.AddHostedService<DemoSnapshotService>();
         builder.Services.AddWorkflowEngineHosting();
+        builder.Services.AddNotificationRedelivery();
         builder.Services.AddWorkflowScheduling(builder.Configuration, global.Data);
         builder.Services.AddHostedService<ServerLockService>();
         builder.Services.AddProblemDetails();

@@ -19,7 +19,10 @@ public static class NotificationServiceCollectionExtensions
         services.AddSingleton<RunNotifier>();
         services.AddSingleton<IRunEventListener>(sp => sp.GetRequiredService<RunNotifier>());
         services.AddSingleton<NotificationRedelivery>();
-        services.AddHostedService(sp => sp.GetRequiredService<NotificationRedelivery>());
         return services;
     }
+
+    /// <summary>What only a server runs of notifications (not the CLI): sending again what a stopped process never finished.</summary>
+    public static IServiceCollection AddNotificationRedelivery(this IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationRedelivery>());
 }

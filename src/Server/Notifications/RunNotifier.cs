@@ -66,7 +66,11 @@ public sealed partial class RunNotifier(
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
-    /// <summary>Writes the event down in the outbox, then delivers it; nothing when it is there already (sent, or being sent).</summary>
+    /// <summary>
+    /// Writes the event down in the outbox, then delivers it; nothing when it is there already (sent, or being sent).
+    /// Written even when <paramref name="cancellationToken"/> is cancelled (the server stopping as a run ends
+    /// interrupted): then the send fails at once and the next start sends it.
+    /// </summary>
     private async Task DeliverAsync(NotifyDefinition notify, NotificationEvent notification, CancellationToken cancellationToken)
     {
         var written = await outbox.TryAddAsync(new NotificationOutboxRecord
@@ -77,7 +81,7 @@ public sealed partial class RunNotifier(
             Event = notification.Event,
             PayloadJson = System.Text.Json.JsonSerializer.Serialize(notification, Json),
             CreatedAt = time.GetUtcNow().UtcDateTime,
-        }, cancellationToken);
+        }, CancellationToken.None);
         if (written) await SendAsync(notify, notification, cancellationToken);
     }
 

@@ -8,6 +8,7 @@ using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Notifications;
 using BitsoWorkflows.Server.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace BitsoWorkflows.Server.Tests.Notifications;
 
@@ -179,6 +180,48 @@ public sealed class NotificationTests : IAsyncLifetime
         Assert.Equal(2, done!.Rounds);
         Assert.NotNull(done.CompletedAt);
         Assert.Equal(0, await _server.Get<NotificationRedelivery>().RedeliverAsync(CancellationToken.None)); // sent once more, not on every pass
+    }
+
+    [Fact]
+    public async Task RunEndingAsTheServerStops_IsWrittenDown_AndSentAtTheNextPass()
+    {
+        var definition = (await _server.Get<WorkflowCatalog>().GetPublishedAsync("failing", CancellationToken.None))!.Definition;
+        var notifier = _server.Get<IEnumerable<IRunEventListener>>().OfType<RunNotifier>().Single();
+        var run = new RunRecord
+        {
+            Id = "stopping-1",
+            WorkflowId = "failing",
+            WorkflowVersion = 1,
+            ParamsJson = "{}",
+            Status = RunStatus.Interrupted,
+            CreatedAt = DateTime.UtcNow,
+            LogicalTime = DateTime.UtcNow,
+            DataIntervalStart = DateTime.UtcNow,
+            DataIntervalEnd = DateTime.UtcNow,
+            Error = "The server stopped during the run.",
+        };
+        using var stopping = new CancellationTokenSource();
+        await stopping.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => notifier.RunEndedAsync(run, definition, stopping.Token));
+        var outbox = _server.Get<NotificationOutbox>();
+        var written = await outbox.GetAsync("stopping-1:failure", CancellationToken.None);
+        Assert.NotNull(written);
+        Assert.Null(written.CompletedAt);
+        Assert.DoesNotContain(_webhook.Received, r => r.Headers.TryGetValue("X-Event-Id", out var e) && e == "stopping-1:failure");
+
+        // As at the next start, once Notifications:RedeliverAfter has passed.
+        await using (var db = _server.Get<IDbContextFactory<WorkflowDbContext>>().CreateDbContext())
+        {
+            var aged = await db.NotificationOutbox.Where(r => r.EventId == "stopping-1:failure")
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, DateTime.UtcNow.AddMinutes(-6)));
+            Assert.Equal(1, aged);
+        }
+        await _server.Get<NotificationRedelivery>().RedeliverAsync(CancellationToken.None);
+
+        await Eventually.WaitAsync(() => Task.FromResult(_webhook.Received.FirstOrDefault(r => r.Headers.TryGetValue("X-Event-Id", out var e) && e == "stopping-1:failure")),
+            r => r.Body is not null, "the stopped run's failure POST");
+        Assert.NotNull((await outbox.GetAsync("stopping-1:failure", CancellationToken.None))!.CompletedAt);
     }
 
     private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
