@@ -1,5 +1,6 @@
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,19 +29,7 @@ public sealed partial class DeadlineMonitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;
-        using var timer = new PeriodicTimer(options.Value.DeadlineCheckInterval, time);
-        do
-        {
-            try
-            {
-                await CheckAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogCheckFailed(logger, ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
+        await PeriodicWork.RunAsync(options.Value.DeadlineCheckInterval, time, async token => await CheckAsync(token), ex => LogCheckFailed(logger, ex), stoppingToken);
     }
 
     /// <summary>Checks every workflow with a deadline now; returns the misses it raised.</summary>
@@ -107,18 +96,6 @@ public sealed partial class DeadlineMonitor(
             interval = schedule.IntervalAt(interval.Start.AddTicks(-1));
         }
         return result;
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken token)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(token);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {WorkflowId} missed the deadline of the interval starting {Start:O} (its run: {RunStatus})")]

@@ -1,5 +1,6 @@
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
+using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,19 +32,7 @@ public sealed partial class MissedMonitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;
-        using var timer = new PeriodicTimer(options.Value.DeadlineCheckInterval, time);
-        do
-        {
-            try
-            {
-                await CheckAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogCheckFailed(logger, ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
+        await PeriodicWork.RunAsync(options.Value.DeadlineCheckInterval, time, async token => await CheckAsync(token), ex => LogCheckFailed(logger, ex), stoppingToken);
     }
 
     /// <summary>Checks every workflow that asks for missed alerts now; returns the alerts it raised.</summary>
@@ -94,18 +83,6 @@ public sealed partial class MissedMonitor(
     private static DateTimeOffset Minute(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken token)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(token);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {WorkflowId} missed {Missed} intervals in the minute starting {Start:O}")]
     private static partial void LogMissed(ILogger logger, string workflowId, DateTimeOffset start, int missed);

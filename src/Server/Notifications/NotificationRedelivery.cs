@@ -1,3 +1,4 @@
+using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Engine.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -19,31 +20,7 @@ public sealed partial class NotificationRedelivery(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
-        do
-        {
-            try
-            {
-                await RedeliverAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPassFailed(logger, ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken token)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(token);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        await PeriodicWork.RunAsync(TimeSpan.FromMinutes(1), time, async token => await RedeliverAsync(token), ex => LogPassFailed(logger, ex), stoppingToken);
     }
 
     /// <summary>One pass; returns how many events it sent again.</summary>
