@@ -60,14 +60,21 @@ public sealed partial class RunLauncher(
             return new RunHandle(run, Task.FromResult(run));
         }
 
-        var cancel = new CancellationTokenSource();
         var insert = writes.SaveRunAsync(run, isNew: true);
         if (!request.MissWhenBusy) await insert; // A run someone asked for is durable before they are told it exists.
+        var completion = Track(run, definition, gate, limit, admitted, request.Rerun, resume: false);
+        return new RunHandle(run.ShallowCopy(), completion);
+    }
+
+    /// <summary>Starts a recorded run (when admitted) and makes it findable for <see cref="Cancel"/> before it can end.</summary>
+    private Task<RunRecord> Track(RunRecord run, WorkflowDefinition definition, ActiveRunGate gate, int limit, bool admitted, IReadOnlySet<string>? rerun, bool resume)
+    {
+        var cancel = new CancellationTokenSource();
         var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted, cancel, registered.Task, request.Rerun);
+        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted, cancel, registered.Task, rerun, resume);
         _active[run.Id] = (cancel, completion);
         registered.SetResult();
-        return new RunHandle(run.ShallowCopy(), completion);
+        return completion;
     }
 
     /// <summary>
@@ -127,12 +134,7 @@ public sealed partial class RunLauncher(
         LogResuming(logger, run.WorkflowId, run.Id);
         var gate = _gates.GetOrAdd(definition.Id, _ => new ActiveRunGate());
         var limit = Math.Max(1, definition.MaxActiveRuns);
-        var admitted = gate.TryEnter(limit);
-        var cancel = new CancellationTokenSource();
-        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var completion = RunWhenAdmittedAsync(run, definition, gate, limit, admitted, cancel, registered.Task, rerun: null, resume: true);
-        _active[run.Id] = (cancel, completion);
-        registered.SetResult();
+        _ = Track(run, definition, gate, limit, gate.TryEnter(limit), rerun: null, resume: true);
     }
 
     /// <summary>The original run's params with its secrets' real values.</summary>
