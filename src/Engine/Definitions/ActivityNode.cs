@@ -34,4 +34,10 @@ public sealed record ActivityNode
 
     /// <summary>A name that draws activities together in the graph (Airflow's task groups).</summary>
     public string? Group { get; init; }
+
+    /// <summary>
+    /// Assets this activity produces (<c>lake/spreads</c>): each time it succeeds (not when a retry reuses its output)
+    /// an asset event covering the run's data interval is recorded, which may start asset-triggered workflows.
+    /// </summary>
+    public List<string>? Produces { get; init; }
 }

@@ -20,6 +20,14 @@ public sealed record WorkflowDefinition
     /// <summary>None means the workflow runs only when triggered by hand.</summary>
     public TriggerDefinition? Trigger { get; init; }
 
+    /// <summary>The trigger when it is a schedule (cron or interval); null for a manual or asset-triggered workflow.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TriggerDefinition? Schedule => Trigger is { IsSchedule: true } schedule ? schedule : null;
+
+    /// <summary>The assets whose production starts a run; empty unless the trigger is <c>{ "assets": [...] }</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> TriggerAssets => Trigger?.Assets ?? [];
+
     /// <summary>Run every interval missed while the server was down (Airflow's catch-up).</summary>
     public bool Catchup { get; init; }
 

@@ -140,14 +140,30 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 Add("$.trigger.delay", $"delay '{delay}' is not a duration (hh:mm:ss)");
             if (trigger.FireAt is not (TriggerDefinition.FireAtIntervalEnd or TriggerDefinition.FireAtIntervalStart))
                 Add("$.trigger.fireAt", $"fireAt '{trigger.FireAt}' must be 'intervalStart' or 'intervalEnd'");
+            if (trigger.Assets is not { } assets) return;
+
+            if (trigger.Delay is not null || trigger.StartDate is not null || trigger.FireAt != TriggerDefinition.FireAtIntervalEnd)
+                Add("$.trigger", "fireAt, delay and startDate belong to a schedule (cron or interval); an asset trigger runs when its assets are produced");
+            if (definition.Catchup)
+                Add("$.catchup", "catchup needs a schedule (cron or interval): an asset-triggered workflow runs once for all the events it has not seen");
+            var produced = definition.Activities.SelectMany(a => a.Produces ?? []).ToHashSet(StringComparer.Ordinal);
+            for (var i = 0; i < assets.Count; i++)
+            {
+                if (!AssetNames.IsValid(assets[i]))
+                    Add($"$.trigger.assets[{i}]", $"'{assets[i].ReplaceLineEndings(" ")}' is not an asset name: {AssetNames.Rule}");
+                else if (assets.IndexOf(assets[i]) != i)
+                    Add($"$.trigger.assets[{i}]", $"asset '{assets[i]}' is listed twice");
+                else if (produced.Contains(assets[i]))
+                    Add($"$.trigger.assets[{i}]", $"asset '{assets[i]}' is produced by this workflow itself, so each run would start the next");
+            }
         }
 
         private void CheckNotifications()
         {
             if (definition.Deadline is { } deadline)
             {
-                if (definition.Trigger is null)
-                    Add("$.deadline", "a deadline needs a trigger: only scheduled intervals have a time by which they must succeed");
+                if (definition.Schedule is null)
+                    Add("$.deadline", "a deadline needs a schedule (cron or interval): only scheduled intervals have a time by which they must succeed");
                 if (deadline.After is not (DeadlineDefinition.LogicalEnd or DeadlineDefinition.LogicalStart))
                     Add("$.deadline.after", $"after '{deadline.After}' must be '{DeadlineDefinition.LogicalEnd}' or '{DeadlineDefinition.LogicalStart}'");
                 if (!DefinitionJson.TryParseDuration(deadline.Within, out var within) || within <= TimeSpan.Zero)
@@ -167,8 +183,8 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
             }
             if (notify.Wants(NotifyDefinition.DeadlineMiss) && definition.Deadline is null)
                 Add("$.notify.on", $"'{NotifyDefinition.DeadlineMiss}' needs a deadline: add \"deadline\": {{ \"after\": \"logicalEnd\", \"within\": \"06:00:00\" }}");
-            if (notify.Wants(NotifyDefinition.Missed) && definition.Trigger is null)
-                Add("$.notify.on", $"'{NotifyDefinition.Missed}' needs a trigger: only scheduled intervals can be missed");
+            if (notify.Wants(NotifyDefinition.Missed) && definition.Schedule is null)
+                Add("$.notify.on", $"'{NotifyDefinition.Missed}' needs a schedule (cron or interval): only scheduled intervals can be missed");
             if (notify.MissedPerMinute is < 1 or > 60)
                 Add("$.notify.missedPerMinute", $"missedPerMinute must be between 1 and 60 (it is {notify.MissedPerMinute})");
             if (notify.Webhooks.Count == 0 && notify.Emails.Count == 0)
@@ -206,7 +222,9 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
         {
             foreach (var (name, param) in definition.Params)
             {
-                if (!ValueKinds.TryParse(param.Type, out var kind))
+                if (name == Execution.AssetRunParams.Name)
+                    Add($"$.params.{name}", $"'{name}' is reserved: the engine sets it on asset-triggered runs (the asset events that started the run)");
+                else if (!ValueKinds.TryParse(param.Type, out var kind))
                     Add($"$.params.{name}.type", $"unknown param type '{param.Type}'; use one of {string.Join(", ", ValueKinds.Names)}");
                 else if (param.Default is { } value && value.ValueKind != JsonValueKind.Null && !ValueKinds.Matches(value, kind))
                     Add($"$.params.{name}.default", $"default {Short(value)} is not of type {param.Type}");
@@ -336,6 +354,13 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                 Add($"{path}.timeout", $"timeout '{timeout}' must be a positive duration (hh:mm:ss[.fff])");
             if (node.Retry is { } retry && !DefinitionJson.TryParseDuration(retry.Backoff, out _))
                 Add($"{path}.retry.backoff", $"backoff '{retry.Backoff}' is not a duration (hh:mm:ss[.fff])");
+            for (var i = 0; i < (node.Produces?.Count ?? 0); i++)
+            {
+                if (!AssetNames.IsValid(node.Produces![i]))
+                    Add($"{path}.produces[{i}]", $"'{node.Produces[i].ReplaceLineEndings(" ")}' is not an asset name: {AssetNames.Rule}");
+                else if (node.Produces.IndexOf(node.Produces[i]) != i)
+                    Add($"{path}.produces[{i}]", $"asset '{node.Produces[i]}' is listed twice");
+            }
 
             var descriptor = registry.Find(node.Type);
             if (descriptor is null)
@@ -426,6 +451,9 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
                         return null;
                     }
                     return ValueKind.Array;
+
+                case TemplateExpression.ParamsRoot when reference.Path.Count >= 1 && reference.Path[0] == Execution.AssetRunParams.Name && definition.TriggerAssets.Count > 0:
+                    return reference.Path.Count == 1 ? ValueKind.Object : ValueKind.Any;
 
                 case TemplateExpression.ParamsRoot when reference.Path.Count >= 1:
                     if (!definition.Params.TryGetValue(reference.Path[0], out var param))

@@ -41,10 +41,15 @@ public sealed partial class RunLauncher(
         var definition = published.Definition;
         var parameters = ParamBinder.Bind(definition, WithHostDefaults(definition, request.Params), out var errors);
         if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
-        var interval = ResolveInterval(definition, request.LogicalTime);
+        // An asset-triggered workflow always has the param: empty when started by hand.
+        if (request.TriggeringAssets is { } assets) parameters[AssetRunParams.Name] = assets;
+        else if (definition.TriggerAssets.Count > 0) parameters[AssetRunParams.Name] = AssetRunParams.None;
+        var interval = request.DataInterval is { } given && definition.Schedule is null
+            ? (given.Start <= given.End ? given : throw new RunRequestException($"the data interval's start ({given.Start:O}) is after its end ({given.End:O})"))
+            : ResolveInterval(definition, request.LogicalTime);
 
         var (paramsJson, protectedParams) = SecretParams.Split(definition, parameters, protector);
-        var run = NewRun(published, request.TriggerKind, interval, paramsJson, RunStatus.Queued);
+        var run = NewRun(published, request.TriggerKind, interval, paramsJson, RunStatus.Queued, request.RunId);
         run.ProtectedParams = protectedParams;
         run.BackfillId = request.BackfillId;
         run.RetryOf = request.RetryOf;
@@ -102,12 +107,17 @@ public sealed partial class RunLauncher(
     {
         if (!original.Status.IsFinal() || original.Status == RunStatus.Missed)
             throw new RunRequestException($"run '{original.Id}' is {original.Status.ToString().ToLowerInvariant()}; only a run that has ended can be {verb}");
+        var parameters = RevealForRetry(original);
+        // An asset-triggered run's events are the engine's, not a declared param: carried over as they were.
+        JsonElement? assets = parameters.Remove(AssetRunParams.Name, out var events) ? events : null;
         return await StartAsync(new RunRequest
         {
             WorkflowId = original.WorkflowId,
             TriggerKind = TriggerKind.Manual,
             LogicalTime = new DateTimeOffset(original.LogicalTime),
-            Params = RevealForRetry(original),
+            DataInterval = new DataInterval(new DateTimeOffset(original.DataIntervalStart), new DateTimeOffset(original.DataIntervalEnd)),
+            TriggeringAssets = assets,
+            Params = parameters,
             BackfillId = original.BackfillId,
             RetryOf = original.Id,
             Rerun = rerun,
@@ -168,13 +178,13 @@ public sealed partial class RunLauncher(
     public DataInterval ResolveInterval(WorkflowDefinition definition, DateTimeOffset? logicalTime)
     {
         var now = time.GetUtcNow();
-        if (definition.Trigger is null)
+        if (definition.Schedule is null)
         {
             var at = (logicalTime ?? TruncateToSecond(now)).ToUniversalTime();
             return new DataInterval(at, at);
         }
 
-        var schedule = WorkflowSchedule.From(definition.Trigger);
+        var schedule = WorkflowSchedule.From(definition.Schedule);
         if (logicalTime is null)
             return schedule.FiresAtStart ? schedule.IntervalAt(now) : schedule.LatestDue(now);
 
@@ -311,12 +321,12 @@ public sealed partial class RunLauncher(
         return writes.SaveRunAsync(run, isNew: true);
     }
 
-    private RunRecord NewRun(PublishedWorkflow workflow, TriggerKind kind, DataInterval interval, string paramsJson, RunStatus status)
+    private RunRecord NewRun(PublishedWorkflow workflow, TriggerKind kind, DataInterval interval, string paramsJson, RunStatus status, string? id = null)
     {
         var now = time.GetUtcNow();
         return new RunRecord
         {
-            Id = NewRunId(now),
+            Id = id ?? NewRunId(now),
             WorkflowId = workflow.Definition.Id,
             WorkflowVersion = workflow.Version,
             TriggerKind = kind,
@@ -331,7 +341,7 @@ public sealed partial class RunLauncher(
     }
 
     /// <summary>Time-ordered (UUID v7), so sorting by id sorts by creation.</summary>
-    private static string NewRunId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
+    internal static string NewRunId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 

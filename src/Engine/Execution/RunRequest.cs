@@ -15,6 +15,18 @@ public sealed record RunRequest
     /// <summary>Overrides of the definition's param defaults, for this run only.</summary>
     public IReadOnlyDictionary<string, JsonElement>? Params { get; init; }
 
+    /// <summary>
+    /// For a workflow without a schedule (manual or asset-triggered): the data interval the run covers, instead of the
+    /// empty interval at its logical time. Ignored for a scheduled workflow, whose calendar decides.
+    /// </summary>
+    public DataInterval? DataInterval { get; init; }
+
+    /// <summary>The asset events that start this run (<see cref="AssetRunParams.From"/>), set as its <c>triggeringAssets</c> param.</summary>
+    public JsonElement? TriggeringAssets { get; init; }
+
+    /// <summary>The run's id, when the caller had to know it before the run exists (asset events are claimed for it first).</summary>
+    internal string? RunId { get; init; }
+
     public string? BackfillId { get; init; }
 
     public string? RetryOf { get; init; }

@@ -7,4 +7,7 @@ public enum TriggerKind
     Manual,
     Backfill,
     Catchup,
+
+    /// <summary>Started because the assets of its trigger were produced.</summary>
+    Asset,
 }

@@ -23,6 +23,7 @@ public sealed partial class WorkflowRunner(
     IServiceScopeFactory scopes,
     RunWriteQueue writes,
     RunStore runs,
+    AssetStore assets,
     IParamProtector protector,
     TimeProvider time,
     IOptions<EngineOptions> options,
@@ -172,6 +173,7 @@ public sealed partial class WorkflowRunner(
         var outcomes = new Dictionary<string, NodeOutcome>();
         var ready = new Queue<string>();
         var running = new Dictionary<Task<NodeOutcome>, string>();
+        var reused = new HashSet<string>(StringComparer.Ordinal);
         var limit = options.Value.MaxParallelActivities;
 
         void Finish(string id, NodeOutcome outcome)
@@ -222,6 +224,7 @@ public sealed partial class WorkflowRunner(
                 if (nodes[id].Map is null && reusable.TryGetValue(id, out var earlier))
                 {
                     running.Add(ReuseAsync(nodes[id], id, info, earlier.Output), id);
+                    reused.Add(id);
                     continue;
                 }
                 var evaluator = new ExpressionEvaluator(info, new Dictionary<string, JsonElement>(outputs));
@@ -238,7 +241,10 @@ public sealed partial class WorkflowRunner(
             var done = await Task.WhenAny(running.Keys);
             var doneId = running[done];
             running.Remove(done);
-            Finish(doneId, await done);
+            var outcome = await done;
+            Finish(doneId, outcome);
+            if (outcome.Status == ActivityStatus.Succeeded && nodes[doneId].Produces is { Count: > 0 } produces && !reused.Contains(doneId))
+                await RecordProducedAsync(info, doneId, produces);
             await SettleAsync();
         }
         return outcomes;
@@ -560,6 +566,36 @@ public sealed partial class WorkflowRunner(
         }, isNew: true);
         return Task.FromResult(NodeOutcome.Failure(status, reason, retryable: false));
     }
+
+    /// <summary>
+    /// Records the assets an activity produced, each covering the run's data interval. A failure to record is logged,
+    /// not the activity's: its work is done, and a consumer that misses the event can be started by hand.
+    /// </summary>
+    private async Task RecordProducedAsync(RunInfo info, string activityId, IReadOnlyList<string> produces)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var events = produces.Select(asset => new AssetEventRecord
+        {
+            Asset = asset,
+            WorkflowId = info.WorkflowId,
+            RunId = info.RunId,
+            ActivityId = activityId,
+            IntervalStart = info.DataInterval.Start.UtcDateTime,
+            IntervalEnd = info.DataInterval.End.UtcDateTime,
+            CreatedAt = now,
+        }).ToList();
+        try
+        {
+            await assets.RecordAsync(events, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogProducedNotRecorded(logger, ex, info.RunId, activityId, string.Join(", ", produces));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId}: activity {ActivityId} produced {Assets}, but the asset events could not be recorded")]
+    private static partial void LogProducedNotRecorded(ILogger logger, Exception exception, string runId, string activityId, string assets);
 
     private static string Clip(string text) => text.Length > 40 ? text[..37] + "..." : text;
 

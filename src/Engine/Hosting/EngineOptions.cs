@@ -19,6 +19,9 @@ public sealed class EngineOptions
     /// <summary>How often run records past their workflow's retention are deleted.</summary>
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Asset events (and which runs consumed them) older than this are deleted by the retention sweep.</summary>
+    public TimeSpan AssetEventRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How often the workflows folder is checked for edited files.</summary>
     public TimeSpan WorkflowFilePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -50,6 +50,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DeadlineMissStore>();
         services.AddSingleton<MissedAlertStore>();
         services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<AssetStore>();
         services.AddSingleton<EngineInitializer>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<RetentionService>();

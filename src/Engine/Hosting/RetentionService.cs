@@ -6,10 +6,14 @@ using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Engine.Hosting;
 
-/// <summary>Deletes run records older than each workflow's <c>retentionDays</c>, so history stays bounded.</summary>
+/// <summary>
+/// Deletes run records older than each workflow's <c>retentionDays</c>, and asset events older than
+/// <see cref="EngineOptions.AssetEventRetention"/>, so history stays bounded.
+/// </summary>
 public sealed partial class RetentionService(
     WorkflowCatalog catalog,
     RunStore runs,
+    AssetStore assets,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<RetentionService> logger) : BackgroundService
@@ -25,6 +29,8 @@ public sealed partial class RetentionService(
             if (count > 0) LogDeleted(logger, count, workflow.Definition.Id, days);
             deleted += count;
         }
+        var events = await assets.PruneAsync((time.GetUtcNow() - options.Value.AssetEventRetention).UtcDateTime, cancellationToken);
+        if (events > 0) LogEventsDeleted(logger, events, options.Value.AssetEventRetention.TotalDays);
         return deleted;
     }
 
@@ -47,6 +53,9 @@ public sealed partial class RetentionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Count} runs of {WorkflowId} older than {Days} days")]
     private static partial void LogDeleted(ILogger logger, int count, string workflowId, int days);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Count} asset events older than {Days} days")]
+    private static partial void LogEventsDeleted(ILogger logger, int count, double days);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retention sweep failed; it will be retried")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

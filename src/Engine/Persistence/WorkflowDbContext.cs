@@ -28,6 +28,10 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<NotificationOutboxRecord> NotificationOutbox => Set<NotificationOutboxRecord>();
 
+    public DbSet<AssetEventRecord> AssetEvents => Set<AssetEventRecord>();
+
+    public DbSet<AssetConsumptionRecord> AssetConsumptions => Set<AssetConsumptionRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every instant is UTC; SQLite hands DateTime back as Kind=Unspecified, so say so on the way out.
@@ -145,6 +149,29 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.RunId).HasMaxLength(32);
             e.Property(x => x.Event).HasMaxLength(20);
             e.HasIndex(x => new { x.CompletedAt, x.CreatedAt });
+        });
+        modelBuilder.Entity<AssetEventRecord>(e =>
+        {
+            e.ToTable("asset_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Asset).HasMaxLength(200);
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.RunId).HasMaxLength(32);
+            e.Property(x => x.ActivityId).HasMaxLength(200);
+            e.HasIndex(x => new { x.Asset, x.Id });
+            e.HasIndex(x => x.RunId);
+            e.HasIndex(x => x.CreatedAt);
+        });
+        modelBuilder.Entity<AssetConsumptionRecord>(e =>
+        {
+            e.ToTable("asset_consumptions");
+            e.HasKey(x => new { x.WorkflowId, x.EventId });
+            e.Property(x => x.WorkflowId).HasMaxLength(100);
+            e.Property(x => x.Asset).HasMaxLength(200);
+            e.Property(x => x.RunId).HasMaxLength(32);
+            e.HasIndex(x => x.RunId);
+            e.HasIndex(x => x.ConsumedAt);
         });
     }
 

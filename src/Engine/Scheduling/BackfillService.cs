@@ -65,7 +65,7 @@ public sealed partial class BackfillService(
     /// <summary>The intervals a backfill of <paramref name="definition"/> over [from, to) runs.</summary>
     public static IReadOnlyList<DataInterval> Plan(WorkflowDefinition definition, DateTimeOffset from, DateTimeOffset to, int maxParallel)
     {
-        if (definition.Trigger is not { } trigger)
+        if (definition.Schedule is not { } trigger)
             throw new RunRequestException($"workflow '{definition.Id}' has no trigger, so it has no intervals to backfill; start one run with a logical time instead");
         if (from >= to) throw new RunRequestException($"from ({Utc(from)}) must be before to ({Utc(to)})");
         if (maxParallel is < 1 or > MaxParallelLimit) throw new RunRequestException($"max parallel must be between 1 and {MaxParallelLimit}, got {maxParallel}");
@@ -111,7 +111,7 @@ public sealed partial class BackfillService(
         foreach (var record in unfinished.Where(r => !_active.ContainsKey(r.Id)))
         {
             var workflow = await catalog.GetPublishedAsync(record.WorkflowId, cancellationToken);
-            if (workflow?.Definition.Trigger is null)
+            if (workflow?.Definition.Schedule is null)
             {
                 await FinishAsync(record, BackfillStatus.Failed);
                 continue;
@@ -122,7 +122,7 @@ public sealed partial class BackfillService(
                 done = (await db.Runs.Where(r => r.BackfillId == record.Id && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.Failed))
                     .Select(r => r.LogicalTime).ToListAsync(cancellationToken)).ToHashSet();
             }
-            var intervals = WorkflowSchedule.From(workflow.Definition.Trigger)
+            var intervals = WorkflowSchedule.From(workflow.Definition.Schedule)
                 .IntervalsStartingIn(new DateTimeOffset(record.From), new DateTimeOffset(record.To))
                 .Where(i => !done.Contains(i.Start.UtcDateTime)).ToList();
             var parameters = SecretParams.Reveal(record.ParamsJson, record.ProtectedParams, protector);

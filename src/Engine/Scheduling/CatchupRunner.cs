@@ -26,7 +26,7 @@ public sealed partial class CatchupRunner(
     /// </summary>
     public async Task<IReadOnlyList<DataInterval>> PendingAsync(PublishedWorkflow workflow, CancellationToken cancellationToken, bool evenIfPaused = false)
     {
-        if (!workflow.Definition.Catchup || (workflow.State.IsPaused && !evenIfPaused) || workflow.Definition.Trigger is not { } trigger) return [];
+        if (!workflow.Definition.Catchup || (workflow.State.IsPaused && !evenIfPaused) || workflow.Definition.Schedule is not { } trigger) return [];
         var schedule = WorkflowSchedule.From(trigger);
         var now = time.GetUtcNow();
         var latest = schedule.LatestDue(now);

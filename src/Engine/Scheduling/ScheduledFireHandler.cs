@@ -34,7 +34,7 @@ public sealed partial class ScheduledFireHandler(
     public async Task HandleAsync(string workflowId, DataInterval interval, CancellationToken cancellationToken)
     {
         var workflow = await catalog.GetPublishedAsync(workflowId, cancellationToken);
-        if (workflow?.Definition.Trigger is not { } trigger || workflow.State.IsPaused) return;
+        if (workflow?.Definition.Schedule is not { } trigger || workflow.State.IsPaused) return;
         var schedule = WorkflowSchedule.From(trigger);
         if (schedule.StartDate is { } startDate && interval.Start < startDate) return;
 

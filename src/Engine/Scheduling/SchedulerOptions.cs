@@ -29,6 +29,12 @@ public sealed class SchedulerOptions
     /// <summary>How late a Quartz trigger may be before Quartz treats it as misfired.</summary>
     public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often asset-triggered workflows look for events produced on other nodes or by the CLI; events produced by
+    /// this server are looked at as soon as they are recorded.
+    /// </summary>
+    public TimeSpan AssetPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often deadlines (a definition's <c>deadline</c>) are checked.</summary>
     public TimeSpan DeadlineCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -25,7 +25,7 @@ public static class SchedulingServiceCollectionExtensions
         services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.SectionName))
             .Validate(o => o.ThreadCount is >= 1 and <= 100, $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ThreadCount)} must be between 1 and 100.")
             .Validate(o => o.CatchupParallelism is >= 1 and <= 32, $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.CatchupParallelism)} must be between 1 and 32.")
-            .Validate(o => o.LateFireTolerance > TimeSpan.Zero && o.ReconcileInterval > TimeSpan.Zero && o.DeadlineCheckInterval > TimeSpan.Zero && o.DeadlineLookback > TimeSpan.Zero,
+            .Validate(o => o.LateFireTolerance > TimeSpan.Zero && o.ReconcileInterval > TimeSpan.Zero && o.DeadlineCheckInterval > TimeSpan.Zero && o.DeadlineLookback > TimeSpan.Zero && o.AssetPollInterval > TimeSpan.Zero,
                 $"{SchedulerOptions.SectionName} durations must be positive.")
             .Validate(o => o.ClusterCheckinInterval > TimeSpan.Zero && o.ClusterCheckinMisfireThreshold > TimeSpan.Zero && o.ClaimOrphanAfter > TimeSpan.Zero,
                 $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ClusterCheckinInterval)}, {nameof(SchedulerOptions.ClusterCheckinMisfireThreshold)} and {nameof(SchedulerOptions.ClaimOrphanAfter)} must be positive.")
@@ -76,6 +76,8 @@ public static class SchedulingServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DeadlineMonitor>());
         services.AddSingleton<MissedMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<MissedMonitor>());
+        services.AddSingleton<AssetTriggers>();
+        services.AddHostedService(sp => sp.GetRequiredService<AssetTriggers>());
         return services;
     }
 }

@@ -20,7 +20,7 @@ public sealed class WorkflowControl(WorkflowCatalog catalog, DefinitionStore sto
     {
         var workflow = await catalog.GetPublishedAsync(workflowId, cancellationToken);
         if (workflow is null) return false;
-        if (!catchUp && workflow.State.IsPaused && workflow.Definition.Trigger is { } trigger)
+        if (!catchUp && workflow.State.IsPaused && workflow.Definition.Schedule is { } trigger)
         {
             // Everything due so far counts as scheduled, so catch-up starts from the next interval.
             var latest = WorkflowSchedule.From(trigger).LatestDue(time.GetUtcNow());

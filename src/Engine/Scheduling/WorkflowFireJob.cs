@@ -22,7 +22,7 @@ public sealed class WorkflowFireJob(WorkflowCatalog catalog, WorkflowTriggerStor
         var data = context.MergedJobDataMap;
         var workflowId = data.GetString(WorkflowIdKey)!;
         var published = await catalog.GetPublishedAsync(workflowId, cancellationToken);
-        if (published?.Definition.Trigger is not { } trigger) return;
+        if (published?.Definition.Schedule is not { } trigger) return;
         var schedule = WorkflowSchedule.From(trigger);
 
         DataInterval interval;

@@ -28,7 +28,7 @@ public sealed partial class WorkflowTriggerStore(WorkflowCatalog catalog, TimePr
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var workflow in published)
         {
-            if (workflow.Definition.Trigger is not { } trigger) continue;
+            if (workflow.Definition.Schedule is not { } trigger) continue;
             var id = workflow.Definition.Id;
             wanted.Add(id);
             var spec = Spec(trigger);

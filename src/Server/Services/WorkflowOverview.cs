@@ -24,13 +24,14 @@ public sealed class WorkflowOverview(WorkflowCatalog catalog, RunStore runs, Tim
         null => "manual",
         { Cron: { } cron } => $"cron {cron}" + Suffix(trigger),
         { Interval: { } interval } => $"every {interval}" + Suffix(trigger),
+        { Assets: { } assets } => $"assets {string.Join(", ", assets)}",
         _ => "manual",
     };
 
     private async Task<WorkflowSummaryDto> SummarizeAsync(PublishedWorkflow workflow, CancellationToken cancellationToken)
     {
         var definition = workflow.Definition;
-        DateTimeOffset? next = definition.Trigger is { } trigger && !workflow.State.IsPaused
+        DateTimeOffset? next = definition.Schedule is { } trigger && !workflow.State.IsPaused
             ? WorkflowSchedule.From(trigger).NextFire(time.GetUtcNow()).FireTime
             : null;
         var last = await runs.LatestAsync(definition.Id, cancellationToken);

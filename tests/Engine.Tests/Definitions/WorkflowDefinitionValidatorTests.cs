@@ -167,10 +167,67 @@ public sealed class WorkflowDefinitionValidatorTests
     [InlineData(""" "notify": { "on": ["failure", "failure"], "emails": ["a@b.example"] } """, "$.notify.on[1]", "listed twice")]
     [InlineData(""" "notify": { "on": ["deadlineMiss"], "emails": ["a@b.example"] } """, "$.notify.on", "needs a deadline")]
     [InlineData(""" "notify": { "on": ["failure"], "webhooks": [ { "url": "https://x/y", "secret": "s3cr3t" } ] } """, "$.notify.webhooks[0].secret", "name a configured one with 'secretName'")]
-    [InlineData(""" "deadline": { "within": "06:00:00" } """, "$.deadline", "needs a trigger")]
+    [InlineData(""" "deadline": { "within": "06:00:00" } """, "$.deadline", "needs a schedule")]
     [InlineData(""" "trigger": { "interval": "01:00:00" }, "deadline": { "within": "00:00:00" } """, "$.deadline.within", "positive duration")]
     public void Validate_WhenNotifyOrDeadlineIsWrong_NamesThePlace(string extra, string path, string fragment) =>
         AssertError(WithNotify(extra), path, fragment);
+
+    private static string Assets(string activity, string extra) => Workflows.Json("assets", activity, extra: extra);
+
+    [Fact]
+    public void Validate_WhenAssetsAreDeclaredWell_KeepsTheTriggerAndWhatActivitiesProduce()
+    {
+        var result = Validator.Validate(Assets(
+            """{ "id": "a", "type": "Sum", "inputs": { "values": [1], "label": "{{ params.triggeringAssets }}!" }, "produces": ["warehouse/report", "x.y-z_1"] }""",
+            """ "trigger": { "assets": ["lake/spreads", "master-data/users"] } """));
+
+        Assert.Empty(result.Errors);
+        Assert.Null(result.Definition!.Schedule);
+        Assert.Equal(["lake/spreads", "master-data/users"], result.Definition.TriggerAssets);
+        Assert.Equal(["warehouse/report", "x.y-z_1"], result.Definition.Activities[0].Produces);
+    }
+
+    [Theory]
+    [InlineData(""" "trigger": { "assets": ["a", "a"] } """, "$.trigger.assets[1]", "listed twice")]
+    [InlineData(""" "trigger": { "assets": ["made/here"] } """, "$.trigger.assets[0]", "produced by this workflow itself")]
+    [InlineData(""" "trigger": { "assets": ["a"], "delay": "00:01:00" } """, "$.trigger", "belong to a schedule")]
+    [InlineData(""" "trigger": { "assets": ["a"] }, "catchup": true """, "$.catchup", "needs a schedule")]
+    [InlineData(""" "trigger": { "assets": ["a"] }, "deadline": { "within": "06:00:00" } """, "$.deadline", "needs a schedule")]
+    [InlineData(""" "trigger": { "assets": ["a"] }, "notify": { "on": ["missed"], "emails": ["a@b.example"] } """, "$.notify.on", "needs a schedule")]
+    [InlineData(""" "params": { "triggeringAssets": { "type": "object" } } """, "$.params.triggeringAssets", "reserved")]
+    public void Validate_WhenAnAssetTriggerIsWrong_NamesThePlace(string extra, string path, string fragment) =>
+        AssertError(Assets("""{ "id": "a", "type": "Sum", "inputs": { "values": [1] }, "produces": ["made/here"] }""", extra), path, fragment);
+
+    [Theory]
+    [InlineData(""" "trigger": { "assets": [] } """)]
+    [InlineData(""" "trigger": { "assets": ["a"], "cron": "* * * * * ?" } """)]
+    [InlineData(""" "trigger": { "assets": ["Lake/Spreads"] } """)]
+    [InlineData(""" "trigger": { "assets": ["lake//spreads"] } """)]
+    [InlineData(""" "trigger": { "assets": ["/lake"] } """)]
+    [InlineData(""" "trigger": { "assets": ["lake/"] } """)]
+    [InlineData(""" "trigger": { "assets": ["../etc"] } """)]
+    [InlineData(""" "trigger": { "assets": ["a b"] } """)]
+    [InlineData(""" "trigger": { "assets": ["lake\n"] } """)]
+    [InlineData(""" "trigger": { "assets": [7] } """)]
+    public void Validate_WhenAnAssetNameOrTheTriggerShapeIsMalformed_RefusesIt(string extra) =>
+        Assert.NotEmpty(Errors(Assets("""{ "id": "a", "type": "Sum", "inputs": { "values": [1] } }""", extra)));
+
+    [Theory]
+    [InlineData("lake\\n")]
+    [InlineData("lake\\r\\n")]
+    [InlineData("lake/\\u0000")]
+    [InlineData("ｌａｋｅ")]
+    public void Validate_WhenAProducedAssetNameEndsInALineBreakOrIsNotAscii_NamesIt(string name) =>
+        AssertError(Assets($$"""{ "id": "a", "type": "Sum", "inputs": { "values": [1] }, "produces": ["{{name}}"] }""", ""), "$.activities[0].produces[0]", "is not an asset name");
+
+    [Fact]
+    public void Validate_WhenAnActivityProducesAnAssetTwice_NamesIt() =>
+        AssertError(Assets("""{ "id": "a", "type": "Sum", "inputs": { "values": [1] }, "produces": ["x", "x"] }""", ""), "$.activities[0].produces[1]", "listed twice");
+
+    [Fact]
+    public void Validate_WhenAWorkflowWithoutAnAssetTriggerReadsTriggeringAssets_SaysTheParamIsUnknown() =>
+        AssertError(Assets("""{ "id": "a", "type": "Sum", "inputs": { "values": [1], "label": "{{ params.triggeringAssets }}!" } }""", ""),
+            "$.activities[0].inputs.label", "unknown param 'triggeringAssets'");
 
     [Fact]
     public void Validate_WhenVocabularyIsUsedWell_AcceptsRulesBranchesAndMaps()

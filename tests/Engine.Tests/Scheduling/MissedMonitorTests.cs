@@ -78,7 +78,7 @@ public sealed class MissedMonitorTests
         var manual = validator.Validate(Workflows.Json("m", """{ "id": "a", "type": "Sum", "inputs": { "values": [1] } }""",
             extra: """ "notify": { "on": ["missed"], "missedPerMinute": 0, "webhooks": [ { "url": "https://hooks.example/ops" } ] } """)).Errors;
 
-        Assert.Contains(manual, e => e.Path == "$.notify.on" && e.Message.Contains("'missed' needs a trigger", StringComparison.Ordinal));
+        Assert.Contains(manual, e => e.Path == "$.notify.on" && e.Message.Contains("'missed' needs a schedule", StringComparison.Ordinal));
         Assert.Contains(manual, e => e.Path.StartsWith("$.notify", StringComparison.Ordinal) && e.Message.Contains("missedPerMinute", StringComparison.Ordinal));
     }
 

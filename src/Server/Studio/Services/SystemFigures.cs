@@ -65,7 +65,7 @@ public sealed class SystemFigures(
             EngineReady = readiness.IsReady,
             SchedulerEnabled = scheduler.Value.Enabled,
             Clustered = scheduler.Value.Clustered == true,
-            ScheduledWorkflows = published.Count(w => w.Definition.Trigger is not null && !w.State.IsPaused),
+            ScheduledWorkflows = published.Count(w => w.Definition.Schedule is not null && !w.State.IsPaused),
             PausedWorkflows = published.Count(w => w.State.IsPaused),
             FireOffsetP50 = offsets.Count > 0 ? TimeSpan.FromSeconds(offsets[0]) : null,
             FireOffsetP99 = offsets.Count > 0 ? TimeSpan.FromSeconds(offsets[1]) : null,

@@ -63,6 +63,83 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("activity_records", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.AssetConsumptionRecord", b =>
+                {
+                    b.Property<string>("WorkflowId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Asset")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WorkflowId", "EventId");
+
+                    b.HasIndex("ConsumedAt");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("asset_consumptions", (string)null);
+                });
+
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.AssetEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActivityId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Asset")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("IntervalEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("IntervalStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkflowId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("Asset", "Id");
+
+                    b.ToTable("asset_events", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.AuditRecord", b =>
                 {
                     b.Property<long>("Id")
