@@ -56,9 +56,9 @@ public static class RunsApi
         return TypedResults.Ok(page.Select(RunDto.From).ToList());
     }
 
-    private static async Task<Results<Ok<RunDetailDto>, ProblemHttpResult>> GetAsync(string id, RunStore runs, CancellationToken ct)
+    private static async Task<Results<Ok<RunDetailDto>, ProblemHttpResult>> GetAsync(string id, RunStore runs, AssetStore assets, CancellationToken ct)
     {
-        return await RunDetailDto.LoadAsync(runs, id, ct) is { } detail ? TypedResults.Ok(detail) : ProblemResults.NotFound($"run '{id}' does not exist");
+        return await RunDetailDto.LoadAsync(runs, assets, id, ct) is { } detail ? TypedResults.Ok(detail) : ProblemResults.NotFound($"run '{id}' does not exist");
     }
 
     private static async Task<Results<Accepted<RunDto>, ProblemHttpResult>> RetryAsync(string id, RunLauncher launcher, RunStore runs, CancellationToken ct)

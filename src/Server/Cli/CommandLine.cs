@@ -29,6 +29,7 @@ public static class CommandLine
           trigger <id> [--param name=value ...] [--logical-time <ISO-8601 UTC>] [--format ...]
                                                      run once, wait and print the run (exit 1 if it failed)
           runs list [--workflow <id>] [--status <s>] [--trigger <kind>] [--limit N] [--format ...]
+                                                     kind: schedule, manual, backfill, catchup, asset
           runs show <run-id> [--format table|json]
           runs history <run-id> [--format table|json]   notes, marks, clears and notifications of a run
           runs note <run-id> "<markdown>"            leave a note on a run
@@ -49,6 +50,7 @@ public static class CommandLine
           apikeys create <name> [--role viewer|operator|admin] | list | revoke <name>
                                                      API keys for automation (header X-Api-Key); role Admin unless given
           users hash-password                        reads a password on stdin, prints the hash for Auth:Users configuration
+          assets list [--format table|json]          assets: what produces each, the workflows it triggers, its latest event
           audit list [--since T] [--user U] [--limit N] [--format table|json]
                                                      who did what, when and from where (sign-ins, publish, pause, runs, keys)
         """;
@@ -90,6 +92,7 @@ public static class CommandLine
                 "apikeys" => await AccessCommands.ApiKeysAsync(cli, global),
                 "users" => await AccessCommands.UsersAsync(cli),
                 "audit" => await AuditCommands.AuditAsync(cli, global),
+                "assets" => await AssetCommands.AssetsAsync(cli, global),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }

@@ -22,6 +22,7 @@ public static class AppServiceCollectionExtensions
         services.AddLake(configuration);
         services.AddMasterData(configuration);
         services.AddSingleton<Services.WorkflowOverview>();
+        services.AddSingleton<Services.AssetOverview>();
         services.AddSingleton<AuditLog>();
         services.AddNotifications(configuration);
         services.PostConfigure<EngineOptions>(o => o.WorkflowsDirectory = global.WorkflowsDir);

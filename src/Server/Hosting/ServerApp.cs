@@ -82,6 +82,7 @@ public static class ServerApp
         app.MapLakeApi();
         app.MapAnswersApi();
         app.MapAuditApi();
+        app.MapAssetsApi();
         app.MapMetrics();                                  // /metrics, Prometheus text
         app.MapStudio();
         return app;

@@ -39,7 +39,7 @@ public sealed class LakeDayCheckWorkflowTests
             activities["incomplete-day"].GetProperty("outputs").GetProperty("message").GetString());
         Assert.Equal("succeeded", activities["report"].GetProperty("status").GetString());
 
-        var detail = await RunDetailDto.LoadAsync(server.Get<RunStore>(), id, CancellationToken.None);
+        var detail = await RunDetailDto.LoadAsync(server.Get<RunStore>(), server.Get<AssetStore>(), id, CancellationToken.None);
         var text = RunPrinter.Detail(detail!, OutputFormat.Table);
         Assert.Matches(@"inspect\[1\]\s+InspectLakeDay\s+1\s+succeeded", text);
         Assert.Matches(@"complete-day\s+Log\s+1\s+skipped", text);

@@ -43,9 +43,9 @@ public sealed class SubWorkflowApiTests
         Assert.Equal(id, childDetail.GetProperty("run").GetProperty("parentRunId").GetString());
         Assert.Equal("values [4,2]", childDetail.GetProperty("activities")[0].GetProperty("outputs").GetProperty("message").GetString());
 
-        var text = RunPrinter.Detail((await RunDetailDto.LoadAsync(server.Get<RunStore>(), id, CancellationToken.None))!, OutputFormat.Table);
+        var text = RunPrinter.Detail((await RunDetailDto.LoadAsync(server.Get<RunStore>(), server.Get<AssetStore>(), id, CancellationToken.None))!, OutputFormat.Table);
         Assert.Matches($@"child run\s+{childId} child succeeded", text);
-        Assert.Contains($"parent run     {id}", RunPrinter.Detail((await RunDetailDto.LoadAsync(server.Get<RunStore>(), childId, CancellationToken.None))!, OutputFormat.Table));
+        Assert.Contains($"parent run     {id}", RunPrinter.Detail((await RunDetailDto.LoadAsync(server.Get<RunStore>(), server.Get<AssetStore>(), childId, CancellationToken.None))!, OutputFormat.Table));
 
         using var workflows = JsonDocument.Parse(await server.Http.GetStringAsync("/api/workflows"));
         Assert.DoesNotContain(workflows.RootElement.EnumerateArray(), w => w.GetProperty("id").GetString() == "loop");

@@ -50,6 +50,7 @@ public sealed class PermissionTableTests : IAsyncLifetime
         ["GET /api/warehouse/tables"] = "Viewer",
         ["GET /api/warehouse/rejects"] = "Viewer",
         ["GET /api/audit"] = "Admin",
+        ["GET /api/assets"] = "Viewer",
     };
 
     private static readonly string[] Roles = ["Viewer", "Operator", "Admin"];

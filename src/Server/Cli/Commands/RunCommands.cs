@@ -42,7 +42,7 @@ public static class RunCommands
             {
                 throw new CliUsageException(ex.Message);
             }
-            detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), await handle.Completion, CancellationToken.None);
+            detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), host.Get<AssetStore>(), await handle.Completion, CancellationToken.None);
         }
 
         Console.Write(RunPrinter.Detail(detail, format));
@@ -93,7 +93,7 @@ public static class RunCommands
         var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
         cli.EnsureAllOptionsUsed();
         await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-        var detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), runId, CancellationToken.None) ?? throw new CliUsageException($"unknown run '{runId}'");
+        var detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), host.Get<AssetStore>(), runId, CancellationToken.None) ?? throw new CliUsageException($"unknown run '{runId}'");
         Console.Write(RunPrinter.Detail(detail, format));
         if (format == OutputFormat.Json) Console.WriteLine();
         return 0;

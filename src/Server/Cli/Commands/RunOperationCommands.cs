@@ -81,7 +81,7 @@ public static class RunOperationCommands
         {
             var (handle, _) = await OperateAsync(host, "clear", runId, op => op.ClearAsync(runId, activity, downstream, AccessCommands.CliActor, CancellationToken.None));
             // In this process the run lives only as long as the command, so it always waits.
-            detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), await handle.Completion, CancellationToken.None);
+            detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), host.Get<AssetStore>(), await handle.Completion, CancellationToken.None);
         }
         Console.Write(RunPrinter.Detail(detail, format));
         if (format == OutputFormat.Json) Console.WriteLine();

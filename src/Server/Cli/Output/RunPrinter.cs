@@ -31,6 +31,11 @@ public static class RunPrinter
         if (run.ParentRunId is not null) text.AppendLine($"parent run     {run.ParentRunId}");
         foreach (var child in detail.Children)
             text.AppendLine($"child run      {child.Id} {child.WorkflowId} {Lower(child.Status)}");
+        foreach (var e in detail.TriggeredBy)
+            text.AppendLine($"triggered by   {e.Asset} [{TableWriter.Format(e.IntervalStart)}Z, {TableWriter.Format(e.IntervalEnd)}Z) from run {e.RunId} of {e.WorkflowId} ({e.ActivityId})");
+        foreach (var e in detail.Produced)
+            text.AppendLine($"produced       {e.Asset} by {e.ActivityId}"
+                + (e.StartedRuns.Count == 0 ? ", started no run yet" : $", started {string.Join(", ", e.StartedRuns.Select(r => $"run {r.RunId} of {r.WorkflowId}"))}"));
         text.AppendLine($"params         {run.Params.GetRawText()}");
         if (run.Error is not null) text.AppendLine($"error          {run.Error}");
         text.AppendLine();
