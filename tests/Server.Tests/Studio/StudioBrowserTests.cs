@@ -457,6 +457,43 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [SkippableFact]
+    public async Task Run_ThatProducedAnAsset_LinksToTheRunItTriggered_WhichLinksBackAndCanBeCleared()
+    {
+        Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);
+        var page = await browser.SignedInPageAsync();
+        await Expect(page.GetByTestId($"workflow-trigger-{TestWorkflows.OnMakerId}")).ToHaveTextAsync("assets studio/made");
+
+        await page.GetByTestId($"run-{TestWorkflows.MakerId}").ClickAsync();
+        var runId = await BrowserFixture.StartRunFromDialogAsync(page);
+
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        var produced = page.GetByTestId("run-produced");
+        await Expect(produced).ToContainTextAsync("studio/made");
+        // The consumer starts a moment after the event is recorded, maybe after this page stopped following the run.
+        for (var tries = 0; tries < 40 && !(await produced.InnerTextAsync()).Contains("started on-maker run", StringComparison.Ordinal); tries++)
+        {
+            await Task.Delay(250);
+            await page.ReloadAsync();
+            await BrowserFixture.WaitForCircuitAsync(page);
+        }
+        await Expect(produced).ToContainTextAsync("started on-maker run");
+        await produced.GetByRole(AriaRole.Link).Last.ClickAsync();
+        await Expect(page.GetByTestId("run-triggered-by")).ToContainTextAsync(runId);
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Asset", Exact = true })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "16-asset-triggered-run");
+        var consumerUrl = page.Url;
+        await Expect(page.GetByTestId("run-triggered-by").GetByRole(AriaRole.Link).Last).ToHaveAttributeAsync("href", $"runs/{runId}");
+
+        // On the triggered run, reached by a link (the page component kept from the producer's run), a clear runs its
+        // own activity again with its events.
+        await page.GetByTestId("clear-run").ClickAsync();
+        var consumerRun = consumerUrl[(consumerUrl.LastIndexOf('/') + 1)..];
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/runs/(?!{consumerRun})[0-9a-f]{{32}}$"));
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Succeeded");
+        await Expect(page.GetByText("\"triggeringAssets\":{\"studio/made\"", new() { Exact = false })).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
     public async Task ApiKeysPage_CreateKey_ShowsItOnceAndTheApiAcceptsIt()
     {
         Skip.IfNot(BrowserFixture.ChromiumInstalled, SkipReason);

@@ -118,6 +118,35 @@ public static class TestWorkflows
         }
         """;
 
+    public const string MakerId = "maker";
+
+    /// <summary>A manual workflow whose activity produces the asset <c>studio/made</c>.</summary>
+    public const string Maker = """
+        {
+          "id": "maker",
+          "name": "Maker",
+          "activities": [ { "id": "make", "type": "Log", "inputs": { "message": "made" }, "produces": ["studio/made"] } ],
+          "edges": []
+        }
+        """;
+
+    public const string OnMakerId = "on-maker";
+
+    /// <summary>Triggered by the asset <see cref="Maker"/> produces.</summary>
+    public const string OnMaker = """
+        {
+          "id": "on-maker",
+          "name": "On maker",
+          "trigger": { "assets": ["studio/made"] },
+          "activities": [ { "id": "use", "type": "Log", "inputs": { "message": "saw {{ params.triggeringAssets }}" } } ],
+          "edges": []
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> Default =
-        new Dictionary<string, string> { ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily, ["nightly.json"] = Nightly, ["branches.json"] = Branches, ["parent.json"] = Parent };
+        new Dictionary<string, string>
+        {
+            ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily, ["nightly.json"] = Nightly, ["branches.json"] = Branches, ["parent.json"] = Parent,
+            ["maker.json"] = Maker, ["on-maker.json"] = OnMaker,
+        };
 }
