@@ -146,7 +146,13 @@ public static class TestWorkflows
     public static readonly IReadOnlyDictionary<string, string> Default =
         new Dictionary<string, string>
         {
-            ["hello.json"] = Hello, ["slow.json"] = Slow, ["daily.json"] = Daily, ["nightly.json"] = Nightly, ["branches.json"] = Branches, ["parent.json"] = Parent,
-            ["maker.json"] = Maker, ["on-maker.json"] = OnMaker,
+            ["hello.json"] = Hello,
+            ["slow.json"] = Slow,
+            ["daily.json"] = Daily,
+            ["nightly.json"] = Nightly,
+            ["branches.json"] = Branches,
+            ["parent.json"] = Parent,
+            ["maker.json"] = Maker,
+            ["on-maker.json"] = OnMaker,
         };
 }
