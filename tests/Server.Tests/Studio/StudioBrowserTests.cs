@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BitsoWorkflows.Activities.Lake;
+using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Tests.Studio.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -227,7 +228,9 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
 
         await page.GotoAsync($"/runs?workflow={TestWorkflows.HelloId}");
         await BrowserFixture.WaitForCircuitAsync(page);
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // The calendar counts runs by logical time: hello's hourly interval may have started yesterday (just after midnight UTC).
+        var logical = (await browser.Server.Get<RunStore>().GetAsync(runId, CancellationToken.None))!.LogicalTime;
+        var today = logical.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await Expect(page.GetByTestId("run-calendar")).ToBeVisibleAsync();
         await Expect(page.GetByTestId($"calendar-{today}")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex($"{today}: \\d+ runs, \\d+ succeeded, [1-9]\\d* failed"));
         await BrowserFixture.ScreenshotAsync(page, "07b-runs-calendar");
