@@ -22,20 +22,15 @@ public sealed partial class BackfillService(
     TimeProvider time,
     ILogger<BackfillService> logger)
 {
-    public const int MaxParallelLimit = 32;
-    public const int MaxIntervals = 100_000;
-
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task<BackfillRecord> Completion)> _active = new();
 
-    /// <summary>Validates the request, records the backfill and starts it.</summary>
+    /// <summary>Validates the request (<see cref="BackfillPlan.Create"/>), records the backfill and starts it.</summary>
     /// <exception cref="RunRequestException">Unknown workflow, no schedule, an empty or huge range, bad params.</exception>
     public async Task<BackfillRecord> StartAsync(string workflowId, DateTimeOffset from, DateTimeOffset to, int maxParallel, IReadOnlyDictionary<string, JsonElement>? parameters, CancellationToken cancellationToken)
     {
         var workflow = await catalog.GetPublishedAsync(workflowId, cancellationToken)
-            ?? throw new RunRequestException($"workflow '{workflowId}' does not exist or has no published version", notFound: true);
-        var intervals = Plan(workflow.Definition, from, to, maxParallel);
-        ParamBinder.Bind(workflow.Definition, parameters, out var errors);
-        if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
+            ?? throw new RunRequestException($"workflow '{workflowId}' does not exist or has no published version", RefusalKind.NotFound);
+        var plan = BackfillPlan.Create(workflow.Definition, from, to, maxParallel, parameters);
 
         var (paramsJson, protectedParams) = SecretParams.Split(workflow.Definition, parameters ?? new Dictionary<string, JsonElement>(), protector);
         var now = time.GetUtcNow();
@@ -48,7 +43,7 @@ public sealed partial class BackfillService(
             MaxParallel = maxParallel,
             ParamsJson = paramsJson,
             ProtectedParams = protectedParams,
-            Total = intervals.Count,
+            Total = plan.Intervals.Count,
             Status = BackfillStatus.Running,
             CreatedAt = now.UtcDateTime,
         };
@@ -57,25 +52,10 @@ public sealed partial class BackfillService(
             db.Backfills.Add(record);
             await db.SaveChangesAsync(cancellationToken);
         }
-        LogStarted(logger, record.Id, workflowId, intervals.Count, from, to);
-        Launch(record, intervals, parameters);
+        LogStarted(logger, record.Id, workflowId, plan.Intervals.Count, from, to);
+        Launch(record, plan.Intervals, parameters);
         return record;
     }
-
-    /// <summary>The intervals a backfill of <paramref name="definition"/> over [from, to) runs.</summary>
-    public static IReadOnlyList<DataInterval> Plan(WorkflowDefinition definition, DateTimeOffset from, DateTimeOffset to, int maxParallel)
-    {
-        if (definition.Schedule is not { } trigger)
-            throw new RunRequestException($"workflow '{definition.Id}' has no trigger, so it has no intervals to backfill; start one run with a logical time instead");
-        if (from >= to) throw new RunRequestException($"from ({Utc(from)}) must be before to ({Utc(to)})");
-        if (maxParallel is < 1 or > MaxParallelLimit) throw new RunRequestException($"max parallel must be between 1 and {MaxParallelLimit}, got {maxParallel}");
-        var intervals = WorkflowSchedule.From(trigger).IntervalsStartingIn(from, to).Take(MaxIntervals + 1).ToList();
-        if (intervals.Count == 0) throw new RunRequestException($"no interval of {definition.Id}'s schedule starts in [{Utc(from)}, {Utc(to)})");
-        if (intervals.Count > MaxIntervals) throw new RunRequestException($"the range holds more than {MaxIntervals} intervals; split the backfill");
-        return intervals;
-    }
-
-    private static string Utc(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<BackfillRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -145,27 +125,17 @@ public sealed partial class BackfillService(
     private async Task<BackfillRecord> RunAsync(BackfillRecord record, IReadOnlyList<DataInterval> intervals, IReadOnlyDictionary<string, JsonElement>? parameters, CancellationTokenSource cancel, Task registered)
     {
         await registered;
-        var progress = new object();
+        var progress = new BackfillProgress(record, contexts);
         var runIds = new ConcurrentBag<string>();
         try
         {
-            using var slots = new SemaphoreSlim(record.MaxParallel);
-            var active = new List<Task>();
-            // A cancel stops the runs already going too, also one that arrives while the last of them are awaited.
+            // A cancel stops starting runs and cancels those going, also the ones awaited last.
             using var onCancel = cancel.Token.Register(() =>
             {
                 foreach (var runId in runIds) launcher.Cancel(runId);
             });
-            foreach (var interval in intervals)
+            await RunsInOrder.RunAsync(intervals, record.MaxParallel, async interval =>
             {
-                try
-                {
-                    await slots.WaitAsync(cancel.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
                 RunHandle handle;
                 try
                 {
@@ -180,21 +150,17 @@ public sealed partial class BackfillService(
                 }
                 catch (RunRequestException ex)
                 {
-                    slots.Release();
                     LogRunRefused(logger, record.Id, interval.Start, ex.Message);
-                    lock (progress) record.Failed++;
-                    continue;
+                    progress.RunRefused();
+                    return null;
                 }
                 runIds.Add(handle.Run.Id);
-                lock (progress) record.Running++;
-                await SaveAsync(record, progress);
-                active.Add(TrackAsync(handle, record, progress, slots));
-            }
+                if (cancel.IsCancellationRequested) launcher.Cancel(handle.Run.Id); // Started as the cancel came: after the callback ran.
+                await progress.RunStartedAsync();
+                return TrackAsync(handle, progress);
+            }, cancel.Token);
 
-            if (cancel.IsCancellationRequested)
-                foreach (var runId in runIds) launcher.Cancel(runId); // started after the callback ran
-            await Task.WhenAll(active);
-            var status = cancel.IsCancellationRequested ? BackfillStatus.Cancelled : record.Failed > 0 ? BackfillStatus.Failed : BackfillStatus.Succeeded;
+            var status = cancel.IsCancellationRequested ? BackfillStatus.Cancelled : progress.AnyFailed ? BackfillStatus.Failed : BackfillStatus.Succeeded;
             return await FinishAsync(record, status);
         }
         catch (Exception ex)
@@ -209,35 +175,11 @@ public sealed partial class BackfillService(
         }
     }
 
-    private async Task TrackAsync(RunHandle handle, BackfillRecord record, object progress, SemaphoreSlim slots)
+    private static async Task TrackAsync(RunHandle handle, BackfillProgress progress)
     {
-        try
-        {
-            var run = await handle.Completion;
-            lock (progress)
-            {
-                record.Running--;
-                if (run.Status == RunStatus.Succeeded) record.Succeeded++;
-                else record.Failed++;
-            }
-            await SaveAsync(record, progress);
-            CrashPoint.Reach(CrashPoint.BackfillBetweenRuns);
-        }
-        finally
-        {
-            slots.Release();
-        }
-    }
-
-    private async Task SaveAsync(BackfillRecord record, object progress)
-    {
-        int succeeded, failed, running;
-        lock (progress) (succeeded, failed, running) = (record.Succeeded, record.Failed, record.Running);
-        await using var db = contexts.CreateDbContext();
-        await db.Backfills.Where(b => b.Id == record.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(b => b.Succeeded, succeeded)
-            .SetProperty(b => b.Failed, failed)
-            .SetProperty(b => b.Running, running));
+        var run = await handle.Completion;
+        await progress.RunEndedAsync(run.Status);
+        CrashPoint.Reach(CrashPoint.BackfillBetweenRuns);
     }
 
     private async Task<BackfillRecord> FinishAsync(BackfillRecord record, BackfillStatus status)

@@ -69,42 +69,14 @@ public sealed partial class CatchupRunner(
 
     private async Task RunInOrderAsync(PublishedWorkflow workflow, IReadOnlyList<DataInterval> pending, CancellationToken cancellationToken)
     {
-        using var slots = new SemaphoreSlim(Math.Max(1, options.Value.CatchupParallelism));
-        var active = new List<Task<RunRecord>>();
-        foreach (var interval in pending)
+        await RunsInOrder.RunAsync(pending, options.Value.CatchupParallelism, async interval =>
         {
-            await slots.WaitAsync(cancellationToken);
-            if (!await claims.TryClaimAsync(workflow.Definition.Id, interval.Start, cancellationToken))
-            {
-                slots.Release();
-                continue;
-            }
-            RunHandle handle;
-            try
-            {
-                handle = await launcher.StartAsync(new RunRequest { WorkflowId = workflow.Definition.Id, TriggerKind = TriggerKind.Catchup, LogicalTime = interval.Start }, cancellationToken);
-            }
-            catch
-            {
-                slots.Release();
-                throw;
-            }
+            if (!await claims.TryClaimAsync(workflow.Definition.Id, interval.Start, cancellationToken)) return null;
+            var handle = await launcher.StartAsync(new RunRequest { WorkflowId = workflow.Definition.Id, TriggerKind = TriggerKind.Catchup, LogicalTime = interval.Start }, cancellationToken);
             await catalog.Store.MarkScheduledAsync(workflow.Definition.Id, interval.Start, cancellationToken);
-            active.Add(ReleaseWhenDone(handle.Completion, slots));
-        }
-        await Task.WhenAll(active);
-    }
-
-    private static async Task<RunRecord> ReleaseWhenDone(Task<RunRecord> completion, SemaphoreSlim slots)
-    {
-        try
-        {
-            return await completion;
-        }
-        finally
-        {
-            slots.Release();
-        }
+            return handle.Completion;
+        }, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Catching up {WorkflowId}: {Count} intervals from {First:O} to {Last:O}")]

@@ -72,7 +72,7 @@ public sealed class BackfillServiceTests
 
         var error = await Assert.ThrowsAsync<RunRequestException>(() => Service(engine).StartAsync("manual", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), 1, null, CancellationToken.None));
 
-        Assert.Contains("has no trigger", error.Message);
+        Assert.Contains("has no schedule", error.Message);
     }
 
     [Fact]
@@ -88,5 +88,33 @@ public sealed class BackfillServiceTests
 
         Assert.Equal(BackfillStatus.Cancelled, final.Status);
         Assert.True(final.Succeeded + final.Failed < 10);
+    }
+
+    [Fact]
+    public async Task Cancel_WhileRunsAreGoingTwoAtATime_CancelsTheRunningRunsInsteadOfLettingThemFinish()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("slow", """{ "id": "a", "type": "Delay", "inputs": { "duration": "00:01:00" } }""", extra: Daily));
+        var service = Service(engine);
+        var record = await service.StartAsync("slow", new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new(2026, 1, 6, 0, 0, 0, TimeSpan.Zero), 2, null, CancellationToken.None);
+        var store = engine.Get<RunStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        IReadOnlyList<RunRecord> runs;
+        do
+        {
+            await Task.Delay(20);
+            runs = await store.ListAsync(new RunQuery { BackfillId = record.Id }, CancellationToken.None);
+        }
+        while (runs.Count(r => r.Status == RunStatus.Running) < 2 && DateTime.UtcNow < deadline);
+        Assert.Equal(2, runs.Count(r => r.Status == RunStatus.Running));
+
+        Assert.True(service.Cancel(record.Id));
+        var final = await service.Completion(record.Id)!.WaitAsync(TimeSpan.FromSeconds(20)); // Not the minute the runs would take.
+
+        Assert.Equal(BackfillStatus.Cancelled, final.Status);
+        runs = await store.ListAsync(new RunQuery { BackfillId = record.Id }, CancellationToken.None);
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal(RunStatus.Cancelled, r.Status));
+        Assert.Equal((0, 2, 0), (final.Succeeded, final.Failed, final.Running));
     }
 }
