@@ -9,7 +9,7 @@ public static class LakeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the lake: compaction (<see cref="SpreadWindowCompactor"/>, used by the <c>CompactSpreadWindow</c> activity),
-    /// <see cref="LakeCatalog"/> and <see cref="LakeQueryService"/> with the <c>spreads</c> view as the first
+    /// <see cref="LakeInventory"/> and <see cref="LakeQueryService"/> with the <c>spreads</c> view as the first
     /// <see cref="ILakeQuerySource"/>, and <see cref="LakeOptions"/> from the <c>Lake</c> section, validated at start.
     /// Needs the host's <c>DataDirectory</c>, <c>TimeProvider</c> and an <c>IObservationStore</c>.
     /// </summary>
@@ -30,7 +30,7 @@ public static class LakeServiceCollectionExtensions
         services.TryAddSingleton<LakeWindowWriter>();
         services.TryAddSingleton<LakeFileReader>();
         services.TryAddSingleton<SpreadWindowCompactor>();
-        services.TryAddSingleton<LakeCatalog>();
+        services.TryAddSingleton<LakeInventory>();
         services.TryAddSingleton<LakeQueryGuard>();
         services.TryAddSingleton<LakeQueryService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILakeQuerySource, SpreadsQuerySource>());

@@ -1,7 +1,7 @@
 using BitsoWorkflows.Activities.Diagnostics;
 using BitsoWorkflows.Activities.MarketData.Sources;
 using BitsoWorkflows.Activities.MarketData.Storage;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 
 namespace BitsoWorkflows.Activities.MarketData;
 

@@ -1,5 +1,5 @@
 using BitsoWorkflows.Activities.MarketData.Alerts;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 
 namespace BitsoWorkflows.Activities.MarketData;
 

@@ -1,6 +1,6 @@
 using BitsoWorkflows.Activities.MasterData.Snapshots;
 using BitsoWorkflows.Activities.MasterData.Warehouse;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 
 namespace BitsoWorkflows.Activities.MasterData;
 

@@ -13,7 +13,7 @@ public static class MasterDataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the master-data services: the warehouse, the extract/load/model/publish services the activities use,
-    /// <see cref="AnswerService"/>, <see cref="WarehouseCatalog"/> and <see cref="SnapshotGenerator"/>. Needs the host's
+    /// <see cref="AnswerService"/>, <see cref="WarehouseInventory"/> and <see cref="SnapshotGenerator"/>. Needs the host's
     /// <c>DataDirectory</c> and <c>TimeProvider</c>. Options bind from the <c>MasterData</c> section and are validated at start.
     /// </summary>
     public static IServiceCollection AddMasterData(this IServiceCollection services, IConfiguration configuration)
@@ -29,7 +29,7 @@ public static class MasterDataServiceCollectionExtensions
         services.AddSingleton<SourceLoader>();
         services.AddSingleton<ModelBuilder>();
         services.AddSingleton<WarehousePublisher>();
-        services.AddSingleton<WarehouseCatalog>();
+        services.AddSingleton<WarehouseInventory>();
         services.AddSingleton<AnswerService>();
         services.AddSingleton<SnapshotGenerator>();
         // The published tables are queryable beside the lake's spreads (query, POST /api/query).

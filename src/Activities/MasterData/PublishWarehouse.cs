@@ -1,5 +1,5 @@
 using BitsoWorkflows.Activities.MasterData.Warehouse;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 
 namespace BitsoWorkflows.Activities.MasterData;
 

@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>Marker for every activity; the registry discovers implementations of <see cref="Activity{TInput, TOutput}"/>.</summary>
 public interface IActivity;

@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>
 /// Describes an activity class for the registry, validation and the Studio's palette.

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BitsoWorkflows.Engine.Execution;
 
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>What an activity sees of the run it executes in.</summary>
 public sealed class ActivityContext<TInput>(TInput input, RunInfo run, string activityId, int attempt, IRunJournal journal)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BitsoWorkflows.Engine.Definitions;
 
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>What the registry knows of an activity type: enough for validation, the Studio's palette and execution.</summary>
 public sealed record ActivityDescriptor(

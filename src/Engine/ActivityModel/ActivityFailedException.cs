@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>
 /// A failure the activity understands and that a retry cannot cure (the window has not ended, a file is malformed):

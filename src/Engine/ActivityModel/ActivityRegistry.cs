@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using BitsoWorkflows.Engine.Definitions;
 
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>The activity types known to this process, discovered from assemblies by their <see cref="ActivityAttribute"/>.</summary>
 public sealed class ActivityRegistry

@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>The journal of one activity attempt: the lines a user reads on the run page.</summary>
 public interface IRunJournal

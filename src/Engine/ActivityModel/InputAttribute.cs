@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>
 /// Marks a property of an activity's input class as an input a definition can set.

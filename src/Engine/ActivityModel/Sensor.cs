@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities;
+namespace BitsoWorkflows.Engine.ActivityModel;
 
 /// <summary>
 /// An activity that waits for a condition (Airflow's sensor). The engine calls <see cref="PokeAsync"/> every

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Definitions.Expressions;
 using Json.Schema;
 using Quartz;

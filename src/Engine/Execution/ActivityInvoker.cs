@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Definitions;
 using Microsoft.Extensions.DependencyInjection;
 

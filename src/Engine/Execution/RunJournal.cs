@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Definitions;
 using Microsoft.Extensions.Logging;
 

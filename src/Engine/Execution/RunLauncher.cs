@@ -37,7 +37,7 @@ public sealed partial class RunLauncher(
     public async Task<RunHandle> StartAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var published = await catalog.GetPublishedAsync(request.WorkflowId, cancellationToken)
-            ?? throw new RunRequestException($"workflow '{request.WorkflowId}' does not exist or has no published version", notFound: true);
+            ?? throw new RunRequestException($"workflow '{request.WorkflowId}' does not exist or has no published version", RefusalKind.NotFound);
         var definition = published.Definition;
         var parameters = ParamBinder.Bind(definition, WithHostDefaults(definition, request.Params), out var errors);
         if (errors.Count > 0) throw new RunRequestException(string.Join("; ", errors));
@@ -90,7 +90,7 @@ public sealed partial class RunLauncher(
     /// <exception cref="RunRequestException">The run does not exist, or has not ended yet.</exception>
     public async Task<RunHandle> RetryAsync(string runId, RunStore runs, CancellationToken cancellationToken)
     {
-        var original = await runs.GetAsync(runId, cancellationToken) ?? throw new RunRequestException($"run '{runId}' does not exist", notFound: true);
+        var original = await runs.GetAsync(runId, cancellationToken) ?? throw new RunRequestException($"run '{runId}' does not exist", RefusalKind.NotFound);
         return await StartAgainAsync(original, "retried", rerun: null, cancellationToken);
     }
 
@@ -106,7 +106,7 @@ public sealed partial class RunLauncher(
     private async Task<RunHandle> StartAgainAsync(RunRecord original, string verb, IReadOnlySet<string>? rerun, CancellationToken cancellationToken)
     {
         if (!original.Status.IsFinal() || original.Status == RunStatus.Missed)
-            throw new RunRequestException($"run '{original.Id}' is {original.Status.ToString().ToLowerInvariant()}; only a run that has ended can be {verb}");
+            throw new RunRequestException($"run '{original.Id}' is {original.Status.ToString().ToLowerInvariant()}; only a run that has ended can be {verb}", RefusalKind.Conflict);
         var parameters = RevealForRetry(original);
         // An asset-triggered run's events are the engine's, not a declared param: carried over as they were.
         JsonElement? assets = parameters.Remove(AssetRunParams.Name, out var events) ? events : null;
@@ -156,7 +156,7 @@ public sealed partial class RunLauncher(
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            throw new RunRequestException($"run '{original.Id}' has secret params that this host can no longer decrypt (its key ring changed); start a new run with the params instead");
+            throw new RunRequestException($"run '{original.Id}' has secret params that this host can no longer decrypt (its key ring changed); start a new run with the params instead", RefusalKind.Conflict);
         }
     }
 

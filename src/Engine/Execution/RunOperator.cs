@@ -16,8 +16,8 @@ public sealed class RunOperator(RunStore runs, RunOperationStore operations, Run
     public async Task<RunOperationRecord> AddNoteAsync(string runId, string actor, string? markdown, CancellationToken cancellationToken)
     {
         var text = markdown?.Trim() ?? "";
-        if (text.Length == 0) throw new RunOperationException("the note is empty") { BadInput = true };
-        if (text.Length > MaxNoteLength) throw new RunOperationException($"the note has {text.Length} characters; at most {MaxNoteLength} are allowed") { BadInput = true };
+        if (text.Length == 0) throw new RunOperationException("the note is empty", RefusalKind.Invalid);
+        if (text.Length > MaxNoteLength) throw new RunOperationException($"the note has {text.Length} characters; at most {MaxNoteLength} are allowed", RefusalKind.Invalid);
         _ = await RequireRunAsync(runId, cancellationToken);
         return await operations.AppendAsync(New(runId, actor, RunOperationKinds.Note, text), cancellationToken);
     }
@@ -56,7 +56,7 @@ public sealed class RunOperator(RunStore runs, RunOperationStore operations, Run
         if (!run.Status.IsFinal())
             throw new RunOperationException($"run '{runId}' is {Lower(run.Status)}; activities can be marked once the run has ended");
         var latest = (await runs.GetActivitiesAsync(runId, cancellationToken)).Where(a => a.ActivityId == activityId).MaxBy(a => a.Attempt)
-            ?? throw new RunOperationException($"run '{runId}' has no activity '{activityId}'", notFound: true);
+            ?? throw new RunOperationException($"run '{runId}' has no activity '{activityId}'", RefusalKind.NotFound);
         if (latest.Status == status)
             throw new RunOperationException($"activity '{activityId}' of run '{runId}' is already {Lower(status)}");
         var operation = New(runId, actor, RunOperationKinds.MarkActivity, why);
@@ -75,9 +75,9 @@ public sealed class RunOperator(RunStore runs, RunOperationStore operations, Run
     {
         var run = await RequireRunAsync(runId, cancellationToken);
         var published = await catalog.GetPublishedAsync(run.WorkflowId, cancellationToken)
-            ?? throw new RunOperationException($"workflow '{run.WorkflowId}' has no published version any more", notFound: true);
+            ?? throw new RunOperationException($"workflow '{run.WorkflowId}' has no published version any more", RefusalKind.NotFound);
         if (!published.Definition.Activities.Any(a => a.Id == activityId))
-            throw new RunOperationException($"workflow '{run.WorkflowId}' (version {published.Version}) has no activity '{activityId}' (activities: {string.Join(", ", published.Definition.Activities.Select(a => a.Id))})", notFound: true);
+            throw new RunOperationException($"workflow '{run.WorkflowId}' (version {published.Version}) has no activity '{activityId}' (activities: {string.Join(", ", published.Definition.Activities.Select(a => a.Id))})", RefusalKind.NotFound);
         var rerun = new HashSet<string>(StringComparer.Ordinal) { activityId };
         if (downstream) rerun.UnionWith(DependencyGraph.Descendants(published.Definition, activityId));
 
@@ -88,7 +88,7 @@ public sealed class RunOperator(RunStore runs, RunOperationStore operations, Run
         }
         catch (RunRequestException ex)
         {
-            throw new RunOperationException(ex.Message, ex.NotFound);
+            throw new RunOperationException(ex.Message, ex.Kind);
         }
         var ordered = published.Definition.Activities.Select(a => a.Id).Where(rerun.Contains);
         var operation = New(runId, actor, RunOperationKinds.Clear, string.Join(", ", ordered));
@@ -99,19 +99,19 @@ public sealed class RunOperator(RunStore runs, RunOperationStore operations, Run
     }
 
     private async Task<RunRecord> RequireRunAsync(string runId, CancellationToken cancellationToken) =>
-        await runs.GetAsync(runId, cancellationToken) ?? throw new RunOperationException($"run '{runId}' does not exist", notFound: true);
+        await runs.GetAsync(runId, cancellationToken) ?? throw new RunOperationException($"run '{runId}' does not exist", RefusalKind.NotFound);
 
     private static string RequireReason(string? reason)
     {
         var why = reason?.Trim() ?? "";
-        if (why.Length == 0) throw new RunOperationException("a reason is required: say why the outcome is set by hand") { BadInput = true };
-        if (why.Length > MaxReasonLength) throw new RunOperationException($"the reason has {why.Length} characters; at most {MaxReasonLength} are allowed") { BadInput = true };
+        if (why.Length == 0) throw new RunOperationException("a reason is required: say why the outcome is set by hand", RefusalKind.Invalid);
+        if (why.Length > MaxReasonLength) throw new RunOperationException($"the reason has {why.Length} characters; at most {MaxReasonLength} are allowed", RefusalKind.Invalid);
         return why;
     }
 
     private static void RequireMarkable(string status, bool allowed)
     {
-        if (!allowed) throw new RunOperationException($"status '{status.ToLowerInvariant()}' cannot be set by hand; use succeeded or failed") { BadInput = true };
+        if (!allowed) throw new RunOperationException($"status '{status.ToLowerInvariant()}' cannot be set by hand; use succeeded or failed", RefusalKind.Invalid);
     }
 
     private RunOperationRecord New(string runId, string actor, string kind, string? text) =>

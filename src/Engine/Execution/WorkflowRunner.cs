@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Diagnostics;
 using BitsoWorkflows.Engine.Hosting;
@@ -488,7 +488,7 @@ public sealed partial class WorkflowRunner(
             journal.Error(message);
             return NodeOutcome.Failure(ActivityStatus.TimedOut, message, retryable: true);
         }
-        catch (Exception ex) when (ex is ActivityInputException or Activities.ActivityFailedException or ArgumentException)
+        catch (Exception ex) when (ex is ActivityInputException or ActivityModel.ActivityFailedException or ArgumentException)
         {
             // Deterministic: bad inputs or a failure the activity explained. A retry would fail the same way.
             record.Error = ex.Message;

@@ -11,7 +11,7 @@ public sealed partial class EngineInitializer(
     IDbContextFactory<WorkflowDbContext> contexts,
     WorkflowCatalog catalog,
     RunStore runs,
-    Activities.ActivityRegistry registry,
+    ActivityModel.ActivityRegistry registry,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<EngineInitializer> logger) : IDisposable

@@ -1,5 +1,5 @@
 using System.Reflection;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;

@@ -1,5 +1,6 @@
 using BitsoWorkflows.Activities.MasterData.Questions;
 using BitsoWorkflows.Activities.MasterData.Warehouse;
+using BitsoWorkflows.Server.Output;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BitsoWorkflows.Server.Api;
@@ -13,7 +14,7 @@ public static class AnswersApi
             .WithTags("Warehouse").WithSummary("The business questions with their parameters (for forms).");
         routes.MapGet("/api/answers/{name}", AnswerAsync).WithTags("Warehouse")
             .WithSummary("Answer one question: ?date=&user=&from=&to=&currency=&include_failed=; format=json (default) or table.");
-        routes.MapGet("/api/warehouse/tables", async (WarehouseCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ListAsync(ct)))
+        routes.MapGet("/api/warehouse/tables", async (WarehouseInventory catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ListAsync(ct)))
             .WithTags("Warehouse").WithSummary("Warehouse tables with row counts and their last load.");
         routes.MapGet("/api/warehouse/rejects", RejectsAsync).WithTags("Warehouse")
             .WithSummary("Quarantined source rows with the reason and the raw line.");
@@ -45,7 +46,7 @@ public static class AnswersApi
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<WarehouseReject>>, ProblemHttpResult>> RejectsAsync(WarehouseCatalog catalog, CancellationToken ct, string? source = null, int limit = 100)
+    private static async Task<Results<Ok<IReadOnlyList<WarehouseReject>>, ProblemHttpResult>> RejectsAsync(WarehouseInventory catalog, CancellationToken ct, string? source = null, int limit = 100)
     {
         if (limit is < 1 or > 10_000) return ProblemResults.BadRequest("limit must be between 1 and 10000");
         return TypedResults.Ok(await catalog.RejectsAsync(source, limit, ct));

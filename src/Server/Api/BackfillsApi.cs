@@ -31,7 +31,7 @@ public static class BackfillsApi
         }
         catch (RunRequestException ex)
         {
-            return ex.NotFound ? ProblemResults.NotFound(ex.Message) : ProblemResults.BadRequest(ex.Message);
+            return ProblemResults.Refused(ex);
         }
     }
 

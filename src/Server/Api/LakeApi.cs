@@ -1,5 +1,6 @@
 using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Server.Api.Contracts;
+using BitsoWorkflows.Server.Output;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BitsoWorkflows.Server.Api;
@@ -64,7 +65,7 @@ public static class LakeApi
             extensions: new Dictionary<string, object?> { ["reason"] = error.Failure.ToString() });
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<LakePartition>>, ProblemHttpResult>> PartitionsAsync(LakeCatalog catalog, CancellationToken ct, string? book = null, string? date = null)
+    private static async Task<Results<Ok<IReadOnlyList<LakePartition>>, ProblemHttpResult>> PartitionsAsync(LakeInventory catalog, CancellationToken ct, string? book = null, string? date = null)
     {
         DateOnly? day = null;
         if (date is not null)

@@ -1,4 +1,5 @@
 using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Execution;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BitsoWorkflows.Server.Api;
@@ -14,6 +15,14 @@ public static class ProblemResults
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
+    /// <summary>The API's one mapping of a refused run request or operation: 400 invalid, 404 not found, 409 conflict.</summary>
+    public static ProblemHttpResult Refused(RunRefusedException refused) => refused.Kind switch
+    {
+        RefusalKind.NotFound => NotFound(refused.Message),
+        RefusalKind.Conflict => Conflict(refused.Message),
+        _ => BadRequest(refused.Message),
+    };
 
     /// <summary>Validation errors of a definition, each with its JSON path, under <c>errors</c>.</summary>
     public static ProblemHttpResult Invalid(IReadOnlyList<ValidationError> errors) =>

@@ -2,6 +2,7 @@ using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Api.Contracts;
 using BitsoWorkflows.Server.Auth;
+using BitsoWorkflows.Server.Output;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BitsoWorkflows.Server.Api;
@@ -38,7 +39,7 @@ public static class RunOperationsApi
         }
         catch (RunOperationException ex)
         {
-            return Problem(ex);
+            return ProblemResults.Refused(ex);
         }
     }
 
@@ -49,19 +50,19 @@ public static class RunOperationsApi
             RunOperationRecord operation;
             if (request.Activity is { } activity)
             {
-                if (!TryParse<ActivityStatus>(request.Status, out var status)) return BadStatus(request.Status);
+                if (!EnumNames.TryParse<ActivityStatus>(request.Status, out var status)) return BadStatus(request.Status);
                 operation = await runOperator.MarkActivityAsync(id, activity, status, request.Reason, Actor(http), ct);
             }
             else
             {
-                if (!TryParse<RunStatus>(request.Status, out var status)) return BadStatus(request.Status);
+                if (!EnumNames.TryParse<RunStatus>(request.Status, out var status)) return BadStatus(request.Status);
                 operation = await runOperator.MarkRunAsync(id, status, request.Reason, Actor(http), ct);
             }
             return TypedResults.Ok(RunOperationDto.From(operation));
         }
         catch (RunOperationException ex)
         {
-            return Problem(ex);
+            return ProblemResults.Refused(ex);
         }
     }
 
@@ -75,7 +76,7 @@ public static class RunOperationsApi
         }
         catch (RunOperationException ex)
         {
-            return Problem(ex);
+            return ProblemResults.Refused(ex);
         }
     }
 
@@ -87,12 +88,7 @@ public static class RunOperationsApi
 
     private static string Actor(HttpContext http) => http.User.Identity?.Name ?? "anonymous";
 
-    private static bool TryParse<T>(string? text, out T value) where T : struct, Enum =>
-        Enum.TryParse(text, ignoreCase: true, out value) && !int.TryParse(text, out _);
-
     private static ProblemHttpResult BadStatus(string? status) =>
         ProblemResults.BadRequest(status is null ? "'status' is required: succeeded or failed" : $"status '{status}' cannot be set by hand; use succeeded or failed");
 
-    private static ProblemHttpResult Problem(RunOperationException ex) =>
-        ex.NotFound ? ProblemResults.NotFound(ex.Message) : ex.BadInput ? ProblemResults.BadRequest(ex.Message) : ProblemResults.Conflict(ex.Message);
 }

@@ -2,6 +2,7 @@ using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Api.Contracts;
 using BitsoWorkflows.Server.Auth;
+using BitsoWorkflows.Server.Output;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BitsoWorkflows.Server.Api;
@@ -28,15 +29,15 @@ public static class RunsApi
         RunStatus? statusFilter = null;
         if (status is not null)
         {
-            if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var s))
-                return ProblemResults.BadRequest($"status '{status}' is not one of {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}");
+            if (!EnumNames.TryParse<RunStatus>(status, out var s))
+                return ProblemResults.BadRequest($"status '{status}' is not one of {EnumNames.List<RunStatus>()}");
             statusFilter = s;
         }
         TriggerKind? kindFilter = null;
         if (trigger is not null)
         {
-            if (!Enum.TryParse<TriggerKind>(trigger, ignoreCase: true, out var k))
-                return ProblemResults.BadRequest($"trigger '{trigger}' is not one of {string.Join(", ", Enum.GetNames<TriggerKind>().Select(n => n.ToLowerInvariant()))}");
+            if (!EnumNames.TryParse<TriggerKind>(trigger, out var k))
+                return ProblemResults.BadRequest($"trigger '{trigger}' is not one of {EnumNames.List<TriggerKind>()}");
             kindFilter = k;
         }
         if (limit is < 1 or > RunStore.MaxPageSize)
@@ -70,7 +71,7 @@ public static class RunsApi
         }
         catch (RunRequestException ex)
         {
-            return ex.NotFound ? ProblemResults.NotFound(ex.Message) : ProblemResults.Conflict(ex.Message);
+            return ProblemResults.Refused(ex);
         }
     }
 

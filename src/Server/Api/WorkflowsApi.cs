@@ -123,7 +123,7 @@ public static class WorkflowsApi
         }
         catch (RunRequestException ex)
         {
-            return ex.NotFound ? ProblemResults.NotFound(ex.Message) : ProblemResults.BadRequest(ex.Message);
+            return ProblemResults.Refused(ex);
         }
     }
 }

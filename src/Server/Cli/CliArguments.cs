@@ -1,3 +1,5 @@
+using BitsoWorkflows.Server.Output;
+
 namespace BitsoWorkflows.Server.Cli;
 
 /// <summary>
@@ -114,7 +116,7 @@ public sealed class CliArguments
     public OutputFormat Format(params OutputFormat[] allowed)
     {
         var text = Option("format") ?? "table";
-        if (!Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format) || (allowed.Length > 0 && !allowed.Contains(format)))
+        if (!EnumNames.TryParse<OutputFormat>(text, out var format) || (allowed.Length > 0 && !allowed.Contains(format)))
             throw new CliUsageException($"--format must be one of {string.Join(", ", (allowed.Length > 0 ? allowed : Enum.GetValues<OutputFormat>()).Select(f => f.ToString().ToLowerInvariant()))}, got '{text}'");
         return format;
     }

@@ -1,3 +1,4 @@
+using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Server.Cli.Commands;
 using BitsoWorkflows.Server.Hosting;
 
@@ -98,6 +99,12 @@ public static class CommandLine
         }
         catch (CliUsageException ex)
         {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 2;
+        }
+        catch (RunRefusedException ex)
+        {
+            // The CLI's one mapping of what the engine refuses (bad input, unknown, or not in this state): a usage error.
             Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
         }

@@ -1,23 +1,17 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using BitsoWorkflows.Activities.MasterData.Questions;
 
-namespace BitsoWorkflows.Activities.MasterData.Questions;
+namespace BitsoWorkflows.Server.Output;
 
-/// <summary>Renders an <see cref="AnswerResult"/> for the CLI: an aligned text table or JSON.</summary>
+/// <summary>Renders an <see cref="AnswerResult"/> for the CLI and the API: an aligned text table or JSON.</summary>
 public static class AnswerFormatter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static string Text(object? value) => value switch
-    {
-        null => "none",
-        DateTimeOffset time => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
-        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        bool flag => flag ? "true" : "false",
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+    /// <summary>An answer's value: <see cref="ValueText.Exact"/>, with <c>none</c> for no value.</summary>
+    public static string Text(object? value) => ValueText.Exact(value, "none");
 
     /// <summary>One line <c>name: value</c> for a scalar answer, else a table with a row count.</summary>
     public static string ToTable(AnswerResult result)
@@ -26,13 +20,9 @@ public static class AnswerFormatter
         if (result.Columns.Count == 1 && result.Rows.Count == 1)
             return $"{title}{Environment.NewLine}{result.Columns[0].Name}: {Text(result.Rows[0][0])}{Environment.NewLine}";
 
-        var cells = result.Rows.Select(r => r.Select(Text).ToArray()).ToList();
-        var widths = result.Columns.Select((c, i) => Math.Max(c.Name.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray();
         var text = new StringBuilder().AppendLine(title);
-        text.AppendLine(string.Join("  ", result.Columns.Select((c, i) => c.Name.PadRight(widths[i]))).TrimEnd());
-        text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in cells)
-            text.AppendLine(string.Join("  ", row.Select((v, i) => result.Columns[i].Kind is "integer" or "decimal" ? v.PadLeft(widths[i]) : v.PadRight(widths[i]))).TrimEnd());
+        TextTable.Write(text, result.Columns.Select(c => c.Name).ToList(), result.Rows.Select(r => r.Select(Text).ToArray()).ToList(),
+            result.Columns.Select(c => c.Kind is "integer" or "decimal").ToList());
         text.AppendLine(CultureInfo.InvariantCulture, $"({result.Rows.Count} row{(result.Rows.Count == 1 ? "" : "s")})");
         return text.ToString();
     }

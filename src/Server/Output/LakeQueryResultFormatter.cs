@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
+using BitsoWorkflows.Activities.Lake;
 using CsvHelper;
 
-namespace BitsoWorkflows.Activities.Lake;
+namespace BitsoWorkflows.Server.Output;
 
 /// <summary>
 /// Prints a <see cref="LakeQueryResult"/>: an aligned text table (NULL shown as <c>NULL</c>), RFC 4180 CSV with a header
@@ -47,13 +48,10 @@ public static class LakeQueryResultFormatter
 
     private static void WriteTable(LakeQueryResult result, TextWriter writer)
     {
-        var cells = result.Rows.Select(row => row.Select(v => v is null ? "NULL" : Text(v)).ToArray()).ToList();
-        var widths = result.Columns.Select((c, i) => Math.Max(c.Name.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray();
-        var numeric = result.Columns.Select((_, i) => result.Rows.All(r => r[i] is null || IsNumber(r[i]!))).ToArray();
-        writer.WriteLine(string.Join(" | ", result.Columns.Select((c, i) => c.Name.PadRight(widths[i]))).TrimEnd());
-        writer.WriteLine(string.Join("-+-", widths.Select(w => new string('-', w))));
-        foreach (var row in cells)
-            writer.WriteLine(string.Join(" | ", row.Select((v, i) => numeric[i] ? v.PadLeft(widths[i]) : v.PadRight(widths[i]))).TrimEnd());
+        var text = new StringBuilder();
+        TextTable.Write(text, result.Columns.Select(c => c.Name).ToList(), result.Rows.Select(row => row.Select(v => ValueText.Exact(v)).ToArray()).ToList(),
+            result.Columns.Select((_, i) => result.Rows.All(r => r[i] is null || ValueText.IsNumber(r[i]))).ToList(), TextTable.Style.Grid);
+        writer.Write(text.ToString().ReplaceLineEndings(writer.NewLine));
         writer.WriteLine(result.Truncated
             ? $"({result.Rows.Count} rows shown; more matched — narrow the query or raise {result.TruncatedBy ?? "Lake:MaxRows"})"
             : $"({result.Rows.Count} {(result.Rows.Count == 1 ? "row" : "rows")})");
@@ -68,7 +66,7 @@ public static class LakeQueryResultFormatter
         foreach (var row in result.Rows)
         {
             foreach (var value in row)
-                csv.WriteField(value is null ? null : Text(value));
+                csv.WriteField(value is null ? null : ValueText.Exact(value));
             csv.EndRecord();
         }
         csv.Flush();
@@ -139,27 +137,8 @@ public static class LakeQueryResultFormatter
                 json.WriteEndArray();
                 break;
             default:
-                json.WriteStringValue(Text(value));
+                json.WriteStringValue(ValueText.Exact(value));
                 break;
         }
     }
-
-    private static bool IsNumber(object value) => value is sbyte or byte or short or ushort or int or uint or long or ulong or BigInteger or decimal or double or float;
-
-    /// <summary>Invariant text of a value; timestamps in ISO-8601 (UTC with Z when they carry a zone).</summary>
-    internal static string Text(object value) => value switch
-    {
-        string s => s,
-        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        TimeOnly t => t.ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        byte[] bytes => "\\x" + Convert.ToHexString(bytes),
-        IDictionary dictionary => "{" + string.Join(", ", dictionary.Cast<DictionaryEntry>().Select(e => $"{e.Key}: {(e.Value is null ? "NULL" : Text(e.Value))}")) + "}",
-        IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(v => v is null ? "NULL" : Text(v))) + "]",
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using BitsoWorkflows.Activities.Lake;
+using BitsoWorkflows.Server.Output;
 using BitsoWorkflows.Server.Studio.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.FileProviders;

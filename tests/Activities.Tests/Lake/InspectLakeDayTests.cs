@@ -1,6 +1,6 @@
 using System.Text.Json;
 using BitsoWorkflows.Activities.Lake;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Execution;
 
 namespace BitsoWorkflows.Activities.Tests.Lake;
@@ -16,7 +16,7 @@ public sealed class InspectLakeDayTests
         await lake.CompactAsync(new DataInterval(Day, Day.AddDays(1)), ["btc_mxn"]);
         await lake.Store.UpsertAsync(LakeFixture.Observations("usd_mxn", Day.AddHours(3), Enumerable.Range(0, 600)), CancellationToken.None);
         await lake.CompactAsync(new DataInterval(Day.AddHours(3), Day.AddHours(3).AddMinutes(20)), ["usd_mxn"]);
-        var inspect = new InspectLakeDay(new LakeCatalog(lake.Layout, lake.Reader));
+        var inspect = new InspectLakeDay(new LakeInventory(lake.Layout, lake.Reader));
 
         var btc = await inspect.ExecuteAsync(lake.Context(new DataInterval(Day, Day.AddDays(1)), new InspectLakeDayInput { Book = "btc_mxn" }), CancellationToken.None);
         var usd = await inspect.ExecuteAsync(lake.Context(new DataInterval(Day, Day.AddDays(1)), new InspectLakeDayInput { Book = "usd_mxn", Date = Day.AddHours(23) }), CancellationToken.None);
@@ -39,7 +39,7 @@ public sealed class InspectLakeDayTests
     public async Task Inspect_WhenBookIsNotABookName_FailsNamingIt()
     {
         using var lake = new LakeFixture(Day);
-        var inspect = new InspectLakeDay(new LakeCatalog(lake.Layout, lake.Reader));
+        var inspect = new InspectLakeDay(new LakeInventory(lake.Layout, lake.Reader));
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => inspect.ExecuteAsync(
             lake.Context(new DataInterval(Day, Day.AddDays(1)), new InspectLakeDayInput { Book = "../etc" }), CancellationToken.None));

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Activities.MarketData;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Hosting;
 using Microsoft.Extensions.Time.Testing;

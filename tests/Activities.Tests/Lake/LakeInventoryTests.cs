@@ -3,7 +3,7 @@ using BitsoWorkflows.Engine.Execution;
 
 namespace BitsoWorkflows.Activities.Tests.Lake;
 
-public sealed class LakeCatalogTests
+public sealed class LakeInventoryTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 23, 40, 0, TimeSpan.Zero);
 
@@ -13,7 +13,7 @@ public sealed class LakeCatalogTests
         using var lake = new LakeFixture(Start.AddMinutes(30));
         await lake.Store.UpsertAsync(LakeFixture.Observations("btc_mxn", Start, Enumerable.Range(0, 1800).Where(i => i % 4 != 0)), default);
         await lake.CompactAsync(new DataInterval(Start, Start.AddMinutes(30)), ["usd_mxn"]);
-        var catalog = new LakeCatalog(lake.Layout, lake.Reader);
+        var catalog = new LakeInventory(lake.Layout, lake.Reader);
 
         var all = await catalog.ListAsync(null, null, default);
         var oneDay = await catalog.ListAsync("btc_mxn", new DateOnly(2026, 11, 28), default);
@@ -35,7 +35,7 @@ public sealed class LakeCatalogTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, "not parquet");
 
-        var partitions = await new LakeCatalog(lake.Layout, lake.Reader).ListAsync(null, null, default);
+        var partitions = await new LakeInventory(lake.Layout, lake.Reader).ListAsync(null, null, default);
 
         var file = Assert.Single(Assert.Single(partitions).Files);
         Assert.NotNull(file.Problem);
@@ -43,14 +43,18 @@ public sealed class LakeCatalogTests
     }
 
     [Fact]
-    public async Task FilesAsResult_FormatsAsATable()
+    public async Task FilesAsResult_HasOneRowPerFileWithItsPlaceAndCounts()
     {
         using var lake = new LakeFixture(Start.AddMinutes(10));
         await lake.CompactAsync(new DataInterval(Start, Start.AddMinutes(10)), ["btc_mxn"]);
-        var partitions = await new LakeCatalog(lake.Layout, lake.Reader).ListAsync(null, null, default);
+        var partitions = await new LakeInventory(lake.Layout, lake.Reader).ListAsync(null, null, default);
 
-        var text = LakeQueryResultFormatter.Format(LakeCatalog.FilesAsResult(partitions), LakeQueryOutputFormat.Csv);
+        var result = LakeInventory.FilesAsResult(partitions);
 
-        Assert.StartsWith("book,date,window_start,path,rows,rows_ok,completeness,bytes,problem\nbtc_mxn,2026-11-27,2026-11-27T23:40:00Z,lake/spreads/book=btc_mxn/date=2026-11-27/btc_mxn_20261127T2340Z.parquet,600,0,0,", text);
+        Assert.Equal(["book", "date", "window_start", "path", "rows", "rows_ok", "completeness", "bytes", "problem"], result.Columns.Select(c => c.Name));
+        var row = Assert.Single(result.Rows);
+        Assert.Equal<object?>(["btc_mxn", new DateOnly(2026, 11, 27), new DateTimeOffset(2026, 11, 27, 23, 40, 0, TimeSpan.Zero),
+            "lake/spreads/book=btc_mxn/date=2026-11-27/btc_mxn_20261127T2340Z.parquet", 600L, 0L, 0m], row[..7]);
+        Assert.Null(row[8]);
     }
 }

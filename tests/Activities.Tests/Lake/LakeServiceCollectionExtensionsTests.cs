@@ -17,7 +17,7 @@ public sealed class LakeServiceCollectionExtensionsTests
 
         var activity = ActivatorUtilities.CreateInstance<CompactSpreadWindow>(provider);
         var result = await provider.GetRequiredService<LakeQueryService>().QueryAsync("select * from range(5)", default);
-        var partitions = await provider.GetRequiredService<LakeCatalog>().ListAsync(null, null, default);
+        var partitions = await provider.GetRequiredService<LakeInventory>().ListAsync(null, null, default);
 
         Assert.NotNull(activity);
         Assert.Equal((3, true), (result.Rows.Count, result.Truncated));

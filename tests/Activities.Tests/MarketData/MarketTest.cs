@@ -2,7 +2,7 @@ using System.Text.Json;
 using BitsoWorkflows.Activities.MarketData;
 using BitsoWorkflows.Activities.MarketData.Bitso;
 using BitsoWorkflows.Activities.MarketData.Storage;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Execution;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using BitsoWorkflows.Activities.MarketData;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Definitions;
 
 namespace BitsoWorkflows.Activities.Tests.MarketData;

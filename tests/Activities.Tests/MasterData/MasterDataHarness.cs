@@ -5,7 +5,7 @@ using BitsoWorkflows.Activities.MasterData.Generation;
 using BitsoWorkflows.Activities.MasterData.Questions;
 using BitsoWorkflows.Activities.MasterData.Snapshots;
 using BitsoWorkflows.Activities.MasterData.Warehouse;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Hosting;
 using Microsoft.Extensions.Options;
@@ -29,7 +29,7 @@ public sealed class MasterDataHarness : IDisposable
         Builder = new ModelBuilder(Database, Time);
         Publisher = new WarehousePublisher(Database, DataDirectory);
         Answers = new AnswerService(Database);
-        Catalog = new WarehouseCatalog(Database);
+        Catalog = new WarehouseInventory(Database);
         Generator = new SnapshotGenerator(Time);
     }
 
@@ -51,7 +51,7 @@ public sealed class MasterDataHarness : IDisposable
 
     public AnswerService Answers { get; }
 
-    public WarehouseCatalog Catalog { get; }
+    public WarehouseInventory Catalog { get; }
 
     public SnapshotGenerator Generator { get; }
 

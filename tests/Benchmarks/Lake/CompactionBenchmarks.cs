@@ -5,7 +5,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Activities.MarketData;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Hosting;
 using Microsoft.Extensions.Time.Testing;

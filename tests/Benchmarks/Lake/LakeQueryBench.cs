@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Server.Output;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -63,7 +64,7 @@ internal static class LakeQueryBench
                 $"select book, round(avg(spread_pct), 4) as avg_spread_pct from spreads where date = DATE '{first.AddDays(days / 2):yyyy-MM-dd}' group by book order by book");
             await TimeAsync(service, "total rows", "select count(*) from spreads");
 
-            var catalog = new LakeCatalog(layout, new LakeFileReader());
+            var catalog = new LakeInventory(layout, new LakeFileReader());
             var list = Stopwatch.StartNew();
             var partitions = await catalog.ListAsync(null, null, CancellationToken.None);
             Console.WriteLine($"lake list: {partitions.Count} partitions, {partitions.Sum(p => p.Files.Count)} files, {partitions.Sum(p => p.Rows):N0} rows in {list.ElapsedMilliseconds} ms");

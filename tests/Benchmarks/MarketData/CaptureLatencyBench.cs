@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using BitsoWorkflows.Activities.MarketData;
 using BitsoWorkflows.Activities.MarketData.Sources;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.FakeBitso;

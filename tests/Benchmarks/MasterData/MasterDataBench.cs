@@ -6,6 +6,7 @@ using BitsoWorkflows.Activities.MasterData.Questions;
 using BitsoWorkflows.Activities.MasterData.Snapshots;
 using BitsoWorkflows.Activities.MasterData.Warehouse;
 using BitsoWorkflows.Engine.Hosting;
+using BitsoWorkflows.Server.Output;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

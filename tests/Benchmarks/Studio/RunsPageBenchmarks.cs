@@ -51,6 +51,6 @@ public class RunsPageBenchmarks
         _calendar.DaysAsync("order-book-every-second", DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-83), DateOnly.FromDateTime(Now.UtcDateTime), CancellationToken.None);
 
     [Benchmark(Description = "grid: newest 50 runs of the other workflows, last 24 hours")]
-    public Task<IReadOnlyList<GridRun>> GridOthers() =>
+    public Task<IReadOnlyList<RunGridRow>> GridOthers() =>
         _grid.RecentAsync(new RunQuery { Limit = 50, LogicalFrom = Now.AddHours(-24) }, ["order-book-every-second"], CancellationToken.None);
 }

@@ -1,4 +1,4 @@
-using BitsoWorkflows.Engine.Activities.BuiltIn;
+using BitsoWorkflows.Engine.ActivityModel.BuiltIn;
 using CsCheck;
 
 namespace BitsoWorkflows.Engine.Tests.Activities;

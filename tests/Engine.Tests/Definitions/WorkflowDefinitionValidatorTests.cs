@@ -1,4 +1,4 @@
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Tests.Support;
 

@@ -77,8 +77,8 @@ public sealed class RunOperatorTests
         Assert.Equal("Marked failed by ana: bad data upstream", stored.Error);
         Assert.Equal(("succeeded→failed", "bad data upstream", "ana"), (marked.Status, marked.Text, marked.Actor));
         Assert.Contains("already failed", again.Message);
-        Assert.True(noReason.BadInput);
-        Assert.True(notAllowed.BadInput);
+        Assert.Equal(RefusalKind.Invalid, noReason.Kind);
+        Assert.Equal(RefusalKind.Invalid, notAllowed.Kind);
         Assert.True(unknown.NotFound);
     }
 
@@ -133,7 +133,7 @@ public sealed class RunOperatorTests
 
         var note = Assert.Single(notes[run.Id]);
         Assert.Equal(("ana", "**late** upstream file, see <script>x</script>"), (note.Actor, note.Text));
-        Assert.True(empty.BadInput);
+        Assert.Equal(RefusalKind.Invalid, empty.Kind);
         Assert.Contains("at most 10000", huge.Message);
     }
 }

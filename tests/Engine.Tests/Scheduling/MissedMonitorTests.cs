@@ -74,7 +74,7 @@ public sealed class MissedMonitorTests
     [Fact]
     public void Validate_MissedNeedsATriggerAndASaneThreshold()
     {
-        var validator = new WorkflowDefinitionValidator(Engine.Activities.ActivityRegistry.FromAssemblies(typeof(Engine.Activities.ActivityRegistry).Assembly, typeof(ProbeActivity).Assembly));
+        var validator = new WorkflowDefinitionValidator(Engine.ActivityModel.ActivityRegistry.FromAssemblies(typeof(Engine.ActivityModel.ActivityRegistry).Assembly, typeof(ProbeActivity).Assembly));
         var manual = validator.Validate(Workflows.Json("m", """{ "id": "a", "type": "Sum", "inputs": { "values": [1] } }""",
             extra: """ "notify": { "on": ["missed"], "missedPerMinute": 0, "webhooks": [ { "url": "https://hooks.example/ops" } ] } """)).Errors;
 

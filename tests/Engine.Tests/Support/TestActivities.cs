@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 
 namespace BitsoWorkflows.Engine.Tests.Support;
 

@@ -7,7 +7,7 @@ namespace BitsoWorkflows.Server.Tests.Architecture;
 /// <summary>Keeps the arrows pointing the right way: Engine ← Activities ← Server.</summary>
 public sealed class ArchitectureTests
 {
-    private static readonly Assembly Engine = typeof(BitsoWorkflows.Engine.Activities.ActivityRegistry).Assembly;
+    private static readonly Assembly Engine = typeof(BitsoWorkflows.Engine.ActivityModel.ActivityRegistry).Assembly;
     private static readonly Assembly Activities = BitsoWorkflows.Activities.ActivitiesAssembly.Assembly;
     private static readonly Assembly Server = typeof(BitsoWorkflows.Server.Cli.CommandLine).Assembly;
 

@@ -1,6 +1,7 @@
 using BitsoWorkflows.Activities.Lake;
+using BitsoWorkflows.Server.Output;
 
-namespace BitsoWorkflows.Activities.Tests.Lake;
+namespace BitsoWorkflows.Server.Tests.Output;
 
 public sealed class LakeQueryResultFormatterTests
 {

@@ -90,7 +90,7 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
         await Expect(page.GetByTestId("warehouse-table-fct_transaction")).ToContainTextAsync(day);
         await Expect(page.GetByTestId("questions").Locator("[data-testid^=question-]")).ToHaveCountAsync(8);
         // The demo snapshots carry bad lines on purpose; the load quarantines them.
-        var reject = Assert.Single(await browser.Server.Get<WarehouseCatalog>().RejectsAsync(null, 1, CancellationToken.None));
+        var reject = Assert.Single(await browser.Server.Get<WarehouseInventory>().RejectsAsync(null, 1, CancellationToken.None));
         await page.GetByTestId("warehouse-rejects-toggle").ClickAsync();
         await Expect(page.GetByTestId("warehouse-rejects").Locator("tbody tr").First).ToContainTextAsync(reject.Reason);
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using BitsoWorkflows.Engine.Activities;
-using BitsoWorkflows.Engine.Activities.BuiltIn;
+using BitsoWorkflows.Engine.ActivityModel;
+using BitsoWorkflows.Engine.ActivityModel.BuiltIn;
 using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Server.Studio.Services;
 using BitsoWorkflows.Server.Tests.Studio.Support;
@@ -133,14 +133,14 @@ public sealed class StudioHelpersTests
     [Fact]
     public void DisplayCell_WritesQueryValuesInvariantly()
     {
-        Assert.Equal("NULL", Display.Cell(null));
-        Assert.Equal("0.0825750500", Display.Cell(0.0825750500m));
-        Assert.Equal("2026-01-05T10:00:01Z", Display.Cell(new DateTimeOffset(2026, 1, 5, 10, 0, 1, TimeSpan.Zero)));
-        Assert.Equal("2026-01-05", Display.Cell(new DateOnly(2026, 1, 5)));
-        Assert.Equal("[1, NULL, x]", Display.Cell(new object?[] { 1L, null, "x" }));
-        Assert.Equal("0.1", Display.Cell(0.1d));
-        Assert.True(Display.IsNumber(System.Numerics.BigInteger.One));
-        Assert.False(Display.IsNumber("1"));
+        Assert.Equal("NULL", StudioFormat.Cell(null));
+        Assert.Equal("0.0825750500", StudioFormat.Cell(0.0825750500m));
+        Assert.Equal("2026-01-05T10:00:01Z", StudioFormat.Cell(new DateTimeOffset(2026, 1, 5, 10, 0, 1, TimeSpan.Zero)));
+        Assert.Equal("2026-01-05", StudioFormat.Cell(new DateOnly(2026, 1, 5)));
+        Assert.Equal("[1, NULL, x]", StudioFormat.Cell(new object?[] { 1L, null, "x" }));
+        Assert.Equal("0.1", StudioFormat.Cell(0.1d));
+        Assert.True(StudioFormat.IsNumber(System.Numerics.BigInteger.One));
+        Assert.False(StudioFormat.IsNumber("1"));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace BitsoWorkflows.Activities.Lake;
 /// What the lake holds, for <c>lake list [--book] [--date]</c>: partitions and their files with row counts and
 /// completeness, from the Parquet footers (row groups and the <c>bitso.rows_ok</c> metadata), not the data pages.
 /// </summary>
-public sealed class LakeCatalog(LakeLayout layout, LakeFileReader reader)
+public sealed class LakeInventory(LakeLayout layout, LakeFileReader reader)
 {
     /// <param name="book">Only this book's partitions, or all.</param>
     /// <param name="date">Only this date's partitions, or all.</param>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 
 namespace BitsoWorkflows.Activities.Lake;
 
@@ -8,7 +8,7 @@ namespace BitsoWorkflows.Activities.Lake;
 /// footers, not their rows). Read-only, so re-running it is harmless.
 /// </summary>
 [Activity("InspectLakeDay", Category = "Lake", Description = "Counts a book's files and ok rows in one day's lake partition against the 144 10-minute windows of a day.")]
-public sealed class InspectLakeDay(LakeCatalog catalog) : Activity<InspectLakeDayInput, InspectLakeDayOutput>
+public sealed class InspectLakeDay(LakeInventory catalog) : Activity<InspectLakeDayInput, InspectLakeDayOutput>
 {
     public const int WindowsPerDay = 24 * 60 / 10;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using BitsoWorkflows.Engine.Activities;
+using BitsoWorkflows.Engine.ActivityModel;
 
 namespace BitsoWorkflows.Activities.Lake;
 

@@ -48,7 +48,7 @@ public sealed class AnswerService(WarehouseDatabase database)
         {
             var value = arguments.Value(parameter.Name);
             command.Parameters.Add(new DuckDBParameter(parameter.Name, value));
-            shown[parameter.Name] = AnswerFormatter.Text(value);
+            shown[parameter.Name] = ParameterText(value);
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -107,4 +107,14 @@ public sealed class AnswerService(WarehouseDatabase database)
         }
         return definitions;
     }
+
+    /// <summary>A parameter's value as the answer names it (dates as <c>yyyy-MM-dd</c>, invariant numbers).</summary>
+    private static string ParameterText(object? value) => value switch
+    {
+        null => "none",
+        DateOnly date => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        bool flag => flag ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 }

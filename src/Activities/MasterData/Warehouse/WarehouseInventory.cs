@@ -3,7 +3,7 @@ using DuckDB.NET.Data;
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 
 /// <summary>What the warehouse holds: each model and bookkeeping table with its row count and last load.</summary>
-public sealed class WarehouseCatalog(WarehouseDatabase database)
+public sealed class WarehouseInventory(WarehouseDatabase database)
 {
     public string DatabasePath => database.Path;
 

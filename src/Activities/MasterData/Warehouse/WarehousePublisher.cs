@@ -12,7 +12,7 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 /// </summary>
 public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory dataDirectory)
 {
-    public async Task<PublishResult> PublishAsync(CancellationToken cancellationToken)
+    public async Task<WarehousePublication> PublishAsync(CancellationToken cancellationToken)
     {
         var root = dataDirectory.Folder("lake", "warehouse");
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -65,7 +65,7 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
 
         if (pending.Count > 0)
             await connection.ExecuteAsync("DELETE FROM etl_publish_pending", cancellationToken);
-        return new PublishResult(root, written, Skipped: written.Count == 0);
+        return new WarehousePublication(root, written, Skipped: written.Count == 0);
     }
 
     private static async Task<string> WriteAsync(DuckDBConnection connection, string table, string filter, string target, CancellationToken cancellationToken)

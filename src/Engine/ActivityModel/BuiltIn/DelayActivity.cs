@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities.BuiltIn;
+namespace BitsoWorkflows.Engine.ActivityModel.BuiltIn;
 
 /// <summary>Waits, honouring cancellation; time comes from the injected clock.</summary>
 [Activity("Delay", Category = "Primitives", Description = "Waits for a duration before downstream activities start.")]

@@ -3,7 +3,7 @@ using BitsoWorkflows.Engine.Definitions;
 using BitsoWorkflows.Engine.Execution;
 using BitsoWorkflows.Engine.Persistence;
 
-namespace BitsoWorkflows.Engine.Activities.BuiltIn;
+namespace BitsoWorkflows.Engine.ActivityModel.BuiltIn;
 
 /// <summary>
 /// Runs another published workflow (a sub-workflow, Elsa's "execute workflow", Airflow's TriggerDagRunOperator) with

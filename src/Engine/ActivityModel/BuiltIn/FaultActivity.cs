@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities.BuiltIn;
+namespace BitsoWorkflows.Engine.ActivityModel.BuiltIn;
 
 /// <summary>Fails the activity on purpose with a message (Elsa's Fault): a guard in a workflow, or a way to try retries and alerts on failure.</summary>
 [Activity("Fault", Category = "Primitives", Description = "Fails with the given message.")]

@@ -1,4 +1,4 @@
-namespace BitsoWorkflows.Engine.Activities.BuiltIn;
+namespace BitsoWorkflows.Engine.ActivityModel.BuiltIn;
 
 /// <summary>Writes a message to the run's journal (Elsa's WriteLine); handy to mark steps and to try the engine.</summary>
 [Activity("Log", Category = "Primitives", Description = "Writes a message to the run's journal and passes it on as its output.")]

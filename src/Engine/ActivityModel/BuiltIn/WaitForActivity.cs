@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using BitsoWorkflows.Engine.Hosting;
 
-namespace BitsoWorkflows.Engine.Activities.BuiltIn;
+namespace BitsoWorkflows.Engine.ActivityModel.BuiltIn;
 
 /// <summary>
 /// A sensor on files under the data directory: ready when at least <c>minCount</c> files match <c>path</c>. The path

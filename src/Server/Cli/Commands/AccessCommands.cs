@@ -4,6 +4,8 @@ using BitsoWorkflows.Server.Auth;
 using BitsoWorkflows.Server.Cli.Output;
 using BitsoWorkflows.Server.Hosting;
 
+using BitsoWorkflows.Server.Output;
+
 namespace BitsoWorkflows.Server.Cli.Commands;
 
 /// <summary><c>apikeys create | list | revoke</c> and <c>users hash-password</c>: access to the API and the Studio.</summary>
@@ -18,7 +20,7 @@ public static class AccessCommands
                 {
                     var name = cli.RequirePositional(2, "key name");
                     var roleText = cli.Option("role") ?? nameof(AccessRole.Admin);
-                    if (!Enum.TryParse<AccessRole>(roleText, ignoreCase: true, out var role) || !Enum.IsDefined(role))
+                    if (!EnumNames.TryParse<AccessRole>(roleText, out var role))
                         throw new CliUsageException($"--role must be viewer, operator or admin, got '{roleText}'");
                     cli.EnsureAllOptionsUsed();
                     await using var host = await CliHost.StartAsync(global, importWorkflows: false);

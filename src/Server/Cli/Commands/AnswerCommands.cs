@@ -3,6 +3,7 @@ using BitsoWorkflows.Activities.MasterData.Warehouse;
 using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Server.Cli.Output;
 using BitsoWorkflows.Server.Hosting;
+using BitsoWorkflows.Server.Output;
 
 namespace BitsoWorkflows.Server.Cli.Commands;
 

@@ -41,15 +41,7 @@ public static class BackfillCommands
         {
             if (detach) throw new CliUsageException("--detach needs a running server on this data dir to hand the backfill to; start one with 'serve'");
             var backfills = host.Get<BackfillService>();
-            BackfillRecord record;
-            try
-            {
-                record = await backfills.StartAsync(workflowId, from, to, maxParallel, overrides, CancellationToken.None);
-            }
-            catch (RunRequestException ex)
-            {
-                throw new CliUsageException(ex.Message);
-            }
+            var record = await backfills.StartAsync(workflowId, from, to, maxParallel, overrides, CancellationToken.None);
             final = await PollAsync(BackfillDto.Create(record), async id => BackfillDto.Create((await backfills.GetAsync(id, CancellationToken.None))!));
             await (backfills.Completion(record.Id) ?? Task.FromResult(record));
             final = BackfillDto.Create((await backfills.GetAsync(record.Id, CancellationToken.None))!);

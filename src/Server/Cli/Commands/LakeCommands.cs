@@ -1,5 +1,6 @@
 using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Server.Hosting;
+using BitsoWorkflows.Server.Output;
 
 namespace BitsoWorkflows.Server.Cli.Commands;
 
@@ -43,9 +44,9 @@ public static class LakeCommands
         var format = cli.Format(OutputFormat.Table, OutputFormat.Csv, OutputFormat.Json);
         cli.EnsureAllOptionsUsed();
         await using var host = await CliHost.StartAsync(global, importWorkflows: false);
-        var partitions = await host.Get<LakeCatalog>().ListAsync(book, date, CancellationToken.None);
+        var partitions = await host.Get<LakeInventory>().ListAsync(book, date, CancellationToken.None);
         // One partition asked for: its files; otherwise the partitions.
-        var result = book is not null && date is not null ? LakeCatalog.FilesAsResult(partitions) : LakeCatalog.PartitionsAsResult(partitions);
+        var result = book is not null && date is not null ? LakeInventory.FilesAsResult(partitions) : LakeInventory.PartitionsAsResult(partitions);
         LakeQueryResultFormatter.Write(result, Convert(format), Console.Out);
         return 0;
     }

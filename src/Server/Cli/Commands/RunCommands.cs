@@ -6,6 +6,7 @@ using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Server.Api.Contracts;
 using BitsoWorkflows.Server.Cli.Output;
 using BitsoWorkflows.Server.Hosting;
+using BitsoWorkflows.Server.Output;
 
 namespace BitsoWorkflows.Server.Cli.Commands;
 
@@ -33,15 +34,7 @@ public static class RunCommands
         }
         else
         {
-            RunHandle handle;
-            try
-            {
-                handle = await host.Get<RunLauncher>().StartAsync(new RunRequest { WorkflowId = workflowId, LogicalTime = logicalTime, Params = overrides }, CancellationToken.None);
-            }
-            catch (RunRequestException ex)
-            {
-                throw new CliUsageException(ex.Message);
-            }
+            var handle = await host.Get<RunLauncher>().StartAsync(new RunRequest { WorkflowId = workflowId, LogicalTime = logicalTime, Params = overrides }, CancellationToken.None);
             detail = await RunDetailDto.LoadAsync(host.Get<RunStore>(), host.Get<AssetStore>(), await handle.Completion, CancellationToken.None);
         }
 
@@ -125,8 +118,8 @@ public static class RunCommands
     internal static T? ParseEnum<T>(string? text, string option) where T : struct, Enum
     {
         if (text is null) return null;
-        return Enum.TryParse<T>(text, ignoreCase: true, out var value)
+        return EnumNames.TryParse<T>(text, out var value)
             ? value
-            : throw new CliUsageException($"--{option} must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}, got '{text}'");
+            : throw new CliUsageException($"--{option} must be one of {EnumNames.List<T>()}, got '{text}'");
     }
 }

@@ -101,7 +101,7 @@ public static class RunOperationCommands
         catch (RunOperationException ex)
         {
             await audit.RecordAsync(AccessCommands.CliActor, "cli", action, runId, ex.NotFound ? "not-found" : "refused");
-            throw new CliUsageException(ex.Message);
+            throw;
         }
     }
 }

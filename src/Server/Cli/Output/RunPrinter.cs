@@ -63,12 +63,7 @@ public static class RunPrinter
 
     private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
 
-    private static string Duration(double? ms) => ms switch
-    {
-        null => "",
-        < 1000 => $"{ms:F0} ms",
-        _ => $"{ms / 1000:F1} s",
-    };
+    private static string Duration(double? ms) => ms is { } value ? BitsoWorkflows.Server.Output.ValueText.Duration(TimeSpan.FromMilliseconds(value)) : "";
 
     private static string FirstLine(string text) => text.Split('\n')[0].TrimEnd('\r');
 

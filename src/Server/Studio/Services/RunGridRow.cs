@@ -3,7 +3,7 @@ using BitsoWorkflows.Engine.Execution;
 namespace BitsoWorkflows.Server.Studio.Services;
 
 /// <summary>One column of the runs grid: a run and the status of the latest attempt of each of its activities.</summary>
-public sealed record GridRun(
+public sealed record RunGridRow(
     string Id,
     string WorkflowId,
     int WorkflowVersion,

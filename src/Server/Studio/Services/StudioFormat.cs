@@ -5,7 +5,7 @@ using MudBlazor;
 namespace BitsoWorkflows.Server.Studio.Services;
 
 /// <summary>How the Studio writes times, durations and statuses; every time is UTC.</summary>
-public static class Display
+public static class StudioFormat
 {
     public static string Time(DateTimeOffset? value) =>
         value is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "—";
@@ -13,34 +13,13 @@ public static class Display
     public static string Duration(DateTimeOffset? start, DateTimeOffset? end) =>
         start is { } s && end is { } e ? Duration(e - s) : "—";
 
-    public static string Duration(TimeSpan span) => span.TotalSeconds switch
-    {
-        < 1 => $"{span.TotalMilliseconds:0} ms",
-        < 60 => $"{span.TotalSeconds:0.0} s",
-        < 3600 => $"{(int)span.TotalMinutes} min {span.Seconds} s",
-        _ => $"{(int)span.TotalHours} h {span.Minutes} min",
-    };
+    public static string Duration(TimeSpan span) => Output.ValueText.Duration(span);
 
-    /// <summary>A query result cell: invariant text, ISO-8601 timestamps, <c>NULL</c> for null, lists and maps spelled out.</summary>
-    public static string Cell(object? value) => value switch
-    {
-        null => "NULL",
-        string s => s,
-        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        System.Collections.IDictionary map => "{" + string.Join(", ", map.Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}: {Cell(e.Value)}")) + "}",
-        System.Collections.IEnumerable list and not byte[] => "[" + string.Join(", ", list.Cast<object?>().Select(Cell)) + "]",
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+    /// <summary>A query result cell: <see cref="Output.ValueText.Exact"/> (<c>NULL</c> for null).</summary>
+    public static string Cell(object? value) => Output.ValueText.Exact(value);
 
     /// <summary>True for numbers, which the result grid aligns right.</summary>
-    public static bool IsNumber(object? value) =>
-        value is sbyte or byte or short or ushort or int or uint or long or ulong or System.Numerics.BigInteger or decimal or double or float;
+    public static bool IsNumber(object? value) => Output.ValueText.IsNumber(value);
 
     public static string Bytes(long bytes) => bytes switch
     {
@@ -94,5 +73,5 @@ public static class Display
     };
 
     /// <summary>An SVG coordinate or length: invariant, at most one decimal.</summary>
-    public static string Px(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+    public static string SvgNumber(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 }
