@@ -26,7 +26,7 @@ public static class ValueText
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         byte[] bytes => "\\x" + Convert.ToHexString(bytes),
-        IDictionary map => "{" + string.Join(", ", map.Cast<DictionaryEntry>().Select(e => $"{e.Key}: {Exact(e.Value, nullText)}")) + "}",
+        IDictionary map => "{" + string.Join(", ", Entries(map).Select(e => $"{e.Key}: {Exact(e.Value, nullText)}")) + "}",
         IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(v => Exact(v, nullText))) + "]",
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
@@ -50,6 +50,16 @@ public static class ValueText
         < 3600 => $"{(int)span.TotalMinutes} min {span.Seconds} s",
         _ => $"{(int)span.TotalHours} h {span.Minutes} min",
     };
+
+    /// <summary>
+    /// A map's entries through <see cref="IDictionary.GetEnumerator"/>: a generic dictionary (what DuckDB returns for a
+    /// MAP) enumerates key-value pairs, not <see cref="DictionaryEntry"/>, through <see cref="IEnumerable"/>.
+    /// </summary>
+    private static IEnumerable<DictionaryEntry> Entries(IDictionary map)
+    {
+        var entries = map.GetEnumerator();
+        while (entries.MoveNext()) yield return entries.Entry;
+    }
 
     /// <summary>True for numbers, which tables align right.</summary>
     public static bool IsNumber(object? value) =>

@@ -21,7 +21,7 @@ public sealed class AnswerFormatterTests
 
         Assert.Equal(string.Join(Environment.NewLine,
             "top",
-            "user_id   total  at",
+            "user_id  total   at",
             "-------  ------  --------------------",
             "u1       1200.5  2024-03-01T08:00:00Z",
             "u22           7  none",
