@@ -173,7 +173,6 @@ public sealed partial class WorkflowRunner(
         var outcomes = new Dictionary<string, NodeOutcome>();
         var ready = new Queue<string>();
         var running = new Dictionary<Task<NodeOutcome>, string>();
-        var reused = new HashSet<string>(StringComparer.Ordinal);
         var limit = options.Value.MaxParallelActivities;
 
         void Finish(string id, NodeOutcome outcome)
@@ -224,7 +223,6 @@ public sealed partial class WorkflowRunner(
                 if (nodes[id].Map is null && reusable.TryGetValue(id, out var earlier))
                 {
                     running.Add(ReuseAsync(nodes[id], id, info, earlier.Output), id);
-                    reused.Add(id);
                     continue;
                 }
                 var evaluator = new ExpressionEvaluator(info, new Dictionary<string, JsonElement>(outputs));
@@ -243,7 +241,8 @@ public sealed partial class WorkflowRunner(
             running.Remove(done);
             var outcome = await done;
             Finish(doneId, outcome);
-            if (outcome.Status == ActivityStatus.Succeeded && nodes[doneId].Produces is { Count: > 0 } produces && !reused.Contains(doneId))
+            // A success that only reused an earlier run's output produced nothing new.
+            if (outcome.Status == ActivityStatus.Succeeded && !outcome.Reused && nodes[doneId].Produces is { Count: > 0 } produces)
                 await RecordProducedAsync(info, doneId, produces);
             await SettleAsync();
         }
@@ -304,7 +303,7 @@ public sealed partial class WorkflowRunner(
 
         var failures = results.Select((r, i) => (Result: r, Index: i)).Where(x => x.Result.Status != ActivityStatus.Succeeded).ToList();
         if (failures.Count == 0)
-            return NodeOutcome.Success(JsonSerializer.SerializeToElement(results.Select(r => r.Output).ToArray()));
+            return NodeOutcome.Success(JsonSerializer.SerializeToElement(results.Select(r => r.Output).ToArray())) with { Reused = results.All(r => r.Reused) };
         var (first, at) = failures[0];
         if (!token.IsCancellationRequested && failures.All(f => f.Result.Status == ActivityStatus.Skipped))
         {
@@ -535,7 +534,7 @@ public sealed partial class WorkflowRunner(
             OutputsJson = output.GetRawText(),
             JournalJson = journal.ToJson(),
         }, isNew: true);
-        return Task.FromResult(NodeOutcome.Success(output));
+        return Task.FromResult(NodeOutcome.Success(output) with { Reused = true });
     }
 
     private const string NotStarted = "the run was cancelled before it started";
@@ -622,6 +621,9 @@ public sealed partial class WorkflowRunner(
 
     private sealed record NodeOutcome(ActivityStatus Status, JsonElement Output, string? Message, bool Retryable, bool NotReady = false)
     {
+        /// <summary>A success that took a retried run's output instead of running (every instance, for a mapped activity).</summary>
+        public bool Reused { get; init; }
+
         /// <summary>A sensor's poke that found its condition not met yet (<paramref name="reason"/>): poke again later.</summary>
         public static NodeOutcome NotYet(string reason) => new(ActivityStatus.Running, default, reason, false, NotReady: true);
 

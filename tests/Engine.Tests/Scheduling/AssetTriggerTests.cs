@@ -107,6 +107,23 @@ public sealed class AssetTriggerTests
     }
 
     [Fact]
+    public async Task AMappedProducer_ProducesOnceWhenItsInstancesRan_AndNotWhenARetryReusedThemAll()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("mapped", """
+            { "id": "make", "type": "Sum", "map": "{{ params.lists }}", "inputs": { "values": "{{ item }}" }, "produces": ["x"] },
+            { "id": "later", "type": "Fault", "inputs": { "message": "boom" } }
+            """, Workflows.Edge("make", "later"), """ "params": { "lists": { "type": "array", "default": [[1], [2, 3]] } } """));
+        var (failed, _) = await engine.RunAsync("mapped");
+        var assets = engine.Get<AssetStore>();
+        Assert.Equal(["x"], (await assets.ProducedByAsync(failed.Id, CancellationToken.None)).Select(p => p.Event.Asset));
+
+        var retry = await engine.Get<RunLauncher>().RetryAsync(failed.Id, engine.Get<RunStore>(), CancellationToken.None);
+        await retry.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(await assets.ProducedByAsync(retry.Run.Id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task APausedConsumer_LetsEventsWait_AndEventsBeforeItsFirstPublicationDoNotCount()
     {
         await using var engine = await TestEngine.StartAsync();
