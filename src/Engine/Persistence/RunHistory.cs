@@ -41,9 +41,18 @@ public sealed class RunHistory(IDbContextFactory<WorkflowDbContext> contexts)
                 .OrderBy(o => o.Id).Select(o => new { o.RunId, o.Actor, o.Text }).ToListAsync(cancellationToken))
             .ToLookup(o => o.RunId, o => new RunNote(o.Actor, o.Text));
 
-        return page.Select(r => new RunOverview(r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, Utc(r.LogicalTime), r.Status,
-                r.StartedAt is { } started ? Utc(started) : null, r.EndedAt is { } ended ? Utc(ended) : null, r.Node,
-                [.. attempts[r.Id]], [.. notes[r.Id]]))
+        return page.Select(r => new RunOverview(
+                Id: r.Id,
+                WorkflowId: r.WorkflowId,
+                WorkflowVersion: r.WorkflowVersion,
+                TriggerKind: r.TriggerKind,
+                LogicalTime: Utc(r.LogicalTime),
+                Status: r.Status,
+                StartedAt: r.StartedAt is { } started ? Utc(started) : null,
+                EndedAt: r.EndedAt is { } ended ? Utc(ended) : null,
+                Node: r.Node,
+                Attempts: [.. attempts[r.Id]],
+                Notes: [.. notes[r.Id]]))
             .ToList();
     }
 

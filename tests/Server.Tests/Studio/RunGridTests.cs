@@ -109,7 +109,7 @@ public sealed class RunGridTests : IAsyncLifetime
         var recent = await _server.Get<RunGrid>().RecentAsync(new RunQuery(), [TestWorkflows.EverySecondId], CancellationToken.None);
 
         var run = Assert.Single(recent);
-        Assert.Equal(hello.Id, run.Id);
+        Assert.Equal(hello.Id, run.Overview.Id);
         Assert.Equal(ActivityStatus.Succeeded, run.Activities["say"]);
         Assert.Equal(ActivityStatus.Succeeded, run.Activities["wait"]);
         Assert.False(run.Activities.ContainsKey("report"));

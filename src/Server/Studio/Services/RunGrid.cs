@@ -25,7 +25,7 @@ public sealed class RunGrid(RunHistory history, TimeProvider time)
     /// <summary>The newest runs matching the query (newest first, at most <see cref="MaxRuns"/>), leaving out the given workflows.</summary>
     public async Task<IReadOnlyList<RunGridRow>> RecentAsync(RunQuery query, IReadOnlyCollection<string> excludedWorkflows, CancellationToken cancellationToken) =>
         (await history.OverviewAsync(query, excludedWorkflows, cancellationToken))
-            .Select(r => new RunGridRow(r.Id, r.WorkflowId, r.WorkflowVersion, r.TriggerKind, r.LogicalTime, r.Status, r.StartedAt, r.EndedAt, r.Node,
+            .Select(r => new RunGridRow(r,
                 ActivityStatuses.Latest(r.Attempts.Select(a => (a.ActivityId, a.Attempt, a.Status))),
                 r.Notes.Count > 0 ? RunGridRow.NotesText(r.Notes.Select(n => $"{n.Actor}: {n.Text}")) : null))
             .ToList();
