@@ -64,11 +64,17 @@ public sealed class AssetStore(IDbContextFactory<WorkflowDbContext> contexts)
         await db.AssetConsumptions.Where(c => c.RunId == runId).ExecuteDeleteAsync(cancellationToken);
     }
 
-    /// <summary>Releases claims older than <paramref name="before"/> whose run was never stored (the claiming process died in between).</summary>
-    public async Task<int> ReleaseAbandonedAsync(DateTime before, CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases claims made in [<paramref name="notBefore"/>, <paramref name="before"/>) whose run was never stored (the
+    /// claiming process died in between). Older claims stay: their run may be gone because retention deleted it, and
+    /// releasing them would start the workflow again for events it already ran for.
+    /// </summary>
+    public async Task<int> ReleaseAbandonedAsync(DateTime notBefore, DateTime before, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        return await db.AssetConsumptions.Where(c => c.ConsumedAt < before && !db.Runs.Any(r => r.Id == c.RunId)).ExecuteDeleteAsync(cancellationToken);
+        return await db.AssetConsumptions
+            .Where(c => c.ConsumedAt >= notBefore && c.ConsumedAt < before && !db.Runs.Any(r => r.Id == c.RunId))
+            .ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>The events that started run <paramref name="runId"/>, oldest first.</summary>

@@ -13,7 +13,8 @@ namespace BitsoWorkflows.Engine.Scheduling;
 /// <see cref="AssetStore.MaxEventsPerRun"/> per asset), covers their intervals and carries them as its
 /// <c>triggeringAssets</c> param. Events count from the workflow's first publication; a paused workflow lets them wait.
 /// The events are claimed for the run before it is stored, so that of several nodes exactly one starts it; a claim
-/// whose run never appeared (the node died in between) is released after <see cref="AbandonedAfter"/>.
+/// whose run never appeared (the node died in between) is released after <see cref="AbandonedAfter"/> (and at most
+/// <see cref="AbandonedUntil"/> after it was made, so that runs deleted by retention do not run their events again).
 /// </summary>
 public sealed partial class AssetTriggers(
     WorkflowCatalog catalog,
@@ -25,6 +26,12 @@ public sealed partial class AssetTriggers(
 {
     /// <summary>How old a claim without a stored run must be before its events are given back.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Claims older than this are never given back: retention keeps runs at least a day (<c>retentionDays</c> ≥ 1), so
+    /// an older claim without its run may be one whose run retention deleted, not one a dead node left.
+    /// </summary>
+    public static readonly TimeSpan AbandonedUntil = TimeSpan.FromHours(23);
 
     private readonly SemaphoreSlim _produced = new(0);
     private readonly SemaphoreSlim _oneCheck = new(1, 1);
@@ -75,7 +82,7 @@ public sealed partial class AssetTriggers(
             if (now - _lastReleased > TimeSpan.FromMinutes(1))
             {
                 _lastReleased = now;
-                var released = await assets.ReleaseAbandonedAsync((now - AbandonedAfter).UtcDateTime, cancellationToken);
+                var released = await assets.ReleaseAbandonedAsync((now - AbandonedUntil).UtcDateTime, (now - AbandonedAfter).UtcDateTime, cancellationToken);
                 if (released > 0) LogReleased(logger, released);
             }
             var started = new List<RunHandle>();

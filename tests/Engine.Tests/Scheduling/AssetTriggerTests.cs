@@ -161,6 +161,22 @@ public sealed class AssetTriggerTests
     }
 
     [Fact]
+    public async Task AConsumersRunDeletedByRetention_DoesNotMakeItsEventsPendingAgain()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Consumer("use", "x"));
+        await engine.PublishAsync(Producer("make", "x"));
+        await engine.RunAsync("make");
+        var assets = engine.Get<AssetStore>();
+        var pending = await assets.PendingAsync("use", "x", DateTime.MinValue, CancellationToken.None);
+        // Consumed two days ago by a run that retention (retentionDays 1) has deleted since.
+        Assert.True(await assets.TryConsumeAsync("use", "0000pruned", pending, DateTime.UtcNow.AddDays(-2), CancellationToken.None));
+
+        Assert.Empty(await Triggers(engine).CheckAsync(CancellationToken.None));
+        Assert.Empty(await assets.PendingAsync("use", "x", DateTime.MinValue, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RetryingAnAssetTriggeredRun_KeepsItsEventsAndItsInterval()
     {
         await using var engine = await TestEngine.StartAsync();
