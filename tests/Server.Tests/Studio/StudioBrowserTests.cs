@@ -51,6 +51,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IClassFixture<B
         await editor.FillAsync(json.Replace("\"default\": 0.5", "\"default\": 0.8", StringComparison.Ordinal));
         // Leaving the field commits the edit at once instead of after the debounce (a timer on a busy server).
         await editor.PressAsync("Tab");
+        // As a person would: see the edit taken (Discard is enabled once the JSON differs) before typing the comment.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Discard changes" })).ToBeEnabledAsync();
         await page.GetByTestId("publish-comment").Locator("input").Or(page.Locator("input[data-testid=publish-comment]")).First.FillAsync("raise the threshold");
         await Expect(page.GetByTestId("publish")).ToBeEnabledAsync();
         await page.GetByTestId("publish").ClickAsync();
