@@ -35,6 +35,7 @@ public sealed class WarehouseCatalogTests : IDisposable
                 : Path.Combine(_harness.DataDirectory.Root, "lake", "warehouse", table, table + ".parquet");
             Assert.True(File.Exists(parquet), parquet);
             Assert.Equal(tables[table].Rows, await _harness.ScalarAsync<long>($"SELECT count(*) FROM read_parquet('{parquet}')"));
+            Assert.Equal(0L, await _harness.ScalarAsync<long>($"SELECT count(*) FROM parquet_metadata('{parquet}') WHERE compression <> 'ZSTD'"));
         }
         Assert.Equal(1L, await _harness.ScalarAsync<long>("SELECT count(*) FROM dim_date WHERE date_key = DATE '2024-03-01' AND iso_day_of_week = 5 AND NOT is_weekend"));
     }

@@ -16,7 +16,7 @@ public static class WarehouseSchema
     /// <summary>Bookkeeping tables shown in the catalog next to the model.</summary>
     public static readonly IReadOnlyList<string> LoadTables = ["etl_rejects", "etl_load_history", "etl_source_state"];
 
-    /// <summary>The order of rows that makes two tables comparable and their Parquet files stable.</summary>
+    /// <summary>The natural-key order of a table's rows: what makes two tables comparable, and the order of the dimensions' Parquet files.</summary>
     public static string OrderBy(string table) => table switch
     {
         "dim_user" => "user_id",
