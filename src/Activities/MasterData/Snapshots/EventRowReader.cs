@@ -11,7 +11,7 @@ internal sealed class EventRowReader() : SnapshotRowReader(SnapshotSource.Events
 
     public override string KeyColumn => "id";
 
-    public override string StageColumns => "id VARCHAR, user_id VARCHAR, occurred_at TIMESTAMP, event_name VARCHAR";
+    public override string StageColumns => "id VARCHAR, user_key INTEGER, occurred_at TIMESTAMP, event_name VARCHAR";
 
     protected override void Bind(Func<string, int> indexOf) => (_id, _user, _name) = (indexOf("id"), indexOf("user_id"), indexOf("event_name"));
 
@@ -24,5 +24,5 @@ internal sealed class EventRowReader() : SnapshotRowReader(SnapshotSource.Events
     }
 
     public override IDuckDBAppenderRow Append(IDuckDBAppenderRow row) =>
-        row.AppendValue(_eventId).AppendValue(_userId).AppendValue(OccurredAt).AppendValue(_eventName);
+        row.AppendValue(_eventId).AppendValue(UserKey(_userId)).AppendValue(OccurredAt).AppendValue(_eventName);
 }

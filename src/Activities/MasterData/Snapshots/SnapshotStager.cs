@@ -19,6 +19,9 @@ internal static class SnapshotStager
 
     public static string RejectTable(SnapshotSource source) => "stg_rejects_" + SnapshotLayout.Name(source);
 
+    /// <summary>The user ids of a timed source's staged rows by key (<c>user_key INTEGER, user_id VARCHAR</c>).</summary>
+    public static string UserTable(SnapshotSource source) => "stg_users_" + SnapshotLayout.Name(source);
+
     /// <summary>The columns of <c>stg_&lt;source&gt;</c>, in order.</summary>
     public static IEnumerable<string> StageColumnNames(SnapshotSource source) =>
         StageColumns(SnapshotRowReader.For(source)).Split(", ").Select(c => c.Split(' ')[0]);
@@ -32,6 +35,7 @@ internal static class SnapshotStager
         await connection.ExecuteAsync($"""
             CREATE OR REPLACE TEMP TABLE {StageTable(source)} ({StageColumns(reader)});
             CREATE OR REPLACE TEMP TABLE {RejectTable(source)} (line_number BIGINT NOT NULL, reason VARCHAR NOT NULL, raw_line VARCHAR NOT NULL);
+            CREATE OR REPLACE TEMP TABLE {UserTable(source)} (user_key INTEGER NOT NULL, user_id VARCHAR NOT NULL);
             """, cancellationToken);
         using var csv = CsvReader.Create(SnapshotReader.Open(path), Options, leaveOpen: false);
         csv.ReadHeader();
@@ -42,6 +46,10 @@ internal static class SnapshotStager
         var counts = Stage(csv, header.Count, reader, new Window(from, to), new KeyFilter(KeyFilter.BitsFor(path)), rows, rejects, cancellationToken);
         rows.Close();
         rejects.Close();
+        using var users = connection.CreateAppender(UserTable(source));
+        foreach (var (userId, key) in reader.UserKeys)
+            users.CreateRow().AppendValue(key).AppendValue(userId).EndRow();
+        users.Close();
         return counts;
     }
 

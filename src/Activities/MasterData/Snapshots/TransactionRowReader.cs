@@ -18,7 +18,7 @@ internal sealed class TransactionRowReader(SnapshotSource source) : SnapshotRowR
     public override string KeyColumn => "id";
 
     public override string StageColumns =>
-        "id VARCHAR, user_id VARCHAR, occurred_at TIMESTAMP, status VARCHAR, amount DECIMAL(38,18), amount_text VARCHAR, currency VARCHAR, interface VARCHAR, non_positive BOOLEAN";
+        "id VARCHAR, user_key INTEGER, occurred_at TIMESTAMP, status VARCHAR, amount DECIMAL(38,18), amount_text VARCHAR, currency VARCHAR, interface VARCHAR, non_positive BOOLEAN";
 
     protected override void Bind(Func<string, int> indexOf)
     {
@@ -44,7 +44,7 @@ internal sealed class TransactionRowReader(SnapshotSource source) : SnapshotRowR
     public override IDuckDBAppenderRow Append(IDuckDBAppenderRow row)
     {
         var exact = SnapshotAmount.TryExact(_amountText, out var value);
-        return row.AppendValue(_transactionId).AppendValue(_userId).AppendValue(OccurredAt).AppendValue(_txStatus)
+        return row.AppendValue(_transactionId).AppendValue(UserKey(_userId)).AppendValue(OccurredAt).AppendValue(_txStatus)
             .AppendValue(exact ? value : null).AppendValue(exact ? null : _amountText).AppendValue(_currencyCode).AppendValue(_channel)
             .AppendValue(_isNonPositive);
     }

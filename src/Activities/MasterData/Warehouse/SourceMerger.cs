@@ -22,14 +22,19 @@ internal static class SourceMerger
         var key = source == SnapshotSource.Users ? "user_id" : "id";
         var columns = SnapshotStager.StageColumnNames(source).Where(c => c != key && c != "in_window").ToList();
         var transactions = source is SnapshotSource.Deposits or SnapshotSource.Withdrawals;
-        var select = columns.Where(c => c != "amount_text").Select(c => c == "amount" && transactions
-            ? "coalesce(r.amount, CAST(r.amount_text AS DECIMAL(38,18))) AS amount"
-            : $"r.{c} AS {c}");
+        var select = columns.Where(c => c != "amount_text").Select(c => c switch
+        {
+            "amount" when transactions => "coalesce(r.amount, CAST(r.amount_text AS DECIMAL(38,18))) AS amount",
+            "user_key" => "u.user_id AS user_id",
+            _ => $"r.{c} AS {c}",
+        });
+        // Timed sources stage a user key; its id comes back from the stage's user table.
+        var users = source == SnapshotSource.Users ? "" : $" JOIN {SnapshotStager.UserTable(source)} u ON u.user_key = r.user_key";
         var keep = source == SnapshotSource.Users ? "true" : $"in_window AND occurred_at < TIMESTAMP '{to:yyyy-MM-dd HH:mm:ss}'";
         // Most ids have one line: only the ids with several (few) are grouped, so no aggregate holds the rows of all
         // ids (an arg_max over millions of them did not spill). The rest pass through an anti join with those ids.
         var stage = SnapshotStager.StageTable(source);
-        var row = $"{key}, {string.Join(", ", select)}";
+        var row = $"r.{key} AS {key}, {string.Join(", ", select)}";
         await connection.ExecuteAsync($"""
             CREATE OR REPLACE TEMP TABLE rep AS SELECT {key} AS k, count(*) AS lines FROM {stage} GROUP BY {key} HAVING count(*) > 1;
             CREATE OR REPLACE TEMP TABLE rep_rows AS SELECT s.* FROM {stage} s SEMI JOIN rep ON rep.k = s.{key};
@@ -38,9 +43,9 @@ internal static class SourceMerger
                 SELECT *, bool_or(in_window) OVER (PARTITION BY {key}) AS any_in_window FROM rep_rows
                 QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY line_number DESC) = 1);
             CREATE OR REPLACE TEMP VIEW cln AS
-            SELECT {row} FROM {stage} r ANTI JOIN rep ON rep.k = r.{key} WHERE {keep}
+            SELECT {row} FROM {stage} r{users} ANTI JOIN rep ON rep.k = r.{key} WHERE {keep}
             UNION ALL
-            SELECT {row} FROM rep_last r WHERE {keep};
+            SELECT {row} FROM rep_last r{users} WHERE {keep};
             """, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
@@ -193,5 +198,6 @@ internal static class SourceMerger
         connection.ExecuteAsync($"""
             DROP VIEW IF EXISTS cln; DROP TABLE IF EXISTS rep_last; DROP TABLE IF EXISTS rep_rows; DROP TABLE IF EXISTS rep; DROP TABLE IF EXISTS chg;
             DROP TABLE IF EXISTS {SnapshotStager.StageTable(source)}; DROP TABLE IF EXISTS {SnapshotStager.RejectTable(source)};
+            DROP TABLE IF EXISTS {SnapshotStager.UserTable(source)};
             """, cancellationToken);
 }
