@@ -19,14 +19,17 @@ internal sealed class RunResume
         _firstStarted = records.GroupBy(r => r.ActivityId).ToDictionary(g => g.Key, g => g.Min(r => r.StartedAt));
     }
 
-    /// <summary>The outcome an activity (or a mapped instance) ended with before the restart; null when it must run (again).</summary>
-    public (ActivityStatus Status, JsonElement Output, string? Message)? Ended(string recordId)
+    /// <summary>
+    /// The outcome an activity (or a mapped instance) ended with before the restart, and whether that success was taken
+    /// over from a retried run; null when it must run (again).
+    /// </summary>
+    public (ActivityStatus Status, JsonElement Output, string? Message, bool Reused)? Ended(string recordId)
     {
         if (!_latest.TryGetValue(recordId, out var record)) return null;
         return record.Status switch
         {
-            ActivityStatus.Succeeded => (record.Status, record.OutputsJson is { } json ? JsonDocument.Parse(json).RootElement.Clone() : default, null),
-            ActivityStatus.Failed or ActivityStatus.TimedOut or ActivityStatus.Skipped or ActivityStatus.UpstreamFailed => (record.Status, default, record.Error),
+            ActivityStatus.Succeeded => (record.Status, record.OutputsJson is { } json ? JsonDocument.Parse(json).RootElement.Clone() : default, null, record.ReusedFrom is not null),
+            ActivityStatus.Failed or ActivityStatus.TimedOut or ActivityStatus.Skipped or ActivityStatus.UpstreamFailed => (record.Status, default, record.Error, false),
             _ => null, // Running, interrupted or cancelled by the stop: run it again.
         };
     }

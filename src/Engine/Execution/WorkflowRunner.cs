@@ -118,7 +118,8 @@ public sealed partial class WorkflowRunner(
     }
 
     /// <summary>An output of the run being retried, and the inputs it was computed from (as stored: redacted, scrubbed).</summary>
-    private sealed record Reusable(JsonElement Output, string? InputsJson);
+    /// <param name="From">The run whose attempt produced the output (the first of a chain of retries that reused it).</param>
+    private sealed record Reusable(JsonElement Output, string? InputsJson, string From);
 
     /// <summary>
     /// Outputs of the activities (and mapped instances) that succeeded in the run being retried: a retry starts from
@@ -133,7 +134,7 @@ public sealed partial class WorkflowRunner(
                 && rerun?.Contains(a.ActivityId) != true && rerun?.Contains(MapInstance.ActivityOf(a.ActivityId)) != true)
             .GroupBy(a => a.ActivityId)
             .Select(g => g.MaxBy(a => a.Attempt)!)
-            .ToDictionary(a => a.ActivityId, a => new Reusable(JsonDocument.Parse(a.OutputsJson!).RootElement.Clone(), a.InputsJson));
+            .ToDictionary(a => a.ActivityId, a => new Reusable(JsonDocument.Parse(a.OutputsJson!).RootElement.Clone(), a.InputsJson, a.ReusedFrom ?? a.RunId));
     }
 
     /// <summary>What the activities of one run share: the run, its secrets, its DI scope, how it resumes and its tokens.</summary>
@@ -194,6 +195,9 @@ public sealed partial class WorkflowRunner(
                     Finish(id, ended.Status == ActivityStatus.Succeeded
                         ? NodeOutcome.Success(ended.Output)
                         : NodeOutcome.Failure(ended.Status, ended.Message ?? ended.Status.ToString(), retryable: false));
+                    // Its events were recorded before the stop, unless the stop came in between: recording is idempotent.
+                    if (ended.Status == ActivityStatus.Succeeded && !ended.Reused && nodes[id].Produces is { Count: > 0 } produced)
+                        await RecordProducedAsync(info, id, produced);
                     continue;
                 }
                 if (decision == TriggerDecision.Run && !token.IsCancellationRequested)
@@ -222,7 +226,7 @@ public sealed partial class WorkflowRunner(
                 }
                 if (nodes[id].Map is null && reusable.TryGetValue(id, out var earlier))
                 {
-                    running.Add(ReuseAsync(nodes[id], id, info, earlier.Output), id);
+                    running.Add(ReuseAsync(nodes[id], id, info, earlier), id);
                     continue;
                 }
                 var evaluator = new ExpressionEvaluator(info, new Dictionary<string, JsonElement>(outputs));
@@ -277,9 +281,9 @@ public sealed partial class WorkflowRunner(
         var instances = items.Select(async (item, index) =>
         {
             var id = MapInstance.Id(node.Id, index);
-            if (context.Resume?.Ended(id) is { Status: ActivityStatus.Succeeded } ended) return NodeOutcome.Success(ended.Output);
+            if (context.Resume?.Ended(id) is { Status: ActivityStatus.Succeeded } ended) return NodeOutcome.Success(ended.Output) with { Reused = ended.Reused };
             if (reusable.TryGetValue(id, out var earlier) && SameInputs(node, evaluator.ForItem(item, index), earlier.InputsJson, secrets))
-                return await ReuseAsync(node, id, info, earlier.Output);
+                return await ReuseAsync(node, id, info, earlier);
             try
             {
                 await slots.WaitAsync(token).ConfigureAwait(false);
@@ -517,8 +521,9 @@ public sealed partial class WorkflowRunner(
     }
 
     /// <summary>Takes an activity's (or a mapped instance's) output from the run being retried instead of running it again.</summary>
-    private Task<NodeOutcome> ReuseAsync(ActivityNode node, string recordId, RunInfo info, JsonElement output)
+    private Task<NodeOutcome> ReuseAsync(ActivityNode node, string recordId, RunInfo info, Reusable earlier)
     {
+        var output = earlier.Output;
         var now = time.GetUtcNow();
         var journal = new RunJournal(time, logger);
         journal.Info("succeeded in the run this one retries; its output is reused");
@@ -533,6 +538,7 @@ public sealed partial class WorkflowRunner(
             EndedAt = now.UtcDateTime,
             OutputsJson = output.GetRawText(),
             JournalJson = journal.ToJson(),
+            ReusedFrom = earlier.From,
         }, isNew: true);
         return Task.FromResult(NodeOutcome.Success(output) with { Reused = true });
     }
@@ -572,6 +578,18 @@ public sealed partial class WorkflowRunner(
     /// </summary>
     private async Task RecordProducedAsync(RunInfo info, string activityId, IReadOnlyList<string> produces)
     {
+        // The activity's success first: an event whose activity a crash then left unrecorded would be produced again by
+        // the retry (two events, the consumer run twice); the other way round the start-up recovery writes the event.
+        try
+        {
+            await writes.FlushAsync();
+        }
+        catch (Exception ex)
+        {
+            LogProducedNotRecorded(logger, ex, info.RunId, activityId, string.Join(", ", produces));
+            return;
+        }
+        CrashPoint.Reach(CrashPoint.AssetsProducing);
         var now = time.GetUtcNow().UtcDateTime;
         var events = produces.Select(asset => new AssetEventRecord
         {

@@ -37,9 +37,12 @@ public static class CrashPoint
     /// <summary>Alert webhook: the receiver accepted the event, its delivery not yet recorded.</summary>
     public const string WebhookAccepted = "webhook.accepted";
 
+    /// <summary>Assets: an activity that produces assets succeeded and its success is committed, its asset events not yet recorded.</summary>
+    public const string AssetsProducing = "assets.producing";
+
     /// <summary>Every point, for the harness and the README.</summary>
     public static readonly IReadOnlyList<string> Names =
-        [CaptureCommitted, LakeFileWritten, LakeFileRenamed, WarehouseMerged, WarehouseBuilt, WarehousePublishing, BackfillBetweenRuns, WebhookAccepted];
+        [CaptureCommitted, LakeFileWritten, LakeFileRenamed, WarehouseMerged, WarehouseBuilt, WarehousePublishing, BackfillBetweenRuns, WebhookAccepted, AssetsProducing];
 
     private static readonly (string Name, int Hit)? Armed = Parse(Environment.GetEnvironmentVariable(Variable));
     private static int _hits;

@@ -11,6 +11,7 @@ public sealed partial class EngineInitializer(
     IDbContextFactory<WorkflowDbContext> contexts,
     WorkflowCatalog catalog,
     RunStore runs,
+    Execution.ProducedAssetRecovery producedAssets,
     ActivityModel.ActivityRegistry registry,
     TimeProvider time,
     IOptions<EngineOptions> options,
@@ -43,12 +44,15 @@ public sealed partial class EngineInitializer(
     public IReadOnlyList<string> ResumableRuns { get; private set; } = [];
 
     /// <summary>
-    /// Server start-up: migrate, find the runs a stop left waiting in a sensor (<see cref="ResumableRuns"/>), mark the
-    /// other runs a crash left running as interrupted, import the workflow files.
+    /// Server start-up: migrate, write the asset events a crash kept from being recorded
+    /// (<see cref="Execution.ProducedAssetRecovery"/>), find the runs a stop left waiting in a sensor
+    /// (<see cref="ResumableRuns"/>), mark the other runs a crash left running as interrupted, import the workflow files.
     /// </summary>
     public async Task<IReadOnlyList<FileImportResult>> StartServerAsync(CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken);
+        var recovered = await producedAssets.RecoverAsync(options.Value.NodeName, cancellationToken);
+        if (recovered > 0) LogAssetEventsRecovered(logger, recovered);
         var sensorTypes = registry.All.Where(a => a.IsSensor).Select(a => a.Type).ToList();
         ResumableRuns = await runs.SensorWaitingRunsAsync(options.Value.NodeName, sensorTypes, cancellationToken);
         var interrupted = await runs.MarkInterruptedAsync(options.Value.NodeName, time.GetUtcNow(), cancellationToken, ResumableRuns);
@@ -60,6 +64,9 @@ public sealed partial class EngineInitializer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A process stopped while it was migrating the workflow store and left EF Core's migration lock in it; the lock was cleared")]
     private static partial void LogAbandonedLockCleared(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recorded {Count} asset events that an earlier stop kept from being written")]
+    private static partial void LogAssetEventsRecovered(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} runs left running by an earlier stop as interrupted")]
     private static partial void LogInterrupted(ILogger logger, int count);

@@ -51,6 +51,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<MissedAlertStore>();
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<AssetStore>();
+        services.AddSingleton<Execution.ProducedAssetRecovery>();
         services.AddSingleton<EngineInitializer>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<RetentionService>();

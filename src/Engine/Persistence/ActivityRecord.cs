@@ -30,5 +30,11 @@ public sealed class ActivityRecord
     /// <summary>The journal lines as a JSON array of { at, level, message }.</summary>
     public string? JournalJson { get; set; }
 
+    /// <summary>
+    /// For a success a retry or clear took over without running the activity: the run whose attempt produced the output
+    /// (the first of a chain of retries). Null for an attempt that ran.
+    /// </summary>
+    public string? ReusedFrom { get; set; }
+
     internal ActivityRecord ShallowCopy() => (ActivityRecord)MemberwiseClone();
 }

@@ -14,14 +14,34 @@ public sealed class AssetStore(IDbContextFactory<WorkflowDbContext> contexts)
     /// <summary>Raised in this process after events were recorded, so that asset triggers look at once instead of at their next poll.</summary>
     public event Action? Produced;
 
-    /// <summary>Records productions (ids are assigned by the store).</summary>
-    public async Task RecordAsync(IReadOnlyCollection<AssetEventRecord> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the productions of one activity of one run (ids are assigned by the store), except those already
+    /// recorded: one event per (run, activity, asset), kept by a unique key, so recording again — a resumed run, the
+    /// start-up recovery of events a crash kept from being written, two nodes at once — adds nothing. Returns how many
+    /// were new.
+    /// </summary>
+    public async Task<int> RecordAsync(IReadOnlyCollection<AssetEventRecord> events, CancellationToken cancellationToken)
     {
-        if (events.Count == 0) return;
+        if (events.Count == 0) return 0;
+        var (runId, activityId) = (events.First().RunId, events.First().ActivityId);
+        if (events.Any(e => e.RunId != runId || e.ActivityId != activityId))
+            throw new ArgumentException("The events must be of one activity of one run.", nameof(events));
         await using var db = contexts.CreateDbContext();
-        db.AssetEvents.AddRange(events);
-        await db.SaveChangesAsync(cancellationToken);
+        var recorded = await db.AssetEvents.AsNoTracking().Where(e => e.RunId == runId && e.ActivityId == activityId).Select(e => e.Asset).ToListAsync(cancellationToken);
+        var missing = events.Where(e => !recorded.Contains(e.Asset)).ToList();
+        if (missing.Count == 0) return 0;
+        db.AssetEvents.AddRange(missing);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Recorded by someone else in between (the key held): theirs stands.
+            return 0;
+        }
         Produced?.Invoke();
+        return missing.Count;
     }
 
     /// <summary>

@@ -32,6 +32,9 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
     /// <summary>Queues a write of a detached copy of an activity attempt; insert when <paramref name="isNew"/>.</summary>
     public Task SaveActivityAsync(ActivityRecord record, bool isNew) => EnqueueAsync(new PendingWrite(record.ShallowCopy(), isNew));
 
+    /// <summary>Completes once every write queued before it is committed.</summary>
+    public Task FlushAsync() => EnqueueAsync(new PendingWrite(Flush.Marker, false));
+
     private Task EnqueueAsync(PendingWrite write)
     {
         Interlocked.Increment(ref _pending);
@@ -93,6 +96,7 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
 
     private static void Apply(WorkflowDbContext db, Dictionary<string, object> tracked, PendingWrite write)
     {
+        if (write.Entity is Flush) return;
         var key = Key(write.Entity);
         if (tracked.TryGetValue(key, out var existing))
         {
@@ -119,6 +123,12 @@ public sealed partial class RunWriteQueue(IDbContextFactory<WorkflowDbContext> c
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Committing {Count} run writes failed")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
+
+    /// <summary>Writes nothing; its task completes with its batch.</summary>
+    private sealed class Flush
+    {
+        public static readonly Flush Marker = new();
+    }
 
     private sealed record PendingWrite(object Entity, bool IsNew)
     {

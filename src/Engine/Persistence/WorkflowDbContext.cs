@@ -82,6 +82,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(x => new { x.RunId, x.ActivityId, x.Attempt });
             e.Property(x => x.RunId).HasMaxLength(32);
             e.Property(x => x.ActivityId).HasMaxLength(100);
+            e.Property(x => x.ReusedFrom).HasMaxLength(32);
             e.Property(x => x.ActivityType).HasMaxLength(100);
         });
         modelBuilder.Entity<BackfillRecord>(e =>
@@ -160,7 +161,9 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.RunId).HasMaxLength(32);
             e.Property(x => x.ActivityId).HasMaxLength(200);
             e.HasIndex(x => new { x.Asset, x.Id });
-            e.HasIndex(x => x.RunId);
+            // One event per asset an activity of a run produced: recording again (a resumed run, the start-up recovery
+            // of events a crash kept from being written) adds nothing.
+            e.HasIndex(x => new { x.RunId, x.ActivityId, x.Asset }).IsUnique();
             e.HasIndex(x => x.CreatedAt);
         });
         modelBuilder.Entity<AssetConsumptionRecord>(e =>
@@ -171,6 +174,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Asset).HasMaxLength(200);
             e.Property(x => x.RunId).HasMaxLength(32);
             e.HasIndex(x => x.RunId);
+            e.HasIndex(x => x.EventId);
             e.HasIndex(x => x.ConsumedAt);
         });
     }

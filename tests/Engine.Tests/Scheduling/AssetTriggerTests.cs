@@ -4,6 +4,7 @@ using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Engine.Tests.Support;
 using CsCheck;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BitsoWorkflows.Engine.Tests.Scheduling;
@@ -103,6 +104,49 @@ public sealed class AssetTriggerTests
 
         var retry = await engine.Get<RunLauncher>().RetryAsync(failed.Id, engine.Get<RunStore>(), CancellationToken.None);
         await retry.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(await assets.ProducedByAsync(retry.Run.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ASuccessACrashLeftWithoutItsEvents_GetsThemAtStartUp_Once_AndASuccessTakenOverByARetryDoesNot()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("flaky", """
+            { "id": "make", "type": "Sum", "inputs": { "values": [1] }, "produces": ["x", "y"] },
+            { "id": "later", "type": "Fault", "inputs": { "message": "boom" } }
+            """, Workflows.Edge("make", "later")));
+        var (run, _) = await engine.RunAsync("flaky");
+        var assets = engine.Get<AssetStore>();
+        var contexts = engine.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<WorkflowDbContext>>();
+        var node = engine.Get<Microsoft.Extensions.Options.IOptions<Hosting.EngineOptions>>().Value.NodeName;
+
+        // The state a kill between the committed success of "make" and its events leaves: the run still running, one
+        // of its two events written, the other not.
+        async Task LeftRunningAsync(string runId, bool dropEvents)
+        {
+            await using var db = contexts.CreateDbContext();
+            await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.Node, node));
+            if (dropEvents) await db.AssetEvents.Where(e => e.RunId == runId && e.Asset == "y").ExecuteDeleteAsync();
+        }
+        await LeftRunningAsync(run.Id, dropEvents: true);
+        Assert.Equal(["x"], (await assets.ProducedByAsync(run.Id, CancellationToken.None)).Select(p => p.Event.Asset));
+
+        await engine.Get<Hosting.EngineInitializer>().StartServerAsync(CancellationToken.None);
+
+        Assert.Equal(["x", "y"], (await assets.ProducedByAsync(run.Id, CancellationToken.None)).Select(p => p.Event.Asset).Order());
+        Assert.Equal(RunStatus.Interrupted, (await engine.Get<RunStore>().GetAsync(run.Id, CancellationToken.None))!.Status);
+        await LeftRunningAsync(run.Id, dropEvents: false);
+        Assert.Equal(0, await engine.Get<ProducedAssetRecovery>().RecoverAsync(node, CancellationToken.None));
+        Assert.Equal(2, (await assets.ProducedByAsync(run.Id, CancellationToken.None)).Count);
+        await engine.Get<RunStore>().MarkInterruptedAsync(node, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        // A retry takes the success of "make" over, naming the run that produced it; a crash in the retry records nothing for it.
+        var retry = await engine.Get<RunLauncher>().RetryAsync(run.Id, engine.Get<RunStore>(), CancellationToken.None);
+        await retry.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        var make = Assert.Single(await engine.Get<RunStore>().GetActivitiesAsync(retry.Run.Id, CancellationToken.None), a => a.ActivityId == "make");
+        Assert.Equal(run.Id, make.ReusedFrom);
+        await LeftRunningAsync(retry.Run.Id, dropEvents: false);
+        Assert.Equal(0, await engine.Get<ProducedAssetRecovery>().RecoverAsync(node, CancellationToken.None));
         Assert.Empty(await assets.ProducedByAsync(retry.Run.Id, CancellationToken.None));
     }
 

@@ -72,6 +72,7 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
             () => CrashAtAsync(CrashPoint.WarehouseBuilt, 1, DailyLoadAsync),
             () => CrashAtAsync(CrashPoint.WebhookAccepted, 1, () => Task.FromResult<string?>(null), newThreshold: true),
             () => CrashAtAsync(CrashPoint.WarehousePublishing, _random.Next(1, 3), DailyLoadAsync),
+            () => CrashAtAsync(CrashPoint.AssetsProducing, 1, CompactAsync),
             () => KillDuringAsync("random moment of a daily load", DailyLoadAsync, _dailyLoadTime),
             () => KillDuringAsync("random moment of a compaction", CompactAsync, TimeSpan.FromMilliseconds(400)),
         };
@@ -98,6 +99,7 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
         await WaitForWebhooksAsync();
 
         await AssertRunsAsync();
+        await AssertAssetEventsAsync();
         await AssertLakeEqualsStagedAsync();
         await AssertWebhooksAsync();
         await _server!.DisposeAsync(deleteData: false);
@@ -350,6 +352,35 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
         }
         foreach (var workflow in Workflows)
             Assert.DoesNotContain((await RunsAsync(workflow)).Where(r => r.Time < DateTimeOffset.UtcNow.AddSeconds(-30)), r => r.Status is "queued" or "running");
+    }
+
+    /// <summary>
+    /// Every success of a producing activity that ran (the compaction's <c>compact</c>, the daily load's <c>publish</c>,
+    /// each producing one asset) has exactly one asset event: a kill between the success and its event loses none (the
+    /// start-up recovery writes it) and doubles none.
+    /// </summary>
+    private async Task AssertAssetEventsAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDir, "workflows.db")};Mode=ReadOnly;Pooling=false");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT a.RunId, a.ActivityId, count(e.Id)
+            FROM (SELECT DISTINCT RunId, ActivityId FROM activity_records
+                  WHERE Status = '{BitsoWorkflows.Engine.Execution.ActivityStatus.Succeeded}' AND ReusedFrom IS NULL AND ActivityId IN ('compact', 'publish')) a
+            LEFT JOIN asset_events e ON e.RunId = a.RunId AND e.ActivityId = a.ActivityId
+            GROUP BY a.RunId, a.ActivityId
+            """;
+        var (successes, wrong) = (0, new List<string>());
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            successes++;
+            if (reader.GetInt64(2) != 1) wrong.Add($"run {reader.GetString(0)} activity {reader.GetString(1)}: {reader.GetInt64(2)} events");
+        }
+        log($"asset events: {successes} successes of producing activities, {wrong.Count} without exactly one event");
+        Assert.True(successes > 0, "no producing activity succeeded");
+        Assert.True(wrong.Count == 0, string.Join("; ", wrong.Take(10)));
     }
 
     private async Task WaitForWebhooksAsync()

@@ -5,7 +5,7 @@ using BitsoWorkflows.Server.Tests.Support;
 namespace BitsoWorkflows.Server.Tests.Crash;
 
 /// <summary>
-/// The crash harness in its CI size: 30 kills (each of the ten moments three times) (<c>BW_CRASH_KILLS</c> for the long form) spread over every crash point
+/// The crash harness in its CI size: 33 kills (each of the eleven moments three times) (<c>BW_CRASH_KILLS</c> for the long form) spread over every crash point
 /// and random moments of compactions and daily loads, then the invariants of <see cref="CrashHarness.VerifyAsync"/>
 /// and a warehouse equal to one clean load of the same snapshot. Nothing in it is timed, so it runs beside the other
 /// tests (in a collection of its own) rather than alone.
@@ -14,7 +14,7 @@ namespace BitsoWorkflows.Server.Tests.Crash;
 public sealed class CrashHarnessTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static int KillCount =>
-        int.TryParse(Environment.GetEnvironmentVariable("BW_CRASH_KILLS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 30;
+        int.TryParse(Environment.GetEnvironmentVariable("BW_CRASH_KILLS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 33;
 
     [Fact]
     public async Task Serve_KilledAtEveryWritingMoment_LosesNothingDoublesNothingAndLoadsAsACleanRun()

@@ -55,6 +55,10 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                     b.Property<string>("OutputsJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("ReusedFrom")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -93,6 +97,8 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                     b.HasKey("WorkflowId", "EventId");
 
                     b.HasIndex("ConsumedAt");
+
+                    b.HasIndex("EventId");
 
                     b.HasIndex("RunId");
 
@@ -140,9 +146,10 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("RunId");
-
                     b.HasIndex("Asset", "Id");
+
+                    b.HasIndex("RunId", "ActivityId", "Asset")
+                        .IsUnique();
 
                     b.ToTable("asset_events", (string)null);
                 });

@@ -50,6 +50,10 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.Property<string>("OutputsJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReusedFrom")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("TEXT");
 
@@ -88,6 +92,8 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.HasKey("WorkflowId", "EventId");
 
                     b.HasIndex("ConsumedAt");
+
+                    b.HasIndex("EventId");
 
                     b.HasIndex("RunId");
 
@@ -133,9 +139,10 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("RunId");
-
                     b.HasIndex("Asset", "Id");
+
+                    b.HasIndex("RunId", "ActivityId", "Asset")
+                        .IsUnique();
 
                     b.ToTable("asset_events", (string)null);
                 });
