@@ -6,11 +6,12 @@ namespace BitsoWorkflows.Activities.MarketData;
 
 /// <summary>
 /// Opens an alert when a book's spread goes above a threshold and resolves it when it falls back, one event per
-/// crossing. State lives in the database (see <see cref="SpreadAlertStore"/>), so overlapping or out-of-order
-/// per-second runs agree. Events go to the run journal, the log and the optional webhook.
+/// crossing. State lives in the database (see <see cref="SpreadAlertStateStore"/>), so overlapping or out-of-order
+/// per-second runs agree. Events go to the run journal, the log and the optional webhook (its outcome and redeliveries
+/// in <see cref="AlertDeliveryOutbox"/>).
 /// </summary>
 [Activity("EvaluateSpreadAlerts", Category = "Market data", Description = "Opens and resolves spread alerts from the recorded observations.")]
-public sealed partial class EvaluateSpreadAlerts(SpreadAlertStore alerts, SpreadAlertWebhook webhook, ILogger<EvaluateSpreadAlerts> logger)
+public sealed partial class EvaluateSpreadAlerts(SpreadAlertStateStore alerts, AlertDeliveryOutbox outbox, SpreadAlertWebhook webhook, ILogger<EvaluateSpreadAlerts> logger)
     : Activity<EvaluateSpreadAlertsInput, EvaluateSpreadAlertsOutput>
 {
     /// <summary>Earlier events one run delivers again at most, so a dead webhook cannot slow the per-second run much.</summary>
@@ -32,7 +33,7 @@ public sealed partial class EvaluateSpreadAlerts(SpreadAlertStore alerts, Spread
             if (url is null) continue;
 
             var (delivered, attempts, error) = await webhook.DeliverAsync(url, transition, context.Run, cancellationToken);
-            await alerts.RecordDeliveryAsync(transition.EventId, delivered, attempts, error, cancellationToken);
+            await outbox.RecordDeliveryAsync(transition.EventId, delivered, attempts, error, cancellationToken);
             if (delivered) continue;
             failures++;
             context.Journal.Error($"Webhook delivery of alert {transition.AlertId} ({transition.Kind}) failed after {attempts} attempts: {error}");
@@ -42,10 +43,10 @@ public sealed partial class EvaluateSpreadAlerts(SpreadAlertStore alerts, Spread
         var redelivered = 0;
         if (url is not null)
         {
-            foreach (var due in await alerts.ClaimRedeliveriesAsync(RedeliveriesPerRun, cancellationToken))
+            foreach (var due in await outbox.ClaimRedeliveriesAsync(RedeliveriesPerRun, cancellationToken))
             {
                 var (delivered, attempts, error) = await webhook.RedeliverAsync(url, due, cancellationToken);
-                await alerts.RecordDeliveryAsync(due.Transition.EventId, delivered, attempts, error, cancellationToken);
+                await outbox.RecordDeliveryAsync(due.Transition.EventId, delivered, attempts, error, cancellationToken);
                 if (delivered)
                 {
                     redelivered++;

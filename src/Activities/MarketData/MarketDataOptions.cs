@@ -52,4 +52,10 @@ public sealed class MarketDataOptions
     /// (<see cref="WebhookAttempts"/> × <see cref="WebhookTimeout"/>), or a slow delivery would be sent twice.
     /// </summary>
     public TimeSpan WebhookRedeliveryGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>After a failed round of delivery of an event, the wait before the next; it doubles with each round.</summary>
+    public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between two rounds of delivery of an event.</summary>
+    public TimeSpan WebhookRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -6,7 +6,7 @@ namespace BitsoWorkflows.Activities.MarketData;
 /// Read side for the CLI, REST API and Studio: <c>alerts list</c> and <c>spreads tail</c>. Arguments are checked
 /// here so every caller reports the same clear errors.
 /// </summary>
-public sealed class MarketDataQueries(SpreadAlertStore alerts, IObservationStore observations)
+public sealed class MarketDataQueries(SpreadAlertQueries alerts, IObservationStore observations)
 {
     public const int DefaultLimit = 20;
 

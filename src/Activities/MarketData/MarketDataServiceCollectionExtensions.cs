@@ -29,6 +29,8 @@ public static class MarketDataServiceCollectionExtensions
             .Validate(o => o.AlertGrace >= TimeSpan.Zero, $"{MarketDataOptions.SectionName}:AlertGrace must not be negative.")
             .Validate(o => o.AlertMaxCatchUp >= TimeSpan.FromMinutes(1), $"{MarketDataOptions.SectionName}:AlertMaxCatchUp must be at least one minute.")
             .Validate(o => o.WebhookAttempts is >= 1 and <= 10, $"{MarketDataOptions.SectionName}:WebhookAttempts must be 1..10.")
+            .Validate(o => o.WebhookRetryDelay > TimeSpan.Zero && o.WebhookRetryMaxDelay >= o.WebhookRetryDelay,
+                $"{MarketDataOptions.SectionName}:WebhookRetryDelay must be positive and WebhookRetryMaxDelay at least as long.")
             .Validate(o => o.WebhookRedeliveryGrace > o.WebhookTimeout * o.WebhookAttempts,
                 $"{MarketDataOptions.SectionName}:WebhookRedeliveryGrace must be longer than WebhookAttempts × WebhookTimeout (one run's delivery).")
             .ValidateOnStart();
@@ -49,7 +51,9 @@ public static class MarketDataServiceCollectionExtensions
         services.AddSingleton<IOrderBookSource>(sp => sp.GetRequiredService<SimulatedOrderBookSource>());
         services.TryAddSingleton<OrderBookSourceSelector>();
 
-        services.TryAddSingleton<SpreadAlertStore>();
+        services.TryAddSingleton<SpreadAlertStateStore>();
+        services.TryAddSingleton<AlertDeliveryOutbox>();
+        services.TryAddSingleton<SpreadAlertQueries>();
         services.TryAddSingleton<SpreadAlertWebhook>();
         services.TryAddSingleton<MarketDataQueries>();
         return services;

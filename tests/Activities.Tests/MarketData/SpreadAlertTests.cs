@@ -11,13 +11,17 @@ public sealed class SpreadAlertTests : IDisposable
 {
     private readonly TempMarketDatabase _db = new();
     private readonly FakeTimeProvider _time = new(MarketTest.T0);
-    private readonly SpreadAlertStore _alerts;
+    private readonly SpreadAlertStateStore _alerts;
+    private readonly AlertDeliveryOutbox _outbox;
+    private readonly SpreadAlertQueries _queries;
     private readonly SpreadAlertWebhook _webhook;
 
     public SpreadAlertTests()
     {
         var options = MarketTest.MarketOptions();
-        _alerts = new SpreadAlertStore(_db.Database, options, _time);
+        _alerts = new SpreadAlertStateStore(_db.Database, options, _time);
+        _outbox = new AlertDeliveryOutbox(_db.Database, options, _time);
+        _queries = new SpreadAlertQueries(_db.Database);
         // The fake webhook sink listens on loopback, which only this setting lets a webhook reach.
         _webhook = new SpreadAlertWebhook(MarketTest.MarketOptions(o => o.WebhookAttempts = 3),
             Microsoft.Extensions.Options.Options.Create(new AlertsOptions { AllowPrivateWebhookTargets = true }), TimeProvider.System);
@@ -41,7 +45,7 @@ public sealed class SpreadAlertTests : IDisposable
             resolved += output.Resolved;
         }
 
-        var alert = Assert.Single(await _alerts.ListAsync(null, false, null, 100, default));
+        var alert = Assert.Single(await _queries.ListAsync(null, false, null, 100, default));
         Assert.Equal((1, 1), (opened, resolved));
         Assert.Equal(0.5m, alert.ThresholdPct);
         Assert.Equal(MarketTest.T0.AddSeconds(1), alert.OpenedAt);
@@ -49,7 +53,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(0.8m, alert.PeakSpreadPct);
         Assert.Equal(MarketTest.T0.AddSeconds(3), alert.PeakAt);
         Assert.Equal(1, alert.WorkflowVersion);
-        Assert.Equal(2, (await _alerts.EventsAsync(alert.Id, default)).Count);
+        Assert.Equal(2, (await _queries.EventsAsync(alert.Id, default)).Count);
     }
 
     [Fact]
@@ -59,7 +63,7 @@ public sealed class SpreadAlertTests : IDisposable
         foreach (var (second, pct) in Series(0.6m, 0.6m, 0.2m, 0.6m, 0.6m, 0.6m, 0.6m, 0.1m))
             await CaptureAndEvaluateAsync(second, pct, input);
 
-        var alert = Assert.Single(await _alerts.ListAsync("btc_mxn", false, null, 100, default));
+        var alert = Assert.Single(await _queries.ListAsync("btc_mxn", false, null, 100, default));
         Assert.Equal(MarketTest.T0.AddSeconds(3), alert.FirstAboveAt);
         Assert.Equal(MarketTest.T0.AddSeconds(5), alert.OpenedAt);
         Assert.Equal(MarketTest.T0.AddSeconds(7), alert.ResolvedAt);
@@ -77,7 +81,7 @@ public sealed class SpreadAlertTests : IDisposable
         foreach (var (second, pct) in Series(pattern))
             await CaptureAndEvaluateAsync(second, pct, input);
 
-        var alerts = (await _alerts.ListAsync(null, false, null, 100, default)).OrderBy(a => a.OpenedAt).ToList();
+        var alerts = (await _queries.ListAsync(null, false, null, 100, default)).OrderBy(a => a.OpenedAt).ToList();
         Assert.Equal([MarketTest.T0, MarketTest.T0.AddSeconds(13)], alerts.Select(a => a.OpenedAt));
         Assert.Equal(MarketTest.T0.AddSeconds(15), alerts[1].ResolvedAt);
     }
@@ -88,13 +92,13 @@ public sealed class SpreadAlertTests : IDisposable
         foreach (var (second, pct) in Series(0.05m, 1.2m, 1.3m, 0.7m))
             await CaptureAndEvaluateAsync(second, pct, Input(1.0m, 0.5m, 0.1m));
 
-        var all = await _alerts.ListAsync("btc_mxn", false, null, 100, default);
-        var open = await _alerts.ListAsync("btc_mxn", true, null, 100, default);
+        var all = await _queries.ListAsync("btc_mxn", false, null, 100, default);
+        var open = await _queries.ListAsync("btc_mxn", true, null, 100, default);
         Assert.Equal([0.1m, 0.5m, 1.0m], all.Select(a => a.ThresholdPct).Order());
         Assert.Equal([0.1m, 0.5m], open.Select(a => a.ThresholdPct).Order());
         Assert.Equal(1.3m, all.Single(a => a.ThresholdPct == 1.0m).PeakSpreadPct);
-        Assert.Empty(await _alerts.ListAsync("usd_mxn", false, null, 100, default));
-        var sinceLater = await _alerts.ListAsync(null, false, MarketTest.T0.AddMinutes(5), 100, default);
+        Assert.Empty(await _queries.ListAsync("usd_mxn", false, null, 100, default));
+        var sinceLater = await _queries.ListAsync(null, false, MarketTest.T0.AddMinutes(5), 100, default);
         Assert.Equal([0.1m, 0.5m], sinceLater.Select(a => a.ThresholdPct).Order()); // only what is still open is that recent
     }
 
@@ -105,11 +109,11 @@ public sealed class SpreadAlertTests : IDisposable
         await CaptureAndEvaluateAsync(MarketTest.T0, 0.6m, input);
         await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(1), 0.6m, input, ObservationStatus.Stale);
         await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(2), 0.6m, input);
-        Assert.Empty(await _alerts.ListAsync(null, false, null, 100, default));
+        Assert.Empty(await _queries.ListAsync(null, false, null, 100, default));
 
         await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(3), 0.6m, input);
         await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(4), 0.1m, input, ObservationStatus.Error);
-        var alert = Assert.Single(await _alerts.ListAsync(null, true, null, 100, default));
+        var alert = Assert.Single(await _queries.ListAsync(null, true, null, 100, default));
         Assert.Equal(MarketTest.T0.AddSeconds(3), alert.OpenedAt);
     }
 
@@ -122,7 +126,7 @@ public sealed class SpreadAlertTests : IDisposable
 
         using var ordered = new TempMarketDatabase();
         var orderedTime = new FakeTimeProvider(MarketTest.T0);
-        var orderedStore = new SpreadAlertStore(ordered.Database, MarketTest.MarketOptions(), orderedTime);
+        var orderedStore = new SpreadAlertStateStore(ordered.Database, MarketTest.MarketOptions(), orderedTime);
         foreach (var (second, pct) in Series(pattern))
         {
             orderedTime.SetUtcNow(second.AddMilliseconds(300));
@@ -146,8 +150,8 @@ public sealed class SpreadAlertTests : IDisposable
             await Task.WhenAll(runs);
         }
 
-        var expected = (await orderedStore.ListAsync(null, false, null, 1000, default)).Select(Key).OrderBy(k => k).ToList();
-        var actual = (await _alerts.ListAsync(null, false, null, 1000, default)).Select(Key).OrderBy(k => k).ToList();
+        var expected = (await new SpreadAlertQueries(ordered.Database).ListAsync(null, false, null, 1000, default)).Select(Key).OrderBy(k => k).ToList();
+        var actual = (await _queries.ListAsync(null, false, null, 1000, default)).Select(Key).OrderBy(k => k).ToList();
         Assert.Equal(16, expected.Count); // per 12 s: 0.1 % twice, 0.5 % and 1.0 % once
         Assert.Equal(expected, actual);
     }
@@ -157,7 +161,7 @@ public sealed class SpreadAlertTests : IDisposable
     {
         await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, Input(0.5m));
 
-        var again = await new EvaluateSpreadAlerts(_alerts, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
+        var again = await new EvaluateSpreadAlerts(_alerts, _outbox, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
             .ExecuteAsync(MarketTest.Context(Input(0.5m), MarketTest.T0), default);
 
         Assert.Equal((0, 0, 1), (again.Opened, again.Resolved, again.Open));
@@ -172,11 +176,11 @@ public sealed class SpreadAlertTests : IDisposable
         _time.SetUtcNow(second.AddMilliseconds(200));
         await _db.Observations.UpsertAsync([MarketTest.WithSpread("btc_mxn", second, 0.7m)], default);
         var journal = new TestJournal();
-        var output = await new EvaluateSpreadAlerts(_alerts, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
+        var output = await new EvaluateSpreadAlerts(_alerts, _outbox, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
             .ExecuteAsync(MarketTest.Context(Input(0.6m), second, journal, version: 2), default);
 
         Assert.Equal((1, 1), (output.Opened, output.Resolved));
-        var alerts = await _alerts.ListAsync(null, false, null, 10, default);
+        var alerts = await _queries.ListAsync(null, false, null, 10, default);
         Assert.Equal(second, alerts.Single(a => a.ThresholdPct == 0.5m).ResolvedAt);
         Assert.Equal(2, alerts.Single(a => a.ThresholdPct == 0.6m).WorkflowVersion);
         Assert.Contains(journal.Entries, l => l.Level == "warning" && l.Message.Contains("OPENED") && l.Message.Contains("0.6 %"));
@@ -198,8 +202,8 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(4, server.WebhookBodies.Count); // 1 delivered + 3 failed attempts
         Assert.Contains("\"spread_alert.opened\"", server.WebhookBodies[0]);
         Assert.Contains("\"book\":\"btc_mxn\"", server.WebhookBodies[0]);
-        var alert = Assert.Single(await _alerts.ListAsync(null, false, null, 10, default));
-        var events = await _alerts.EventsAsync(alert.Id, default);
+        var alert = Assert.Single(await _queries.ListAsync(null, false, null, 10, default));
+        var events = await _queries.EventsAsync(alert.Id, default);
         Assert.Equal(("delivered", 1), (events[0].WebhookStatus, events[0].WebhookAttempts));
         Assert.Equal(("failed", 3), (events[1].WebhookStatus, events[1].WebhookAttempts));
         Assert.Contains("500", events[1].WebhookError);
@@ -227,8 +231,8 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Contains("\"redelivery\":true", server.WebhookBodies[^1]);
         Assert.Single(server.WebhookEventIds.Distinct()); // every attempt and the redelivery: one event, one id
         Assert.Contains("\"spread_alert.opened\"", server.WebhookBodies[^1]);
-        var alert = Assert.Single(await _alerts.ListAsync(null, false, null, 10, default));
-        Assert.Equal(("delivered", 4), (await _alerts.EventsAsync(alert.Id, default)) is [var e] ? (e.WebhookStatus, e.WebhookAttempts) : default);
+        var alert = Assert.Single(await _queries.ListAsync(null, false, null, 10, default));
+        Assert.Equal(("delivered", 4), (await _queries.EventsAsync(alert.Id, default)) is [var e] ? (e.WebhookStatus, e.WebhookAttempts) : default);
         Assert.Contains(journal.Entries, l => l.Level == "info" && l.Message.Contains("succeeded in round 2", StringComparison.Ordinal));
     }
 
@@ -242,7 +246,7 @@ public sealed class SpreadAlertTests : IDisposable
         // The run commits the alert for a webhook, then dies before posting it.
         var raised = await _alerts.EvaluateAsync(["btc_mxn"], Rules(input), MarketTest.T0, MarketTest.Context(input, MarketTest.T0).Run, default, webhook: true);
         var alertId = Assert.Single(raised.Transitions).AlertId;
-        Assert.Equal("pending", Assert.Single(await _alerts.EventsAsync(alertId, default)).WebhookStatus);
+        Assert.Equal("pending", Assert.Single(await _queries.EventsAsync(alertId, default)).WebhookStatus);
 
         var withinGrace = await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(30), 0.7m, input);
         var afterGrace = await CaptureAndEvaluateAsync(MarketTest.T0.AddSeconds(61), 0.7m, input);
@@ -251,7 +255,42 @@ public sealed class SpreadAlertTests : IDisposable
         // At least once: a retry after an answer lost under load may post it again, always under the event's own id.
         Assert.Equal(raised.Transitions[0].EventId.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(server.WebhookEventIds.Distinct()));
         Assert.All(server.WebhookBodies, b => Assert.Contains($"\"eventId\":\"{raised.Transitions[0].EventId}\"", b));
-        Assert.Equal("delivered", Assert.Single(await _alerts.EventsAsync(alertId, default)).WebhookStatus);
+        Assert.Equal("delivered", Assert.Single(await _queries.EventsAsync(alertId, default)).WebhookStatus);
+    }
+
+    [Fact]
+    public async Task Outbox_AfterFailedRounds_WaitsTheConfiguredDelay_DoublingUpToItsMaximum()
+    {
+        var input = new EvaluateSpreadAlertsInput { Books = ["btc_mxn"], Thresholds = [0.5m], WebhookUrl = "http://127.0.0.1:9/" };
+        _time.SetUtcNow(MarketTest.T0.AddMilliseconds(200));
+        await _db.Observations.UpsertAsync([MarketTest.WithSpread("btc_mxn", MarketTest.T0, 0.7m)], default);
+        var raised = await _alerts.EvaluateAsync(["btc_mxn"], Rules(input), MarketTest.T0, MarketTest.Context(input, MarketTest.T0).Run, default, webhook: true);
+        var eventId = Assert.Single(raised.Transitions).EventId;
+        var outbox = new AlertDeliveryOutbox(_db.Database,
+            MarketTest.MarketOptions(o => (o.WebhookRetryDelay, o.WebhookRetryMaxDelay) = (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3))), _time);
+        var start = _time.GetUtcNow();
+        async Task FailedAtAsync(double seconds)
+        {
+            _time.SetUtcNow(start.AddSeconds(seconds));
+            await outbox.RecordDeliveryAsync(eventId, delivered: false, attempts: 3, "refused", default);
+        }
+        async Task<bool> DueAtAsync(double seconds)
+        {
+            _time.SetUtcNow(start.AddSeconds(seconds));
+            return (await outbox.ClaimRedeliveriesAsync(5, default)).Count == 1;
+        }
+
+        await FailedAtAsync(0); // round 1: the next in 2 s
+        Assert.False(await DueAtAsync(1.9));
+        Assert.True(await DueAtAsync(2.1));
+        await FailedAtAsync(2.1); // round 2: 4 s, capped at 3
+        Assert.False(await DueAtAsync(5.0));
+        Assert.True(await DueAtAsync(5.2));
+        await FailedAtAsync(5.2); // round 3: 8 s, capped at 3
+        Assert.False(await DueAtAsync(8.1));
+        Assert.True(await DueAtAsync(8.3));
+        var delivered = Assert.Single(await _queries.EventsAsync(Assert.Single(raised.Transitions).AlertId, default));
+        Assert.Equal(("failed", 9), (delivered.WebhookStatus, delivered.WebhookAttempts));
     }
 
     [Fact]
@@ -294,7 +333,7 @@ public sealed class SpreadAlertTests : IDisposable
         };
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            new EvaluateSpreadAlerts(_alerts, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance).ExecuteAsync(MarketTest.Context(input, MarketTest.T0), default));
+            new EvaluateSpreadAlerts(_alerts, _outbox, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance).ExecuteAsync(MarketTest.Context(input, MarketTest.T0), default));
 
         Assert.Contains("'books[1]'", error.Message);
         Assert.Contains("'thresholds[1]'", error.Message);
@@ -335,7 +374,7 @@ public sealed class SpreadAlertTests : IDisposable
         _time.SetUtcNow(second.AddMilliseconds(200));
         var observation = MarketTest.WithSpread("btc_mxn", second, pct);
         await _db.Observations.UpsertAsync([status is { } s ? observation with { Status = s } : observation], default);
-        return await new EvaluateSpreadAlerts(_alerts, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
+        return await new EvaluateSpreadAlerts(_alerts, _outbox, _webhook, NullLogger<EvaluateSpreadAlerts>.Instance)
             .ExecuteAsync(MarketTest.Context(input, second, journal), default);
     }
 }

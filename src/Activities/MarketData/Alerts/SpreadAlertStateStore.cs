@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace BitsoWorkflows.Activities.MarketData.Alerts;
 
 /// <summary>
-/// Alerts, alert events and each rule's evaluation progress, in the market SQLite file beside the observations.
+/// The alert state: each rule's evaluation progress, the alerts and their events, in the market SQLite file beside the
+/// observations. Delivery of the events is <see cref="AlertDeliveryOutbox"/>'s, listing them <see cref="SpreadAlertQueries"/>'s.
 /// <para>
 /// Consistency under overlapping and out-of-order per-second runs: alert state is never kept in memory. Each
 /// evaluation takes SQLite's write lock (<c>BEGIN IMMEDIATE</c>), so evaluations are serialized; it reads each rule's
@@ -17,11 +18,11 @@ namespace BitsoWorkflows.Activities.MarketData.Alerts;
 /// state that produced it, so an event is recorded exactly once.
 /// </para>
 /// </summary>
-public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDataOptions> options, TimeProvider time)
+public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<MarketDataOptions> options, TimeProvider time)
 {
     /// <summary>Walks every rule's observations up to <paramref name="at"/> (or the newest observation) and commits the transitions.</summary>
     /// <param name="webhook">Whether the events go to a webhook: they are then stored <c>pending</c>, so an event whose
-    /// delivery a crash interrupted is still redelivered (see <see cref="ClaimRedeliveriesAsync"/>).</param>
+    /// delivery a crash interrupted is still redelivered (see <see cref="AlertDeliveryOutbox.ClaimRedeliveriesAsync"/>).</param>
     public async Task<AlertEvaluationResult> EvaluateAsync(
         IReadOnlyList<string> books, IReadOnlyList<SpreadAlertRule> rules, DateTimeOffset at, RunInfo run, CancellationToken cancellationToken, bool webhook = false)
     {
@@ -68,145 +69,7 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
         return new AlertEvaluationResult(transitions, open);
     }
 
-    /// <summary>Failed deliveries are retried for this long after their event, then given up.</summary>
-    public static readonly TimeSpan RedeliveryWindow = TimeSpan.FromHours(24);
-
-    /// <summary>
-    /// Records how one round of webhook delivery of an event went (attempts add up over rounds). A failed round schedules
-    /// the next one 10 s later, doubling up to 10 minutes.
-    /// </summary>
-    public async Task RecordDeliveryAsync(long eventId, bool delivered, int attempts, string? error, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlValues.Command(connection, """
-            UPDATE spread_alert_events
-            SET webhook_status = $status, webhook_attempts = webhook_attempts + $attempts, webhook_rounds = webhook_rounds + 1, webhook_error = $error,
-                delivered_at_ms = $deliveredAt,
-                webhook_next_at_ms = CASE WHEN $delivered = 1 THEN NULL ELSE $now + min(10000 * (1 << min(webhook_rounds, 6)), 600000) END
-            WHERE id = $id
-            """);
-        command.Parameters.AddWithValue("$status", delivered ? "delivered" : "failed");
-        command.Parameters.AddWithValue("$delivered", delivered ? 1 : 0);
-        command.Parameters.AddWithValue("$attempts", attempts);
-        command.Parameters.AddWithValue("$error", SqlValues.Nullable(error));
-        command.Parameters.AddWithValue("$deliveredAt", delivered ? now.ToUnixTimeMilliseconds() : DBNull.Value);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$id", eventId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Takes up to <paramref name="limit"/> events whose webhook delivery is due again — failed, or left pending by a run
-    /// that died — oldest first, at most <see cref="RedeliveryWindow"/> old. Each is claimed for
-    /// <see cref="MarketDataOptions.WebhookRedeliveryGrace"/>, so overlapping runs never deliver one event twice at once.
-    /// </summary>
-    public async Task<IReadOnlyList<AlertRedelivery>> ClaimRedeliveriesAsync(int limit, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        // Nearly always nothing is due: find that out without taking the write lock the per-second capture needs.
-        await using (var probe = SqlValues.Command(connection,
-            "SELECT EXISTS (SELECT 1 FROM spread_alert_events WHERE webhook_status IN ('pending', 'failed') AND webhook_next_at_ms <= $now AND at >= $oldest)"))
-        {
-            probe.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            probe.Parameters.AddWithValue("$oldest", SqlValues.Seconds(now - RedeliveryWindow));
-            if ((long)(await probe.ExecuteScalarAsync(cancellationToken))! == 0) return [];
-        }
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var select = SqlValues.Command(connection, """
-            SELECT e.id, e.kind, e.at, e.spread_pct, e.run_id, e.webhook_rounds,
-                   a.id, a.book, a.threshold_pct, a.first_above_at, a.peak_spread_pct, a.peak_at, a.workflow_id, a.workflow_version
-            FROM spread_alert_events e JOIN spread_alerts a ON a.id = e.alert_id
-            WHERE e.webhook_status IN ('pending', 'failed') AND e.webhook_next_at_ms <= $now AND e.at >= $oldest
-            ORDER BY e.id
-            LIMIT $limit
-            """, transaction);
-        select.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        select.Parameters.AddWithValue("$oldest", SqlValues.Seconds(now - RedeliveryWindow));
-        select.Parameters.AddWithValue("$limit", limit);
-        var due = new List<AlertRedelivery>();
-        await using (var r = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await r.ReadAsync(cancellationToken))
-            {
-                var transition = new SpreadAlertTransition(Enum.Parse<AlertTransitionKind>(r.GetString(1), true), r.GetString(7), SqlValues.Decimal(r, 8)!.Value,
-                    SqlValues.FromSeconds(r.GetInt64(2)), SqlValues.Decimal(r, 3), SqlValues.Decimal(r, 10)!.Value, SqlValues.FromSeconds(r.GetInt64(11)),
-                    SqlValues.FromSeconds(r.GetInt64(9)))
-                { AlertId = r.GetInt64(6), EventId = r.GetInt64(0) };
-                due.Add(new AlertRedelivery(transition, r.GetString(12), r.GetInt32(13), r.GetString(4), r.GetInt32(5) + 1));
-            }
-        }
-        await using var claim = SqlValues.Command(connection, "UPDATE spread_alert_events SET webhook_next_at_ms = $until WHERE id = $id", transaction);
-        foreach (var redelivery in due)
-        {
-            claim.Parameters.Clear();
-            claim.Parameters.AddWithValue("$until", (now + options.Value.WebhookRedeliveryGrace).ToUnixTimeMilliseconds());
-            claim.Parameters.AddWithValue("$id", redelivery.Transition.EventId);
-            await claim.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return due;
-    }
-
     private sealed record PendingDelivery(DateTimeOffset RedeliverFrom);
-
-    /// <summary>Alerts, newest opened first, optionally of one book, only open ones, or opened or resolved since an instant.</summary>
-    public async Task<IReadOnlyList<SpreadAlert>> ListAsync(string? book, bool openOnly, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlValues.Command(connection, """
-            SELECT id, book, threshold_pct, first_above_at, opened_at, resolved_at, peak_spread_pct, peak_at, workflow_id, workflow_version, run_id
-            FROM spread_alerts
-            WHERE ($book IS NULL OR book = $book)
-              AND ($open = 0 OR resolved_at IS NULL)
-              AND ($since IS NULL OR opened_at >= $since OR resolved_at >= $since OR resolved_at IS NULL)
-            ORDER BY opened_at DESC, book, CAST(threshold_pct AS REAL) DESC
-            LIMIT $limit
-            """);
-        command.Parameters.AddWithValue("$book", SqlValues.Nullable(book));
-        command.Parameters.AddWithValue("$open", openOnly ? 1 : 0);
-        command.Parameters.AddWithValue("$since", since is null ? DBNull.Value : SqlValues.Seconds(since.Value));
-        command.Parameters.AddWithValue("$limit", limit);
-        var alerts = new List<SpreadAlert>();
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        while (await r.ReadAsync(cancellationToken))
-        {
-            alerts.Add(new SpreadAlert
-            {
-                Id = r.GetInt64(0),
-                Book = r.GetString(1),
-                ThresholdPct = SqlValues.Decimal(r, 2)!.Value,
-                FirstAboveAt = SqlValues.FromSeconds(r.GetInt64(3)),
-                OpenedAt = SqlValues.FromSeconds(r.GetInt64(4)),
-                ResolvedAt = SqlValues.FromSeconds(r, 5),
-                PeakSpreadPct = SqlValues.Decimal(r, 6)!.Value,
-                PeakAt = SqlValues.FromSeconds(r.GetInt64(7)),
-                WorkflowId = r.GetString(8),
-                WorkflowVersion = r.GetInt32(9),
-                RunId = r.GetString(10),
-            });
-        }
-        return alerts;
-    }
-
-    /// <summary>The events of one alert in order, with their delivery outcome.</summary>
-    public async Task<IReadOnlyList<SpreadAlertEvent>> EventsAsync(long alertId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlValues.Command(connection,
-            "SELECT id, alert_id, kind, at, spread_pct, run_id, webhook_status, webhook_attempts, webhook_error FROM spread_alert_events WHERE alert_id = $id ORDER BY id");
-        command.Parameters.AddWithValue("$id", alertId);
-        var events = new List<SpreadAlertEvent>();
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        while (await r.ReadAsync(cancellationToken))
-        {
-            events.Add(new SpreadAlertEvent(r.GetInt64(0), r.GetInt64(1), Enum.Parse<AlertTransitionKind>(r.GetString(2), true), SqlValues.FromSeconds(r.GetInt64(3)),
-                SqlValues.Decimal(r, 4), r.GetString(5), r.GetString(6), r.GetInt32(7), r.IsDBNull(8) ? null : r.GetString(8)));
-        }
-        return events;
-    }
 
     private static async Task<SpreadAlertTransition> ApplyAsync(
         SqliteConnection connection, SqliteTransaction transaction, SpreadAlertTrack track, SpreadAlertTransition transition, RunInfo run, PendingDelivery? delivery,
@@ -296,29 +159,31 @@ public sealed class SpreadAlertStore(MarketDatabase database, IOptions<MarketDat
     {
         await using var command = SqlValues.Command(connection, """
             SELECT s.threshold_pct, s.watermark, s.streak, s.streak_start, s.streak_peak, s.streak_peak_at, s.open_alert_id, s.last_resolved_at,
-                   a.peak_spread_pct, a.peak_at, a.first_above_at
+                   a.peak_spread_pct AS open_peak, a.peak_at AS open_peak_at, a.first_above_at AS open_first_above_at
             FROM spread_alert_state s LEFT JOIN spread_alerts a ON a.id = s.open_alert_id
             WHERE s.book = $book
             """, transaction);
         command.Parameters.AddWithValue("$book", book);
         var tracks = new Dictionary<string, SpreadAlertTrack>(StringComparer.Ordinal);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        int C(string column) => r.GetOrdinal(column);
+        long? Int64OrNull(string column) => r.IsDBNull(C(column)) ? null : r.GetInt64(C(column));
         while (await r.ReadAsync(cancellationToken))
         {
-            var openId = r.IsDBNull(6) ? (long?)null : r.GetInt64(6);
-            tracks[r.GetString(0)] = new SpreadAlertTrack
+            var openId = Int64OrNull("open_alert_id");
+            tracks[r.GetString(C("threshold_pct"))] = new SpreadAlertTrack
             {
-                Watermark = r.GetInt64(1),
-                Streak = r.GetInt32(2),
-                StreakStart = r.IsDBNull(3) ? null : r.GetInt64(3),
-                StreakPeak = SqlValues.Decimal(r, 4),
-                StreakPeakAt = r.IsDBNull(5) ? null : r.GetInt64(5),
+                Watermark = r.GetInt64(C("watermark")),
+                Streak = r.GetInt32(C("streak")),
+                StreakStart = Int64OrNull("streak_start"),
+                StreakPeak = SqlValues.Decimal(r, C("streak_peak")),
+                StreakPeakAt = Int64OrNull("streak_peak_at"),
                 IsOpen = openId is not null,
                 OpenAlertId = openId,
-                LastResolvedAt = r.IsDBNull(7) ? null : r.GetInt64(7),
-                OpenPeak = SqlValues.Decimal(r, 8),
-                OpenPeakAt = r.IsDBNull(9) ? null : r.GetInt64(9),
-                OpenFirstAboveAt = r.IsDBNull(10) ? null : r.GetInt64(10),
+                LastResolvedAt = Int64OrNull("last_resolved_at"),
+                OpenPeak = SqlValues.Decimal(r, C("open_peak")),
+                OpenPeakAt = Int64OrNull("open_peak_at"),
+                OpenFirstAboveAt = Int64OrNull("open_first_above_at"),
             };
         }
         return tracks;

@@ -1,0 +1,100 @@
+using BitsoWorkflows.Activities.MarketData.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace BitsoWorkflows.Activities.MarketData.Alerts;
+
+/// <summary>
+/// The webhook delivery of alert events: each event is stored <c>pending</c> with the transition that raised it (by
+/// <see cref="SpreadAlertStateStore"/>); a run records how its delivery went, and events whose delivery failed, or
+/// whose run died before delivering, are claimed again on a backoff (<see cref="MarketDataOptions.WebhookRetryDelay"/>,
+/// doubling up to <see cref="MarketDataOptions.WebhookRetryMaxDelay"/>) for at most <see cref="RedeliveryWindow"/>.
+/// </summary>
+public sealed class AlertDeliveryOutbox(MarketDatabase database, IOptions<MarketDataOptions> options, TimeProvider time)
+{
+    /// <summary>Failed deliveries are retried for this long after their event, then given up.</summary>
+    public static readonly TimeSpan RedeliveryWindow = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Records how one round of webhook delivery of an event went (attempts add up over rounds). A failed round schedules
+    /// the next one <see cref="MarketDataOptions.WebhookRetryDelay"/> later, doubling with each round up to
+    /// <see cref="MarketDataOptions.WebhookRetryMaxDelay"/>.
+    /// </summary>
+    public async Task RecordDeliveryAsync(long eventId, bool delivered, int attempts, string? error, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = SqlValues.Command(connection, """
+            UPDATE spread_alert_events
+            SET webhook_status = $status, webhook_attempts = webhook_attempts + $attempts, webhook_rounds = webhook_rounds + 1, webhook_error = $error,
+                delivered_at_ms = $deliveredAt,
+                webhook_next_at_ms = CASE WHEN $delivered = 1 THEN NULL ELSE $now + min($delay * (1 << min(webhook_rounds, 30)), $maxDelay) END
+            WHERE id = $id
+            """);
+        command.Parameters.AddWithValue("$status", delivered ? "delivered" : "failed");
+        command.Parameters.AddWithValue("$delivered", delivered ? 1 : 0);
+        command.Parameters.AddWithValue("$attempts", attempts);
+        command.Parameters.AddWithValue("$error", SqlValues.Nullable(error));
+        command.Parameters.AddWithValue("$deliveredAt", delivered ? now.ToUnixTimeMilliseconds() : DBNull.Value);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$delay", (long)options.Value.WebhookRetryDelay.TotalMilliseconds);
+        command.Parameters.AddWithValue("$maxDelay", (long)options.Value.WebhookRetryMaxDelay.TotalMilliseconds);
+        command.Parameters.AddWithValue("$id", eventId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> events whose webhook delivery is due again — failed, or left pending by a run
+    /// that died — oldest first, at most <see cref="RedeliveryWindow"/> old. Each is claimed for
+    /// <see cref="MarketDataOptions.WebhookRedeliveryGrace"/>, so overlapping runs never deliver one event twice at once.
+    /// </summary>
+    public async Task<IReadOnlyList<AlertRedelivery>> ClaimRedeliveriesAsync(int limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Nearly always nothing is due: find that out without taking the write lock the per-second capture needs.
+        await using (var probe = SqlValues.Command(connection,
+            "SELECT EXISTS (SELECT 1 FROM spread_alert_events WHERE webhook_status IN ('pending', 'failed') AND webhook_next_at_ms <= $now AND at >= $oldest)"))
+        {
+            probe.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            probe.Parameters.AddWithValue("$oldest", SqlValues.Seconds(now - RedeliveryWindow));
+            if ((long)(await probe.ExecuteScalarAsync(cancellationToken))! == 0) return [];
+        }
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var select = SqlValues.Command(connection, """
+            SELECT e.id AS event_id, e.kind, e.at, e.spread_pct, e.run_id, e.webhook_rounds,
+                   a.id AS alert_id, a.book, a.threshold_pct, a.first_above_at, a.peak_spread_pct, a.peak_at, a.workflow_id, a.workflow_version
+            FROM spread_alert_events e JOIN spread_alerts a ON a.id = e.alert_id
+            WHERE e.webhook_status IN ('pending', 'failed') AND e.webhook_next_at_ms <= $now AND e.at >= $oldest
+            ORDER BY e.id
+            LIMIT $limit
+            """, transaction);
+        select.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        select.Parameters.AddWithValue("$oldest", SqlValues.Seconds(now - RedeliveryWindow));
+        select.Parameters.AddWithValue("$limit", limit);
+        var due = new List<AlertRedelivery>();
+        await using (var r = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            int C(string column) => r.GetOrdinal(column);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var transition = new SpreadAlertTransition(
+                    Enum.Parse<AlertTransitionKind>(r.GetString(C("kind")), true), r.GetString(C("book")), SqlValues.Decimal(r, C("threshold_pct"))!.Value,
+                    SqlValues.FromSeconds(r.GetInt64(C("at"))), SqlValues.Decimal(r, C("spread_pct")), SqlValues.Decimal(r, C("peak_spread_pct"))!.Value,
+                    SqlValues.FromSeconds(r.GetInt64(C("peak_at"))), SqlValues.FromSeconds(r.GetInt64(C("first_above_at"))))
+                { AlertId = r.GetInt64(C("alert_id")), EventId = r.GetInt64(C("event_id")) };
+                due.Add(new AlertRedelivery(transition, r.GetString(C("workflow_id")), r.GetInt32(C("workflow_version")), r.GetString(C("run_id")), r.GetInt32(C("webhook_rounds")) + 1));
+            }
+        }
+        await using var claim = SqlValues.Command(connection, "UPDATE spread_alert_events SET webhook_next_at_ms = $until WHERE id = $id", transaction);
+        foreach (var redelivery in due)
+        {
+            claim.Parameters.Clear();
+            claim.Parameters.AddWithValue("$until", (now + options.Value.WebhookRedeliveryGrace).ToUnixTimeMilliseconds());
+            claim.Parameters.AddWithValue("$id", redelivery.Transition.EventId);
+            await claim.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return due;
+    }
+}
