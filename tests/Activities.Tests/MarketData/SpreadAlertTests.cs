@@ -294,6 +294,39 @@ public sealed class SpreadAlertTests : IDisposable
     }
 
     [Fact]
+    public async Task NoAlertOpensTwice_TheStoreRefusesASecondOpenAlertOfABookAndThreshold_AndAFileWithOneIsRefusedByName()
+    {
+        await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, Input(0.5m));
+        var alert = Assert.Single(await _queries.ListAsync(null, true, null, 10, default));
+        const string second = """
+            INSERT INTO spread_alerts (book, threshold_pct, first_above_at, opened_at, peak_spread_pct, peak_at, workflow_id, workflow_version, run_id)
+            SELECT book, threshold_pct, first_above_at + 5, opened_at + 5, peak_spread_pct, peak_at, workflow_id, workflow_version, 'another-node' FROM spread_alerts
+            """;
+        await using (var connection = await _db.Database.OpenAsync(default))
+        {
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = second;
+            var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => insert.ExecuteNonQueryAsync());
+            Assert.Contains("UNIQUE", refused.Message, StringComparison.Ordinal);
+            insert.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // A file written without the key (two processes sharing it) is refused at open, naming the alerts to resolve.
+        var path = Path.Combine(_db.Folder, "shared-market.db");
+        File.Copy(_db.Database.FilePath, path);
+        using (var shared = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            shared.Open();
+            using var command = shared.CreateCommand();
+            command.CommandText = "DROP INDEX ux_spread_alerts_one_open; " + second;
+            command.ExecuteNonQuery();
+        }
+        var error = Assert.Throws<InvalidOperationException>(() => new Activities.MarketData.Storage.MarketDatabase(path));
+        Assert.Contains($"btc_mxn above 0.5 % (alerts {alert.Id}, {alert.Id + 1})", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MarketDatabase_OnAFileFromBeforeRedelivery_AddsTheDeliveryColumnsAndKeepsItsEvents()
     {
         var path = Path.Combine(_db.Folder, "old-market.db");

@@ -38,6 +38,29 @@ public sealed class MarketDatabase
         Execute(connection, Schema);
         AddMissingColumns(connection);
         Execute(connection, "CREATE INDEX IF NOT EXISTS ix_spread_alert_events_webhook ON spread_alert_events (webhook_status, webhook_next_at_ms);");
+        EnsureOneOpenAlertPerRule(connection, path);
+    }
+
+    /// <summary>
+    /// No alert opens twice: at most one open alert per book and threshold, kept by the store (a partial unique index)
+    /// and not only by the evaluations' serialization. A file that already breaks it (written by two processes sharing
+    /// it) is refused with the alerts to resolve, rather than left without the key.
+    /// </summary>
+    private static void EnsureOneOpenAlertPerRule(SqliteConnection connection, string path)
+    {
+        using var duplicates = connection.CreateCommand();
+        duplicates.CommandText = """
+            SELECT book, threshold_pct, group_concat(id, ', ') FROM spread_alerts WHERE resolved_at IS NULL
+            GROUP BY book, threshold_pct HAVING count(*) > 1 ORDER BY book, threshold_pct LIMIT 5
+            """;
+        var found = new List<string>();
+        using (var reader = duplicates.ExecuteReader())
+            while (reader.Read()) found.Add($"{reader.GetString(0)} above {reader.GetString(1)} % (alerts {reader.GetString(2)})");
+        if (found.Count > 0)
+            throw new InvalidOperationException(
+                $"The market database '{path}' has more than one open alert for one book and threshold: {string.Join("; ", found)}. " +
+                "Resolve all but the newest of each (UPDATE spread_alerts SET resolved_at = opened_at WHERE id IN (...)) and start again.");
+        Execute(connection, "CREATE UNIQUE INDEX IF NOT EXISTS ux_spread_alerts_one_open ON spread_alerts (book, threshold_pct) WHERE resolved_at IS NULL;");
     }
 
     public string FilePath { get; }
