@@ -15,14 +15,14 @@ namespace BitsoWorkflows.Engine.Execution;
 /// </summary>
 public sealed class ProducedAssetRecovery(IDbContextFactory<WorkflowDbContext> contexts, WorkflowCatalog catalog, AssetStore assets, TimeProvider time)
 {
-    /// <summary>Records the missing events of the unfinished runs of <paramref name="node"/>; returns how many.</summary>
-    public async Task<int> RecoverAsync(string node, CancellationToken cancellationToken)
+    /// <summary>Records the missing events of the unfinished runs of <paramref name="node"/> (and of runs without a node, from before nodes were recorded, unless <paramref name="includeUnnamed"/> is false); returns how many.</summary>
+    public async Task<int> RecoverAsync(string node, CancellationToken cancellationToken, bool includeUnnamed = true)
     {
         List<RunRecord> unfinished;
         await using (var db = contexts.CreateDbContext())
         {
             unfinished = await db.Runs.AsNoTracking()
-                .Where(r => (r.Node == node || r.Node == null) && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued))
+                .Where(r => (r.Node == node || (includeUnnamed && r.Node == null)) && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued))
                 .ToListAsync(cancellationToken);
         }
         var recovered = 0;

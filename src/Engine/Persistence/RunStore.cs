@@ -123,18 +123,19 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
     /// Marks this node's runs and attempts left running by a crash as interrupted, except the runs in
     /// <paramref name="resuming"/> (whose attempts are marked, not the runs); returns how many runs.
     /// </summary>
-    public async Task<int> MarkInterruptedAsync(string node, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyCollection<string>? resuming = null)
+    public async Task<int> MarkInterruptedAsync(string node, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyCollection<string>? resuming = null,
+        string reason = "The server stopped during the run.", bool includeUnnamed = true)
     {
         var at = now.UtcDateTime;
         resuming ??= [];
         await using var db = contexts.CreateDbContext();
-        var unfinished = db.Runs.Where(r => (r.Node == node || r.Node == null) && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued));
+        var unfinished = db.Runs.Where(r => (r.Node == node || (includeUnnamed && r.Node == null)) && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued));
         await db.ActivityRecords.Where(a => a.Status == ActivityStatus.Running && unfinished.Select(r => r.Id).Contains(a.RunId))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, ActivityStatus.Interrupted).SetProperty(a => a.EndedAt, at).SetProperty(a => a.Error, "The server stopped during the attempt."), cancellationToken);
         return await unfinished.Where(r => !resuming.Contains(r.Id)).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, RunStatus.Interrupted)
             .SetProperty(r => r.EndedAt, at)
-            .SetProperty(r => r.Error, "The server stopped during the run."), cancellationToken);
+            .SetProperty(r => r.Error, reason), cancellationToken);
     }
 
     /// <summary>Deletes finished runs of a workflow created before <paramref name="cutoff"/>, in chunks; returns how many.</summary>

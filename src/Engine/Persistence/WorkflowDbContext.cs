@@ -32,6 +32,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<AssetConsumptionRecord> AssetConsumptions => Set<AssetConsumptionRecord>();
 
+    public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every instant is UTC; SQLite hands DateTime back as Kind=Unspecified, so say so on the way out.
@@ -165,6 +167,12 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             // of events a crash kept from being written) adds nothing.
             e.HasIndex(x => new { x.RunId, x.ActivityId, x.Asset }).IsUnique();
             e.HasIndex(x => x.CreatedAt);
+        });
+        modelBuilder.Entity<NodeRecord>(e =>
+        {
+            e.ToTable("nodes");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(100);
         });
         modelBuilder.Entity<AssetConsumptionRecord>(e =>
         {

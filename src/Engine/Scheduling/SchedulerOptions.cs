@@ -71,4 +71,13 @@ public sealed class SchedulerOptions
     /// the claiming node died in between and records the second missed in its place.
     /// </summary>
     public TimeSpan ClaimOrphanAfter { get; set; } = DefaultClaimOrphanAfter;
+
+    /// <summary>How often a server records that it is alive (table <c>nodes</c>) and looks for runs of nodes that stopped.</summary>
+    public TimeSpan NodeHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A node not seen alive for this long is taken for dead: another node ends the runs it left running or queued (marked
+    /// interrupted, after the asset events a crash kept from being written). At least three heartbeats.
+    /// </summary>
+    public TimeSpan NodeDeadAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -27,6 +27,8 @@ public static class SchedulingServiceCollectionExtensions
             .Validate(o => o.CatchupParallelism is >= 1 and <= 32, $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.CatchupParallelism)} must be between 1 and 32.")
             .Validate(o => o.LateFireTolerance > TimeSpan.Zero && o.ReconcileInterval > TimeSpan.Zero && o.DeadlineCheckInterval > TimeSpan.Zero && o.DeadlineLookback > TimeSpan.Zero && o.AssetPollInterval > TimeSpan.Zero,
                 $"{SchedulerOptions.SectionName} durations must be positive.")
+            .Validate(o => o.NodeHeartbeatInterval > TimeSpan.Zero && o.NodeDeadAfter >= o.NodeHeartbeatInterval * 3,
+                $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.NodeHeartbeatInterval)} must be positive and {nameof(SchedulerOptions.NodeDeadAfter)} at least three of them.")
             .Validate(o => o.ClusterCheckinInterval > TimeSpan.Zero && o.ClusterCheckinMisfireThreshold > TimeSpan.Zero && o.ClaimOrphanAfter > TimeSpan.Zero,
                 $"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ClusterCheckinInterval)}, {nameof(SchedulerOptions.ClusterCheckinMisfireThreshold)} and {nameof(SchedulerOptions.ClaimOrphanAfter)} must be positive.")
             .Validate(o => o.ClusterGapWindow >= o.ClaimOrphanAfter + ClusterGapRecorder.Settle + TimeSpan.FromSeconds(10),
@@ -78,6 +80,8 @@ public static class SchedulingServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MissedMonitor>());
         services.AddSingleton<AssetTriggers>();
         services.AddHostedService(sp => sp.GetRequiredService<AssetTriggers>());
+        services.AddSingleton<NodeLiveness>();
+        services.AddHostedService(sp => sp.GetRequiredService<NodeLiveness>());
         return services;
     }
 }

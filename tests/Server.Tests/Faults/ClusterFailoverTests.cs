@@ -37,6 +37,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 "--Store:Provider=postgres", $"--Store:ConnectionString={connection}", $"--Engine:NodeName={name}",
                 // A claim orphaned by a kill is recorded missed after 5 s instead of 30, so the test need not wait long.
                 "--Scheduler:ClaimOrphanAfter=00:00:05", "--Scheduler:ClusterGapWindow=00:00:40",
+                // A killed node's runs are ended by the others 6 s after its last heartbeat instead of 30.
+                "--Scheduler:NodeHeartbeatInterval=00:00:02", "--Scheduler:NodeDeadAfter=00:00:06",
             ], readyTimeout: TimeSpan.FromSeconds(120)); // a node joining a cluster took 24–36 s to be ready at load average 23
             // The first node creates the schema (store and Quartz); the other two join it, one at a time (three
             // processes starting at once on a loaded 2-core machine take longer than one after the other).
@@ -95,6 +97,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 Assert.True(doubled.Count == 0, $"{book}: seconds observed twice: {string.Join(", ", doubled)}");
                 Assert.NotEmpty(observed);
             }
+
+            // What a killed node left running does not stay so: a survivor ends it once the node is unseen for NodeDeadAfter.
+            var endedBy = DateTime.UtcNow.AddSeconds(60);
+            List<Run> left;
+            while ((left = [.. (await RunsAsync(survivor, "&status=running&limit=1000")).Concat(await RunsAsync(survivor, "&status=queued&limit=1000"))
+                       .Where(r => r.Node is { } node && killedNodes.Contains(node))]).Count > 0 && DateTime.UtcNow < endedBy)
+                await Task.Delay(1000);
+            Assert.True(left.Count == 0, "runs of killed nodes still running: " + string.Join(", ", left.Select(r => $"{r.Logical:HH:mm:ss} {r.Status}@{r.Node}")));
+            var interrupted = (await RunsAsync(survivor, "&status=interrupted&limit=1000")).Where(r => r.Node is { } node && killedNodes.Contains(node)).ToList();
+            output.WriteLine($"runs of the killed nodes ended as interrupted by a survivor: {interrupted.Count}");
         }
         finally
         {

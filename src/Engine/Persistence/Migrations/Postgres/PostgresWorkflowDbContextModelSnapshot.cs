@@ -376,6 +376,23 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Postgres
                     b.ToTable("missed_alerts", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.NodeRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("nodes", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.NotificationOutboxRecord", b =>
                 {
                     b.Property<string>("EventId")

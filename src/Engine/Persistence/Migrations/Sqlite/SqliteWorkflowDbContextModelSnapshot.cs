@@ -367,6 +367,23 @@ namespace BitsoWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("missed_alerts", (string)null);
                 });
 
+            modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.NodeRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("nodes", (string)null);
+                });
+
             modelBuilder.Entity("BitsoWorkflows.Engine.Persistence.NotificationOutboxRecord", b =>
                 {
                     b.Property<string>("EventId")
