@@ -32,6 +32,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         try
         {
             var connection = database.ConnectionString;
+            // A manual run that is still running when its node is killed: the survivors must end it.
+            Directory.CreateDirectory(Path.Combine(root, "workflows"));
+            await File.WriteAllTextAsync(Path.Combine(root, "workflows", "slow.json"), """
+                { "id": "slow", "name": "Slow", "activities": [ { "id": "wait", "type": "Delay", "inputs": { "duration": "00:10:00" } } ], "edges": [] }
+                """);
             Task<ServerProcess> Start(string name) => ServerProcess.StartAsync([Capture], new Dictionary<string, string>(), root: root, arguments:
             [
                 "--Store:Provider=postgres", $"--Store:ConnectionString={connection}", $"--Engine:NodeName={name}",
@@ -48,11 +53,17 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 
             var killedNodes = new List<string>();
             var takenOver = DateTimeOffset.MinValue;
+            string? slowRun = null;
             for (var kill = 0; kill < 2; kill++)
             {
                 var active = await ActiveNodeAsync(nodes.Values.First());
                 var killed = nodes[active];
                 nodes.Remove(active);
+                if (kill == 0)
+                {
+                    slowRun = await killed.Http.StartRunAsync("slow", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                    await WaitForStatusAsync(killed, slowRun, "running");
+                }
                 await killed.KillAsync();
                 killedNodes.Add(active);
                 (takenOver, var by) = await WaitForSucceededAfterAsync(nodes.Values.First(), DateTimeOffset.UtcNow, active);
@@ -106,7 +117,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 await Task.Delay(1000);
             Assert.True(left.Count == 0, "runs of killed nodes still running: " + string.Join(", ", left.Select(r => $"{r.Logical:HH:mm:ss} {r.Status}@{r.Node}")));
             var interrupted = (await RunsAsync(survivor, "&status=interrupted&limit=1000")).Where(r => r.Node is { } node && killedNodes.Contains(node)).ToList();
-            output.WriteLine($"runs of the killed nodes ended as interrupted by a survivor: {interrupted.Count}");
+            output.WriteLine($"per-second runs of the killed nodes ended as interrupted by a survivor: {interrupted.Count}");
+            var (slowStatus, slowError) = await survivor.Http.WaitForRunAsync(slowRun!, TimeSpan.FromSeconds(60));
+            output.WriteLine($"the slow run on {killedNodes[0]}: {slowStatus}: {slowError}");
+            Assert.Equal("interrupted", slowStatus);
+            Assert.Contains($"Node '{killedNodes[0]}', which ran it, stopped answering", slowError, StringComparison.Ordinal);
         }
         finally
         {
@@ -116,6 +131,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     }
 
     private sealed record Run(DateTimeOffset Logical, string Status, string? Node);
+
+    private static async Task WaitForStatusAsync(ServerProcess server, string runId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (JsonDocument.Parse(await server.Http.GetStringAsync($"/api/runs/{runId}")).RootElement.GetProperty("run").GetProperty("status").GetString() != status)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} not {status} after 30 s");
+            await Task.Delay(200);
+        }
+    }
 
     /// <summary>The node that ran the newest succeeded second.</summary>
     private static async Task<string> ActiveNodeAsync(ServerProcess observer) =>
