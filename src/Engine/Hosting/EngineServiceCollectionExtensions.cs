@@ -52,6 +52,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<AssetStore>();
         services.AddSingleton<Execution.ProducedAssetRecovery>();
+        services.AddSingleton<NodeStore>();
         services.AddSingleton<EngineInitializer>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<RetentionService>();

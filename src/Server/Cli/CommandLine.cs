@@ -52,6 +52,7 @@ public static class CommandLine
                                                      API keys for automation (header X-Api-Key); role Admin unless given
           users hash-password                        reads a password on stdin, prints the hash for Auth:Users configuration
           assets list [--format table|json]          assets: what produces each, the workflows it triggers, its latest event
+          nodes list [--format table|json]           server nodes: started, last seen alive, runs running or queued
           audit list [--since T] [--user U] [--limit N] [--format table|json]
                                                      who did what, when and from where (sign-ins, publish, pause, runs, keys)
         """;
@@ -94,6 +95,7 @@ public static class CommandLine
                 "users" => await AccessCommands.UsersAsync(cli),
                 "audit" => await AuditCommands.AuditAsync(cli, global),
                 "assets" => await AssetCommands.AssetsAsync(cli, global),
+                "nodes" => await NodeCommands.NodesAsync(cli, global),
                 _ => throw new CliUsageException($"unknown verb '{verb}'; run with --help for the list"),
             };
         }

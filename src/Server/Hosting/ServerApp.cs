@@ -83,6 +83,7 @@ public static class ServerApp
         app.MapAnswersApi();
         app.MapAuditApi();
         app.MapAssetsApi();
+        app.MapNodesApi();
         app.MapMetrics();                                  // /metrics, Prometheus text
         app.MapStudio();
         return app;

@@ -51,6 +51,7 @@ public sealed class PermissionTableTests : IAsyncLifetime
         ["GET /api/warehouse/rejects"] = "Viewer",
         ["GET /api/audit"] = "Admin",
         ["GET /api/assets"] = "Viewer",
+        ["GET /api/nodes"] = "Viewer",
     };
 
     private static readonly string[] Roles = ["Viewer", "Operator", "Admin"];

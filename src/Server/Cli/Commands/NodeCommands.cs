@@ -1,0 +1,29 @@
+using System.Text.Json;
+using BitsoWorkflows.Engine.Definitions;
+using BitsoWorkflows.Engine.Persistence;
+using BitsoWorkflows.Server.Api;
+using BitsoWorkflows.Server.Cli.Output;
+using BitsoWorkflows.Server.Hosting;
+
+namespace BitsoWorkflows.Server.Cli.Commands;
+
+/// <summary><c>nodes list [--format table|json]</c>: the server nodes sharing the store, read from it.</summary>
+public static class NodeCommands
+{
+    public static async Task<int> NodesAsync(CliArguments cli, GlobalOptions global)
+    {
+        var sub = cli.RequirePositional(1, "nodes sub-verb (list)");
+        if (sub != "list") throw new CliUsageException($"unknown verb 'nodes {sub}' (use list)");
+        var format = cli.Format(OutputFormat.Table, OutputFormat.Json);
+        cli.EnsureAllOptionsUsed();
+
+        await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+        var now = DateTimeOffset.UtcNow;
+        var nodes = (await host.Get<NodeStore>().ListAsync(CancellationToken.None)).Select(n => NodeDto.From(n.Node, n.UnfinishedRuns, now)).ToList();
+        Console.Write(format == OutputFormat.Json
+            ? JsonSerializer.Serialize(nodes, DefinitionJson.Options) + Environment.NewLine
+            : TableWriter.Render(["node", "started", "last seen", "seconds since", "runs running or queued"],
+                nodes.Select(n => (IReadOnlyList<object?>)[n.Name, n.StartedAt, n.LastSeenAt, n.SecondsSinceSeen, n.UnfinishedRuns])));
+        return 0;
+    }
+}
