@@ -93,7 +93,10 @@ public sealed class BitsoFaultTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains(observations, o => o.Status != ObservationStatus.Ok); // the faults were seen, not papered over
         foreach (var (name, _, to) in windows)
         {
-            var late = observations.Where(o => o.Second >= to.AddSeconds(2) && o.Second < to.Add(Calm).AddSeconds(-1) && o.Status != ObservationStatus.Ok).ToList();
+            // A second with no run at all (status missed) is the scheduler's, judged above with the missed runs (a fire the
+            // busy machine started late may fall here); what the feed's return must fix within 2 s is what a run captured.
+            var late = observations.Where(o => o.Second >= to.AddSeconds(2) && o.Second < to.Add(Calm).AddSeconds(-1)
+                && o.Status is not (ObservationStatus.Ok or ObservationStatus.Missed)).ToList();
             Assert.True(late.Count == 0, $"after '{name}' ended, not ok 2 s later: {string.Join(", ", late.Select(o => $"{o.Book} {o.Second:HH:mm:ss} {o.Status} {o.Error}"))}");
         }
     }
