@@ -13,7 +13,7 @@ namespace BitsoWorkflows.Activities.MarketData;
 /// second cannot see that second's live book: it records its quote as stale and keeps an observation already there.
 /// </summary>
 [Activity("CaptureOrderBooks", Category = "Market data", Description = "Captures the top of each book for the run's logical second.")]
-public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, SqliteObservationStore store, IOptions<MarketDataOptions> options, TimeProvider time)
+public sealed class CaptureOrderBooks(OrderBookSourceSelector sources, ObservationStore store, IOptions<MarketDataOptions> options, TimeProvider time)
     : Activity<CaptureOrderBooksInput, CaptureOrderBooksOutput>
 {
     public override async Task<CaptureOrderBooksOutput> ExecuteAsync(ActivityContext<CaptureOrderBooksInput> context, CancellationToken cancellationToken)

@@ -7,8 +7,16 @@ public sealed class MarketDataOptions
 
     public const string DefaultDatabaseFile = "market-data/market.db";
 
-    /// <summary>The SQLite file of observations and alerts, relative to the data dir.</summary>
+    public const string DefaultPostgresSchema = "market";
+
+    /// <summary>The SQLite file of observations and alerts, relative to the data dir (the embedded store only).</summary>
     public string DatabaseFile { get; set; } = DefaultDatabaseFile;
+
+    /// <summary>
+    /// With <c>Store:Provider postgres</c>: the schema of the store's database that holds observations, alerts, alert
+    /// state and the webhook outbox, shared by every node (created at start when missing).
+    /// </summary>
+    public string PostgresSchema { get; set; } = DefaultPostgresSchema;
 
     /// <summary>
     /// <c>true</c> (default): every commit is flushed to disk (survives power loss, not only a process crash).

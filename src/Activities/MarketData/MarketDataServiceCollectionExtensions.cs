@@ -13,8 +13,9 @@ public static class MarketDataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the market-data area: options (<c>Bitso</c>, <c>MarketData</c>, validated at start), the staging
-    /// database and <see cref="IObservationStore"/>, the Bitso client, the three sources as singletons (the WebSocket
-    /// connection outlives the per-second runs), alert storage and delivery, and <see cref="MarketDataQueries"/>.
+    /// database (the store's PostgreSQL with <c>Store:Provider postgres</c>, else a SQLite file in the data dir) and
+    /// <see cref="IObservationStore"/>, the Bitso client, the three sources as singletons (the WebSocket connection
+    /// outlives the per-second runs), alert storage and delivery, and <see cref="MarketDataQueries"/>.
     /// The host must register <see cref="Engine.Hosting.DataDirectory"/> and <see cref="TimeProvider"/>; the
     /// activities themselves are resolved by the engine.
     /// </summary>
@@ -38,9 +39,11 @@ public static class MarketDataServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
 
-        services.TryAddSingleton<MarketDatabase>();
-        services.TryAddSingleton<SqliteObservationStore>();
-        services.TryAddSingleton<IObservationStore>(sp => sp.GetRequiredService<SqliteObservationStore>());
+        services.TryAddSingleton(sp => MarketDatabase.Configured(
+            sp.GetRequiredService<Engine.Hosting.DataDirectory>(), sp.GetRequiredService<IOptions<MarketDataOptions>>().Value,
+            sp.GetService<IOptions<Engine.Persistence.StoreOptions>>()?.Value ?? new Engine.Persistence.StoreOptions()));
+        services.TryAddSingleton<ObservationStore>();
+        services.TryAddSingleton<IObservationStore>(sp => sp.GetRequiredService<ObservationStore>());
 
         services.TryAddSingleton<BitsoRestClient>();
         services.TryAddSingleton<BitsoWebSocketSource>();

@@ -6,18 +6,19 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BitsoWorkflows.Activities.Tests.MarketData;
 
-[Collection(RealClockCollection.Name)]
-public sealed class SpreadAlertTests : IDisposable
+/// <summary>Alert evaluation, delivery and listing, the same on both providers (the classes at the end run them on each).</summary>
+public abstract class SpreadAlertTests : IDisposable
 {
-    private readonly TempMarketDatabase _db = new();
+    private readonly TempMarketDatabase _db;
     private readonly FakeTimeProvider _time = new(MarketTest.T0);
     private readonly SpreadAlertStateStore _alerts;
     private readonly AlertDeliveryOutbox _outbox;
     private readonly SpreadAlertQueries _queries;
     private readonly SpreadAlertWebhook _webhook;
 
-    public SpreadAlertTests()
+    protected SpreadAlertTests(MarketProvider provider)
     {
+        _db = new TempMarketDatabase(provider);
         var options = MarketTest.MarketOptions();
         _alerts = new SpreadAlertStateStore(_db.Database, options, _time);
         _outbox = new AlertDeliveryOutbox(_db.Database, options, _time);
@@ -27,13 +28,16 @@ public sealed class SpreadAlertTests : IDisposable
             Microsoft.Extensions.Options.Options.Create(new AlertsOptions { AllowPrivateWebhookTargets = true }), TimeProvider.System);
     }
 
+    protected TempMarketDatabase Db => _db;
+
     public void Dispose()
     {
         _webhook.Dispose();
         _db.Dispose();
+        GC.SuppressFinalize(this);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Evaluate_WhenSpreadCrossesAboveAndFallsBack_OpensOneAlertAndResolvesIt()
     {
         var opened = 0;
@@ -56,7 +60,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(2, (await _queries.EventsAsync(alert.Id, default)).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Evaluate_WithMinimumConsecutiveSeconds_IgnoresShortSpikesAndOpensOnTheNthSecond()
     {
         var input = Input(0.5m, minSeconds: 3);
@@ -69,7 +73,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(MarketTest.T0.AddSeconds(7), alert.ResolvedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Evaluate_WithCooldown_DoesNotReopenUntilTheCooldownHasPassed()
     {
         var input = Input(0.5m, cooldown: TimeSpan.FromSeconds(10));
@@ -86,7 +90,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(MarketTest.T0.AddSeconds(15), alerts[1].ResolvedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Evaluate_WhenSpreadExceedsSeveralThresholds_OpensOneAlertPerThresholdAndOnlyReportsOpenOnes()
     {
         foreach (var (second, pct) in Series(0.05m, 1.2m, 1.3m, 0.7m))
@@ -102,7 +106,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal([0.1m, 0.5m], sinceLater.Select(a => a.ThresholdPct).Order()); // only what is still open is that recent
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Evaluate_WhenStaleOrMissingSecondsInterrupt_NeitherOpensNorResolves()
     {
         var input = Input(0.5m, minSeconds: 2);
@@ -117,14 +121,14 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(MarketTest.T0.AddSeconds(3), alert.OpenedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Evaluate_WhenRunsOverlapAndArriveOutOfOrder_EndsInTheSameAlertsAsInOrder()
     {
         var pattern = Enumerable.Range(0, 48).Select(i => (i % 12) switch { 2 or 3 or 4 => 0.7m, 5 => 1.4m, 8 => 0.3m, _ => 0.05m }).ToArray();
         var input = Input(1.0m, 0.5m, 0.1m);
         var version = 1;
 
-        using var ordered = new TempMarketDatabase();
+        using var ordered = new TempMarketDatabase(_db.Provider);
         var orderedTime = new FakeTimeProvider(MarketTest.T0);
         var orderedStore = new SpreadAlertStateStore(ordered.Database, MarketTest.MarketOptions(), orderedTime);
         foreach (var (second, pct) in Series(pattern))
@@ -156,7 +160,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(expected, actual);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Execute_WhenTheSameLogicalSecondRunsAgain_RecordsNoSecondEvent()
     {
         await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, Input(0.5m));
@@ -167,7 +171,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal((0, 0, 1), (again.Opened, again.Resolved, again.Open));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Execute_WhenANewVersionDropsAThreshold_ResolvesItsOpenAlertAndTagsNewAlertsWithTheNewVersion()
     {
         await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, Input(0.5m));
@@ -186,7 +190,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Contains(journal.Entries, l => l.Level == "warning" && l.Message.Contains("OPENED") && l.Message.Contains("0.6 %"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Execute_WithAWebhook_PostsEachEventAndRecordsFailuresAfterRetries()
     {
         await using var server = await FakeBitsoServer.StartAsync();
@@ -210,7 +214,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Contains(journal.Entries, l => l.Level == "error" && l.Message.Contains("Webhook"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Execute_AfterAFailedDelivery_RedeliversOnItsBackoffOnceTheWebhookIsBack()
     {
         await using var server = await FakeBitsoServer.StartAsync();
@@ -236,7 +240,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Contains(journal.Entries, l => l.Level == "info" && l.Message.Contains("succeeded in round 2", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Execute_WhenTheRaisingRunDiedBeforeDelivering_ALaterRunDeliversThePendingEventAfterTheGrace()
     {
         await using var server = await FakeBitsoServer.StartAsync();
@@ -258,7 +262,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal("delivered", Assert.Single(await _queries.EventsAsync(alertId, default)).WebhookStatus);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Outbox_AfterFailedRounds_WaitsTheConfiguredDelay_DoublingUpToItsMaximum()
     {
         var input = new EvaluateSpreadAlertsInput { Books = ["btc_mxn"], Thresholds = [0.5m], WebhookUrl = "http://127.0.0.1:9/" };
@@ -293,68 +297,30 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Equal(("failed", 9), (delivered.WebhookStatus, delivered.WebhookAttempts));
     }
 
-    [Fact]
-    public async Task NoAlertOpensTwice_TheStoreRefusesASecondOpenAlertOfABookAndThreshold_AndAFileWithOneIsRefusedByName()
+    [SkippableFact]
+    public async Task NoAlertOpensTwice_TheStoreRefusesASecondOpenAlertOfABookAndThreshold()
     {
         await CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, Input(0.5m));
-        var alert = Assert.Single(await _queries.ListAsync(null, true, null, 10, default));
-        const string second = """
-            INSERT INTO spread_alerts (book, threshold_pct, first_above_at, opened_at, peak_spread_pct, peak_at, workflow_id, workflow_version, run_id)
-            SELECT book, threshold_pct, first_above_at + 5, opened_at + 5, peak_spread_pct, peak_at, workflow_id, workflow_version, 'another-node' FROM spread_alerts
-            """;
-        await using (var connection = await _db.Database.OpenAsync(default))
-        {
-            await using var insert = connection.CreateCommand();
-            insert.CommandText = second;
-            var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => insert.ExecuteNonQueryAsync());
-            Assert.Contains("UNIQUE", refused.Message, StringComparison.Ordinal);
-            insert.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        // A file written without the key (two processes sharing it) is refused at open, naming the alerts to resolve.
-        var path = Path.Combine(_db.Folder, "shared-market.db");
-        File.Copy(_db.Database.FilePath, path);
-        using (var shared = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            shared.Open();
-            using var command = shared.CreateCommand();
-            command.CommandText = "DROP INDEX ux_spread_alerts_one_open; " + second;
-            command.ExecuteNonQuery();
-        }
-        var error = Assert.Throws<InvalidOperationException>(() => new Activities.MarketData.Storage.MarketDatabase(path));
-        Assert.Contains($"btc_mxn above 0.5 % (alerts {alert.Id}, {alert.Id + 1})", error.Message, StringComparison.Ordinal);
+        Assert.Single(await _queries.ListAsync(null, true, null, 10, default));
+        await using var connection = await _db.Database.OpenAsync(default);
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = SecondOpenAlert;
+        var refused = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => insert.ExecuteNonQueryAsync());
+        Assert.Contains("unique", refused.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public void MarketDatabase_OnAFileFromBeforeRedelivery_AddsTheDeliveryColumnsAndKeepsItsEvents()
-    {
-        var path = Path.Combine(_db.Folder, "old-market.db");
-        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            old.Open();
-            using var create = old.CreateCommand();
-            create.CommandText = """
-                CREATE TABLE spread_alert_events (id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
-                    spread_pct TEXT, run_id TEXT NOT NULL, webhook_status TEXT NOT NULL DEFAULT 'none', webhook_attempts INTEGER NOT NULL DEFAULT 0,
-                    webhook_error TEXT, delivered_at_ms INTEGER);
-                INSERT INTO spread_alert_events (alert_id, kind, at, run_id, webhook_status, webhook_attempts) VALUES (1, 'opened', 1, 'r1', 'failed', 3);
-                """;
-            create.ExecuteNonQuery();
-        }
+    // The open alert again, five seconds later, as a second writer that ignored the first would record it.
+    protected const string SecondOpenAlert = """
+        INSERT INTO spread_alerts (book, threshold_pct, first_above_at, opened_at, peak_spread_pct, peak_at, workflow_id, workflow_version, run_id)
+        SELECT book, threshold_pct, first_above_at + 5, opened_at + 5, peak_spread_pct, peak_at, workflow_id, workflow_version, 'another-node' FROM spread_alerts
+        """;
 
-        _ = new Activities.MarketData.Storage.MarketDatabase(path);
+    /// <summary>An alert of btc_mxn above 0.5 % opened at <see cref="MarketTest.T0"/>.</summary>
+    protected Task OpenOneAlertAsync() => CaptureAndEvaluateAsync(MarketTest.T0, 0.7m, Input(0.5m));
 
-        using var reopened = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false");
-        reopened.Open();
-        using var query = reopened.CreateCommand();
-        query.CommandText = "SELECT webhook_status, webhook_attempts, webhook_rounds, webhook_next_at_ms IS NULL FROM spread_alert_events";
-        using var r = query.ExecuteReader();
-        Assert.True(r.Read());
-        Assert.Equal(("failed", 3L, 0L, 1L), (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
-    }
+    protected Task<IReadOnlyList<SpreadAlert>> OpenAlertsAsync() => _queries.ListAsync(null, true, null, 10, default);
 
-    [Fact]
+    [SkippableFact]
     public async Task Execute_WhenInputsAreBad_ThrowsNamingEveryProblem()
     {
         var input = new EvaluateSpreadAlertsInput
@@ -374,7 +340,7 @@ public sealed class SpreadAlertTests : IDisposable
         Assert.Contains("'rules[0].book'", error.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Resolve_WithPerBookRules_OverridesOnlyThatBook()
     {
         var input = new EvaluateSpreadAlertsInput
@@ -411,3 +377,64 @@ public sealed class SpreadAlertTests : IDisposable
             .ExecuteAsync(MarketTest.Context(input, second, journal), default);
     }
 }
+
+[Collection(RealClockCollection.Name)]
+public sealed class SqliteSpreadAlertTests() : SpreadAlertTests(MarketProvider.Sqlite)
+{
+    [Fact]
+    public async Task AFileWithTwoOpenAlertsOfOneBookAndThreshold_IsRefusedAtOpen_NamingTheAlertsToResolve()
+    {
+        await OpenOneAlertAsync();
+        var alert = Assert.Single(await OpenAlertsAsync());
+        await using (var connection = await Db.Database.OpenAsync(default))
+        {
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        // A file written without the key (two processes sharing it) is refused at open, naming the alerts to resolve.
+        var path = Path.Combine(Db.Folder, "shared-market.db");
+        File.Copy(Db.FilePath, path);
+        using (var shared = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            shared.Open();
+            using var command = shared.CreateCommand();
+            command.CommandText = "DROP INDEX ux_spread_alerts_one_open; " + SecondOpenAlert;
+            command.ExecuteNonQuery();
+        }
+        var error = Assert.Throws<InvalidOperationException>(() => new Activities.MarketData.Storage.MarketDatabase(path));
+        Assert.Contains($"btc_mxn above 0.5 % (alerts {alert.Id}, {alert.Id + 1})", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MarketDatabase_OnAFileFromBeforeRedelivery_AddsTheDeliveryColumnsAndKeepsItsEvents()
+    {
+        var path = Path.Combine(Db.Folder, "old-market.db");
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE spread_alert_events (id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
+                    spread_pct TEXT, run_id TEXT NOT NULL, webhook_status TEXT NOT NULL DEFAULT 'none', webhook_attempts INTEGER NOT NULL DEFAULT 0,
+                    webhook_error TEXT, delivered_at_ms INTEGER);
+                INSERT INTO spread_alert_events (alert_id, kind, at, run_id, webhook_status, webhook_attempts) VALUES (1, 'opened', 1, 'r1', 'failed', 3);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        _ = new Activities.MarketData.Storage.MarketDatabase(path);
+
+        using var reopened = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false");
+        reopened.Open();
+        using var query = reopened.CreateCommand();
+        query.CommandText = "SELECT webhook_status, webhook_attempts, webhook_rounds, webhook_next_at_ms IS NULL FROM spread_alert_events";
+        using var r = query.ExecuteReader();
+        Assert.True(r.Read());
+        Assert.Equal(("failed", 3L, 0L, 1L), (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
+    }
+}
+
+[Collection(RealClockCollection.Name)]
+public sealed class PostgresSpreadAlertTests() : SpreadAlertTests(MarketProvider.Postgres);

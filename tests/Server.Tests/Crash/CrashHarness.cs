@@ -280,7 +280,7 @@ public sealed class CrashHarness(string root, Action<string> log) : IAsyncDispos
             }
         }
         var database = new MarketDatabase(Path.Combine(DataDir, MarketDataOptions.DefaultDatabaseFile));
-        await new SqliteObservationStore(database).UpsertAsync(observations.DistinctBy(o => (o.Book, o.Second)).ToList(), CancellationToken.None);
+        await new ObservationStore(database).UpsertAsync(observations.DistinctBy(o => (o.Book, o.Second)).ToList(), CancellationToken.None);
     }
 
     private async Task AssertLakeFilesWholeAsync()

@@ -6,13 +6,14 @@ using Xunit.Abstractions;
 namespace BitsoWorkflows.Server.Tests.Faults;
 
 /// <summary>
-/// Three <c>serve --demo</c> processes on one PostgreSQL schedule and one shared data dir, the per-second capture
+/// Three <c>serve --demo</c> processes on one PostgreSQL store (schedule, runs, market data) and one shared data dir, the per-second capture
 /// workflow; the node firing it is killed with SIGKILL twice. Checked: another node takes the second over (within a
 /// generous bound: the 2 s target is measured by the <c>failover</c> bench command, not asserted on a loaded machine),
 /// every second from the first run on has exactly one run — never two for one logical time, every second of a gap
 /// (between the last second the killed node started and the next one another node started) recorded <c>missed</c>
-/// once — and the staged
-/// observations are unique by (book, second). Needs <c>BW_TEST_POSTGRES</c>; runs alone, like the PostgreSQL restart.
+/// once — the staged observations are unique by (book, second) and every node's are in PostgreSQL's market schema,
+/// no alert is stored twice or open twice for a book and threshold, and a run left running by a killed node is ended by
+/// a survivor. Needs <c>BW_TEST_POSTGRES</c>; runs alone, like the PostgreSQL restart.
 /// </summary>
 [Collection(HeavyLoadCollection.Name)]
 public sealed class ClusterFailoverTests(ITestOutputHelper output)
@@ -34,10 +35,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             var connection = database.ConnectionString;
             // A manual run that is still running when its node is killed: the survivors must end it.
             Directory.CreateDirectory(Path.Combine(root, "workflows"));
+            // Thresholds around the simulated books' quiet spread (0.07–0.08 %), so alerts open and resolve every few
+            // seconds on whichever node runs them.
+            var capture = RepoFiles.Workflow(Capture);
+            Assert.Contains("\"default\": [1.0, 0.5, 0.1]", capture, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Combine(root, "workflows", Capture + ".json"),
+                capture.Replace("\"default\": [1.0, 0.5, 0.1]", "\"default\": [0.075, 0.08, 0.085]", StringComparison.Ordinal));
             await File.WriteAllTextAsync(Path.Combine(root, "workflows", "slow.json"), """
                 { "id": "slow", "name": "Slow", "activities": [ { "id": "wait", "type": "Delay", "inputs": { "duration": "00:10:00" } } ], "edges": [] }
                 """);
-            Task<ServerProcess> Start(string name) => ServerProcess.StartAsync([Capture], new Dictionary<string, string>(), root: root, arguments:
+            Task<ServerProcess> Start(string name) => ServerProcess.StartAsync([], new Dictionary<string, string>(), root: root, arguments:
             [
                 "--Store:Provider=postgres", $"--Store:ConnectionString={connection}", $"--Engine:NodeName={name}",
                 // A claim orphaned by a kill is recorded missed after 5 s instead of 30, so the test need not wait long.
@@ -109,6 +116,19 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 Assert.NotEmpty(observed);
             }
 
+            // The market data of every node is in the one PostgreSQL store: each killed node's captures are in its
+            // schema (not in a file of that node), and no alert is there twice or open twice.
+            var captured = await MarketStoreAsync(connection, "SELECT DISTINCT run_id FROM market.observations WHERE run_id IS NOT NULL", r => r.GetString(0));
+            foreach (var killed in killedNodes)
+                Assert.True(runs.Any(r => r.Node == killed && r.Status == "succeeded" && captured.Contains(r.Id)),
+                    $"no observation of {killed}'s runs in PostgreSQL's market.observations ({captured.Count} runs there)");
+            var alerts = await MarketStoreAsync(connection,
+                "SELECT book, threshold_pct, opened_at, resolved_at IS NULL FROM market.spread_alerts", r => (Book: r.GetString(0), Threshold: r.GetString(1), Opened: r.GetInt64(2), Open: r.GetBoolean(3)));
+            output.WriteLine($"alerts in the store: {alerts.Count} ({alerts.Count(a => a.Open)} open)");
+            Assert.NotEmpty(alerts);
+            Assert.Equal(alerts.Count, alerts.DistinctBy(a => (a.Book, a.Threshold, a.Opened)).Count());
+            Assert.All(alerts.Where(a => a.Open).GroupBy(a => (a.Book, a.Threshold)), g => Assert.Single(g));
+
             // What a killed node left running does not stay so: a survivor ends it once the node is unseen for NodeDeadAfter.
             var endedBy = DateTime.UtcNow.AddSeconds(60);
             List<Run> left;
@@ -130,7 +150,18 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         }
     }
 
-    private sealed record Run(DateTimeOffset Logical, string Status, string? Node);
+    private sealed record Run(string Id, DateTimeOffset Logical, string Status, string? Node);
+
+    private static async Task<List<T>> MarketStoreAsync<T>(string connectionString, string sql, Func<Npgsql.NpgsqlDataReader, T> read)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync()) rows.Add(read(reader));
+        return rows;
+    }
 
     private static async Task WaitForStatusAsync(ServerProcess server, string runId, string status)
     {
@@ -179,7 +210,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 
     private static async Task<List<Run>> RunsAsync(ServerProcess observer, string query) =>
         JsonDocument.Parse(await observer.Http.GetStringAsync($"/api/runs?workflow={Capture}{query}")).RootElement.EnumerateArray()
-            .Select(r => new Run(Time(r.GetProperty("logicalTime")), r.GetProperty("status").GetString()!,
+            .Select(r => new Run(r.GetProperty("id").GetString()!, Time(r.GetProperty("logicalTime")), r.GetProperty("status").GetString()!,
                 r.TryGetProperty("node", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null))
             .ToList();
 

@@ -1,5 +1,4 @@
 using BitsoWorkflows.Activities.MarketData.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.MarketData.Alerts;
@@ -24,22 +23,18 @@ public sealed class AlertDeliveryOutbox(MarketDatabase database, IOptions<Market
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlValues.Command(connection, """
+        var backoff = database.Least($"@delay * (1 << {database.Least("webhook_rounds", "30")})", "@maxDelay");
+        await using var command = SqlValues.Command(connection, $"""
             UPDATE spread_alert_events
-            SET webhook_status = $status, webhook_attempts = webhook_attempts + $attempts, webhook_rounds = webhook_rounds + 1, webhook_error = $error,
-                delivered_at_ms = $deliveredAt,
-                webhook_next_at_ms = CASE WHEN $delivered = 1 THEN NULL ELSE $now + min($delay * (1 << min(webhook_rounds, 30)), $maxDelay) END
-            WHERE id = $id
+            SET webhook_status = @status, webhook_attempts = webhook_attempts + @attempts, webhook_rounds = webhook_rounds + 1, webhook_error = @error,
+                delivered_at_ms = @deliveredAt,
+                webhook_next_at_ms = CASE WHEN @delivered = 1 THEN NULL ELSE @now + {backoff} END
+            WHERE id = @id
             """);
-        command.Parameters.AddWithValue("$status", delivered ? "delivered" : "failed");
-        command.Parameters.AddWithValue("$delivered", delivered ? 1 : 0);
-        command.Parameters.AddWithValue("$attempts", attempts);
-        command.Parameters.AddWithValue("$error", SqlValues.Nullable(error));
-        command.Parameters.AddWithValue("$deliveredAt", delivered ? now.ToUnixTimeMilliseconds() : DBNull.Value);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$delay", (long)options.Value.WebhookRetryDelay.TotalMilliseconds);
-        command.Parameters.AddWithValue("$maxDelay", (long)options.Value.WebhookRetryMaxDelay.TotalMilliseconds);
-        command.Parameters.AddWithValue("$id", eventId);
+        command.Text("status", delivered ? "delivered" : "failed").Int32("delivered", delivered ? 1 : 0).Int32("attempts", attempts).Text("error", error)
+            .Int64("deliveredAt", delivered ? now.ToUnixTimeMilliseconds() : null).Int64("now", now.ToUnixTimeMilliseconds())
+            .Int64("delay", (long)options.Value.WebhookRetryDelay.TotalMilliseconds).Int64("maxDelay", (long)options.Value.WebhookRetryMaxDelay.TotalMilliseconds)
+            .Int64("id", eventId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -54,24 +49,21 @@ public sealed class AlertDeliveryOutbox(MarketDatabase database, IOptions<Market
         await using var connection = await database.OpenAsync(cancellationToken);
         // Nearly always nothing is due: find that out without taking the write lock the per-second capture needs.
         await using (var probe = SqlValues.Command(connection,
-            "SELECT EXISTS (SELECT 1 FROM spread_alert_events WHERE webhook_status IN ('pending', 'failed') AND webhook_next_at_ms <= $now AND at >= $oldest)"))
+            "SELECT 1 FROM spread_alert_events WHERE webhook_status IN ('pending', 'failed') AND webhook_next_at_ms <= @now AND at >= @oldest LIMIT 1"))
         {
-            probe.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            probe.Parameters.AddWithValue("$oldest", SqlValues.Seconds(now - RedeliveryWindow));
-            if ((long)(await probe.ExecuteScalarAsync(cancellationToken))! == 0) return [];
+            probe.Int64("now", now.ToUnixTimeMilliseconds()).Int64("oldest", SqlValues.Seconds(now - RedeliveryWindow));
+            if (await probe.ExecuteScalarAsync(cancellationToken) is null) return [];
         }
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await database.BeginSerializedAsync(connection, cancellationToken);
         await using var select = SqlValues.Command(connection, """
             SELECT e.id AS event_id, e.kind, e.at, e.spread_pct, e.run_id, e.webhook_rounds,
                    a.id AS alert_id, a.book, a.threshold_pct, a.first_above_at, a.peak_spread_pct, a.peak_at, a.workflow_id, a.workflow_version
             FROM spread_alert_events e JOIN spread_alerts a ON a.id = e.alert_id
-            WHERE e.webhook_status IN ('pending', 'failed') AND e.webhook_next_at_ms <= $now AND e.at >= $oldest
+            WHERE e.webhook_status IN ('pending', 'failed') AND e.webhook_next_at_ms <= @now AND e.at >= @oldest
             ORDER BY e.id
-            LIMIT $limit
+            LIMIT @limit
             """, transaction);
-        select.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        select.Parameters.AddWithValue("$oldest", SqlValues.Seconds(now - RedeliveryWindow));
-        select.Parameters.AddWithValue("$limit", limit);
+        select.Int64("now", now.ToUnixTimeMilliseconds()).Int64("oldest", SqlValues.Seconds(now - RedeliveryWindow)).Int32("limit", limit);
         var due = new List<AlertRedelivery>();
         await using (var r = await select.ExecuteReaderAsync(cancellationToken))
         {
@@ -86,12 +78,11 @@ public sealed class AlertDeliveryOutbox(MarketDatabase database, IOptions<Market
                 due.Add(new AlertRedelivery(transition, r.GetString(C("workflow_id")), r.GetInt32(C("workflow_version")), r.GetString(C("run_id")), r.GetInt32(C("webhook_rounds")) + 1));
             }
         }
-        await using var claim = SqlValues.Command(connection, "UPDATE spread_alert_events SET webhook_next_at_ms = $until WHERE id = $id", transaction);
+        await using var claim = SqlValues.Command(connection, "UPDATE spread_alert_events SET webhook_next_at_ms = @until WHERE id = @id", transaction);
         foreach (var redelivery in due)
         {
             claim.Parameters.Clear();
-            claim.Parameters.AddWithValue("$until", (now + options.Value.WebhookRedeliveryGrace).ToUnixTimeMilliseconds());
-            claim.Parameters.AddWithValue("$id", redelivery.Transition.EventId);
+            claim.Int64("until", (now + options.Value.WebhookRedeliveryGrace).ToUnixTimeMilliseconds()).Int64("id", redelivery.Transition.EventId);
             await claim.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

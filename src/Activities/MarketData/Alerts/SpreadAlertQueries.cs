@@ -13,16 +13,13 @@ public sealed class SpreadAlertQueries(MarketDatabase database)
         await using var command = SqlValues.Command(connection, """
             SELECT id, book, threshold_pct, first_above_at, opened_at, resolved_at, peak_spread_pct, peak_at, workflow_id, workflow_version, run_id
             FROM spread_alerts
-            WHERE ($book IS NULL OR book = $book)
-              AND ($open = 0 OR resolved_at IS NULL)
-              AND ($since IS NULL OR opened_at >= $since OR resolved_at >= $since OR resolved_at IS NULL)
+            WHERE (@book IS NULL OR book = @book)
+              AND (@open = 0 OR resolved_at IS NULL)
+              AND (@since IS NULL OR opened_at >= @since OR resolved_at >= @since OR resolved_at IS NULL)
             ORDER BY opened_at DESC, book, CAST(threshold_pct AS REAL) DESC
-            LIMIT $limit
+            LIMIT @limit
             """);
-        command.Parameters.AddWithValue("$book", SqlValues.Nullable(book));
-        command.Parameters.AddWithValue("$open", openOnly ? 1 : 0);
-        command.Parameters.AddWithValue("$since", since is null ? DBNull.Value : SqlValues.Seconds(since.Value));
-        command.Parameters.AddWithValue("$limit", limit);
+        command.Text("book", book).Int32("open", openOnly ? 1 : 0).Int64("since", since is null ? null : SqlValues.Seconds(since.Value)).Int32("limit", limit);
         var alerts = new List<SpreadAlert>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         int C(string column) => r.GetOrdinal(column);
@@ -51,8 +48,8 @@ public sealed class SpreadAlertQueries(MarketDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = SqlValues.Command(connection,
-            "SELECT id, alert_id, kind, at, spread_pct, run_id, webhook_status, webhook_attempts, webhook_error FROM spread_alert_events WHERE alert_id = $id ORDER BY id");
-        command.Parameters.AddWithValue("$id", alertId);
+            "SELECT id, alert_id, kind, at, spread_pct, run_id, webhook_status, webhook_attempts, webhook_error FROM spread_alert_events WHERE alert_id = @id ORDER BY id");
+        command.Int64("id", alertId);
         var events = new List<SpreadAlertEvent>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         int C(string column) => r.GetOrdinal(column);
@@ -60,7 +57,7 @@ public sealed class SpreadAlertQueries(MarketDatabase database)
         {
             events.Add(new SpreadAlertEvent(r.GetInt64(C("id")), r.GetInt64(C("alert_id")), Enum.Parse<AlertTransitionKind>(r.GetString(C("kind")), true),
                 SqlValues.FromSeconds(r.GetInt64(C("at"))), SqlValues.Decimal(r, C("spread_pct")), r.GetString(C("run_id")), r.GetString(C("webhook_status")),
-                r.GetInt32(C("webhook_attempts")), r.IsDBNull(C("webhook_error")) ? null : r.GetString(C("webhook_error"))));
+                r.GetInt32(C("webhook_attempts")), SqlValues.StringOrNull(r, C("webhook_error"))));
         }
         return events;
     }

@@ -1,16 +1,17 @@
+using System.Data.Common;
 using BitsoWorkflows.Activities.MarketData.Storage;
 using BitsoWorkflows.Engine.Execution;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.MarketData.Alerts;
 
 /// <summary>
-/// The alert state: each rule's evaluation progress, the alerts and their events, in the market SQLite file beside the
-/// observations. Delivery of the events is <see cref="AlertDeliveryOutbox"/>'s, listing them <see cref="SpreadAlertQueries"/>'s.
+/// The alert state: each rule's evaluation progress, the alerts and their events, in the market database beside the
+/// observations (see <see cref="MarketDatabase"/>). Delivery of the events is <see cref="AlertDeliveryOutbox"/>'s, listing them <see cref="SpreadAlertQueries"/>'s.
 /// <para>
 /// Consistency under overlapping and out-of-order per-second runs: alert state is never kept in memory. Each
-/// evaluation takes SQLite's write lock (<c>BEGIN IMMEDIATE</c>), so evaluations are serialized; it reads each rule's
+/// evaluation runs in <see cref="MarketDatabase.BeginSerializedAsync"/> (SQLite's write lock, or PostgreSQL's advisory
+/// lock, so also across nodes), so evaluations are serialized; it reads each rule's
 /// persisted watermark and walks the persisted observations forward from it, in second order, whatever order the runs
 /// arrive in. A run whose seconds were already walked by a later run does nothing (idempotent per logical time); a
 /// missing recent second (its capture still committing) stops the walk until a later evaluation, after
@@ -33,7 +34,7 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
         var transitions = new List<SpreadAlertTransition>();
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await database.BeginSerializedAsync(connection, cancellationToken);
         foreach (var book in books)
         {
             var bookRules = rules.Where(r => r.Book == book).ToList();
@@ -41,7 +42,7 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
             transitions.AddRange(await ResolveRemovedRulesAsync(connection, transaction, book, bookRules, tracks, atSecond, run, delivery, cancellationToken));
             if (bookRules.Count == 0) continue;
 
-            var newest = await ScalarAsync(connection, transaction, "SELECT MAX(second) FROM observations WHERE book = $book", book, cancellationToken);
+            var newest = await ScalarAsync(connection, transaction, "SELECT MAX(second) FROM observations WHERE book = @book", book, cancellationToken);
             var through = Math.Max(atSecond, newest ?? atSecond);
             foreach (var rule in bookRules)
             {
@@ -72,7 +73,7 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
     private sealed record PendingDelivery(DateTimeOffset RedeliverFrom);
 
     private static async Task<SpreadAlertTransition> ApplyAsync(
-        SqliteConnection connection, SqliteTransaction transaction, SpreadAlertTrack track, SpreadAlertTransition transition, RunInfo run, PendingDelivery? delivery,
+        DbConnection connection, DbTransaction transaction, SpreadAlertTrack track, SpreadAlertTransition transition, RunInfo run, PendingDelivery? delivery,
         CancellationToken cancellationToken)
     {
         long alertId;
@@ -80,18 +81,13 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
         {
             await using var insert = SqlValues.Command(connection, """
                 INSERT INTO spread_alerts (book, threshold_pct, first_above_at, opened_at, peak_spread_pct, peak_at, workflow_id, workflow_version, run_id)
-                VALUES ($book, $threshold, $first, $opened, $peak, $peakAt, $workflow, $version, $run)
+                VALUES (@book, @threshold, @first, @opened, @peak, @peakAt, @workflow, @version, @run)
                 RETURNING id
                 """, transaction);
-            insert.Parameters.AddWithValue("$book", transition.Book);
-            insert.Parameters.AddWithValue("$threshold", SqlValues.Threshold(transition.ThresholdPct));
-            insert.Parameters.AddWithValue("$first", SqlValues.Seconds(transition.FirstAboveAt));
-            insert.Parameters.AddWithValue("$opened", SqlValues.Seconds(transition.At));
-            insert.Parameters.AddWithValue("$peak", SqlValues.Decimal(transition.PeakSpreadPct));
-            insert.Parameters.AddWithValue("$peakAt", SqlValues.Seconds(transition.PeakAt));
-            insert.Parameters.AddWithValue("$workflow", run.WorkflowId);
-            insert.Parameters.AddWithValue("$version", run.WorkflowVersion);
-            insert.Parameters.AddWithValue("$run", run.RunId);
+            insert.Text("book", transition.Book).Text("threshold", SqlValues.Threshold(transition.ThresholdPct))
+                .Int64("first", SqlValues.Seconds(transition.FirstAboveAt)).Int64("opened", SqlValues.Seconds(transition.At))
+                .DecimalText("peak", transition.PeakSpreadPct).Int64("peakAt", SqlValues.Seconds(transition.PeakAt))
+                .Text("workflow", run.WorkflowId).Int32("version", run.WorkflowVersion).Text("run", run.RunId);
             alertId = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
             track.OpenAlertId = alertId;
         }
@@ -99,11 +95,9 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
         {
             alertId = track.OpenAlertId ?? throw new InvalidOperationException($"Resolving an alert of {transition.Book} above {transition.ThresholdPct} % that has no row.");
             await using var update = SqlValues.Command(connection,
-                "UPDATE spread_alerts SET resolved_at = $resolved, peak_spread_pct = $peak, peak_at = $peakAt WHERE id = $id", transaction);
-            update.Parameters.AddWithValue("$resolved", SqlValues.Seconds(transition.At));
-            update.Parameters.AddWithValue("$peak", SqlValues.Decimal(transition.PeakSpreadPct));
-            update.Parameters.AddWithValue("$peakAt", SqlValues.Seconds(transition.PeakAt));
-            update.Parameters.AddWithValue("$id", alertId);
+                "UPDATE spread_alerts SET resolved_at = @resolved, peak_spread_pct = @peak, peak_at = @peakAt WHERE id = @id", transaction);
+            update.Int64("resolved", SqlValues.Seconds(transition.At)).DecimalText("peak", transition.PeakSpreadPct)
+                .Int64("peakAt", SqlValues.Seconds(transition.PeakAt)).Int64("id", alertId);
             await update.ExecuteNonQueryAsync(cancellationToken);
             track.OpenAlertId = null;
         }
@@ -113,7 +107,7 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
 
     // A threshold dropped from the rules (a new workflow version) resolves its open alert now instead of leaving it open forever.
     private static async Task<List<SpreadAlertTransition>> ResolveRemovedRulesAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string book, List<SpreadAlertRule> bookRules, Dictionary<string, SpreadAlertTrack> tracks,
+        DbConnection connection, DbTransaction transaction, string book, List<SpreadAlertRule> bookRules, Dictionary<string, SpreadAlertTrack> tracks,
         long atSecond, RunInfo run, PendingDelivery? delivery, CancellationToken cancellationToken)
     {
         var kept = bookRules.Select(r => SqlValues.Threshold(r.ThresholdPct)).ToHashSet();
@@ -127,9 +121,8 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
                     DateTimeOffset.FromUnixTimeSeconds(track.OpenFirstAboveAt ?? atSecond));
                 resolved.Add(await ApplyAsync(connection, transaction, track, transition, run, delivery, cancellationToken));
             }
-            await using var delete = SqlValues.Command(connection, "DELETE FROM spread_alert_state WHERE book = $book AND threshold_pct = $threshold", transaction);
-            delete.Parameters.AddWithValue("$book", book);
-            delete.Parameters.AddWithValue("$threshold", threshold);
+            await using var delete = SqlValues.Command(connection, "DELETE FROM spread_alert_state WHERE book = @book AND threshold_pct = @threshold", transaction);
+            delete.Text("book", book).Text("threshold", threshold);
             await delete.ExecuteNonQueryAsync(cancellationToken);
             tracks.Remove(threshold);
         }
@@ -137,37 +130,33 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
     }
 
     private static async Task<long> InsertEventAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long alertId, AlertTransitionKind kind, DateTimeOffset at, decimal? spreadPct, string runId,
+        DbConnection connection, DbTransaction transaction, long alertId, AlertTransitionKind kind, DateTimeOffset at, decimal? spreadPct, string runId,
         PendingDelivery? delivery, CancellationToken cancellationToken)
     {
         await using var command = SqlValues.Command(connection, """
             INSERT INTO spread_alert_events (alert_id, kind, at, spread_pct, run_id, webhook_status, webhook_next_at_ms)
-            VALUES ($alert, $kind, $at, $pct, $run, $status, $next) RETURNING id
+            VALUES (@alert, @kind, @at, @pct, @run, @status, @next) RETURNING id
             """, transaction);
-        command.Parameters.AddWithValue("$status", delivery is null ? "none" : "pending");
-        command.Parameters.AddWithValue("$next", delivery is null ? DBNull.Value : delivery.RedeliverFrom.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$alert", alertId);
-        command.Parameters.AddWithValue("$kind", kind.ToString().ToLowerInvariant());
-        command.Parameters.AddWithValue("$at", SqlValues.Seconds(at));
-        command.Parameters.AddWithValue("$pct", SqlValues.Decimal(spreadPct));
-        command.Parameters.AddWithValue("$run", runId);
+        command.Text("status", delivery is null ? "none" : "pending").Int64("next", delivery?.RedeliverFrom.ToUnixTimeMilliseconds())
+            .Int64("alert", alertId).Text("kind", kind.ToString().ToLowerInvariant()).Int64("at", SqlValues.Seconds(at))
+            .DecimalText("pct", spreadPct).Text("run", runId);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<Dictionary<string, SpreadAlertTrack>> LoadTracksAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string book, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string book, CancellationToken cancellationToken)
     {
         await using var command = SqlValues.Command(connection, """
             SELECT s.threshold_pct, s.watermark, s.streak, s.streak_start, s.streak_peak, s.streak_peak_at, s.open_alert_id, s.last_resolved_at,
                    a.peak_spread_pct AS open_peak, a.peak_at AS open_peak_at, a.first_above_at AS open_first_above_at
             FROM spread_alert_state s LEFT JOIN spread_alerts a ON a.id = s.open_alert_id
-            WHERE s.book = $book
+            WHERE s.book = @book
             """, transaction);
-        command.Parameters.AddWithValue("$book", book);
+        command.Text("book", book);
         var tracks = new Dictionary<string, SpreadAlertTrack>(StringComparer.Ordinal);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         int C(string column) => r.GetOrdinal(column);
-        long? Int64OrNull(string column) => r.IsDBNull(C(column)) ? null : r.GetInt64(C(column));
+        long? Int64OrNull(string column) => SqlValues.Int64OrNull(r, C(column));
         while (await r.ReadAsync(cancellationToken))
         {
             var openId = Int64OrNull("open_alert_id");
@@ -190,22 +179,19 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
     }
 
     private static async Task SaveTrackAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string book, decimal threshold, SpreadAlertTrack track, bool peakChanged,
+        DbConnection connection, DbTransaction transaction, string book, decimal threshold, SpreadAlertTrack track, bool peakChanged,
         CancellationToken cancellationToken)
     {
         await using var command = SqlValues.Command(connection, """
-            INSERT OR REPLACE INTO spread_alert_state (book, threshold_pct, watermark, streak, streak_start, streak_peak, streak_peak_at, open_alert_id, last_resolved_at)
-            VALUES ($book, $threshold, $watermark, $streak, $streakStart, $streakPeak, $streakPeakAt, $open, $lastResolved)
+            INSERT INTO spread_alert_state (book, threshold_pct, watermark, streak, streak_start, streak_peak, streak_peak_at, open_alert_id, last_resolved_at)
+            VALUES (@book, @threshold, @watermark, @streak, @streakStart, @streakPeak, @streakPeakAt, @open, @lastResolved)
+            ON CONFLICT (book, threshold_pct) DO UPDATE SET
+                watermark = excluded.watermark, streak = excluded.streak, streak_start = excluded.streak_start, streak_peak = excluded.streak_peak,
+                streak_peak_at = excluded.streak_peak_at, open_alert_id = excluded.open_alert_id, last_resolved_at = excluded.last_resolved_at
             """, transaction);
-        command.Parameters.AddWithValue("$book", book);
-        command.Parameters.AddWithValue("$threshold", SqlValues.Threshold(threshold));
-        command.Parameters.AddWithValue("$watermark", track.Watermark);
-        command.Parameters.AddWithValue("$streak", track.Streak);
-        command.Parameters.AddWithValue("$streakStart", SqlValues.Nullable(track.StreakStart));
-        command.Parameters.AddWithValue("$streakPeak", SqlValues.Decimal(track.StreakPeak));
-        command.Parameters.AddWithValue("$streakPeakAt", SqlValues.Nullable(track.StreakPeakAt));
-        command.Parameters.AddWithValue("$open", SqlValues.Nullable(track.IsOpen ? track.OpenAlertId : null));
-        command.Parameters.AddWithValue("$lastResolved", SqlValues.Nullable(track.LastResolvedAt));
+        command.Text("book", book).Text("threshold", SqlValues.Threshold(threshold)).Int64("watermark", track.Watermark).Int32("streak", track.Streak)
+            .Int64("streakStart", track.StreakStart).DecimalText("streakPeak", track.StreakPeak).Int64("streakPeakAt", track.StreakPeakAt)
+            .Int64("open", track.IsOpen ? track.OpenAlertId : null).Int64("lastResolved", track.LastResolvedAt);
         await command.ExecuteNonQueryAsync(cancellationToken);
 
         // The open alert's row holds its peak so far; it only needs writing when this run raised the peak (or opened the
@@ -213,30 +199,26 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
         if (peakChanged && track is { IsOpen: true, OpenAlertId: { } alertId, OpenPeak: { } peak })
         {
             await using var peakUpdate = SqlValues.Command(connection,
-                "UPDATE spread_alerts SET peak_spread_pct = $peak, peak_at = $peakAt WHERE id = $id", transaction);
-            peakUpdate.Parameters.AddWithValue("$peak", SqlValues.Decimal(peak));
-            peakUpdate.Parameters.AddWithValue("$peakAt", SqlValues.Nullable(track.OpenPeakAt));
-            peakUpdate.Parameters.AddWithValue("$id", alertId);
+                "UPDATE spread_alerts SET peak_spread_pct = @peak, peak_at = @peakAt WHERE id = @id", transaction);
+            peakUpdate.DecimalText("peak", peak).Int64("peakAt", track.OpenPeakAt).Int64("id", alertId);
             await peakUpdate.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
     private static async Task<Dictionary<long, SpreadObservation>> LoadObservationsAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string book, long from, long through, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string book, long from, long through, CancellationToken cancellationToken)
     {
         await using var command = SqlValues.Command(connection,
-            $"SELECT {SqliteObservationStore.SelectColumns} FROM observations WHERE book = $book AND second >= $from AND second <= $through", transaction);
-        command.Parameters.AddWithValue("$book", book);
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$through", through);
-        var rows = await SqliteObservationStore.ReadAllAsync(command, cancellationToken);
+            $"SELECT {ObservationStore.SelectColumns} FROM observations WHERE book = @book AND second >= @from AND second <= @through", transaction);
+        command.Text("book", book).Int64("from", from).Int64("through", through);
+        var rows = await ObservationStore.ReadAllAsync(command, cancellationToken);
         return rows.ToDictionary(o => o.Second.ToUnixTimeSeconds());
     }
 
-    private static async Task<long?> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string? book, CancellationToken cancellationToken)
+    private static async Task<long?> ScalarAsync(DbConnection connection, DbTransaction transaction, string sql, string? book, CancellationToken cancellationToken)
     {
         await using var command = SqlValues.Command(connection, sql, transaction);
-        if (book is not null) command.Parameters.AddWithValue("$book", book);
+        if (book is not null) command.Text("book", book);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is null or DBNull ? null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
     }

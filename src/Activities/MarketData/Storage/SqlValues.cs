@@ -1,35 +1,63 @@
+using System.Data;
+using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 
 namespace BitsoWorkflows.Activities.MarketData.Storage;
 
-/// <summary>Conversions between domain values and their SQLite column forms (exact decimal text, Unix seconds).</summary>
+/// <summary>
+/// Commands and conversions shared by the market stores on either provider: exact decimal text, Unix seconds, and
+/// parameters with their types set (PostgreSQL cannot infer the type of a null parameter). Parameters are written
+/// <c>@name</c> in SQL, which SQLite and PostgreSQL both accept.
+/// </summary>
 internal static class SqlValues
 {
-    public static object Decimal(decimal? value) => value is null ? DBNull.Value : value.Value.ToString(CultureInfo.InvariantCulture);
+    public static string? Decimal(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
 
-    public static decimal? Decimal(SqliteDataReader reader, int ordinal) =>
+    public static decimal? Decimal(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : decimal.Parse(reader.GetString(ordinal), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     public static long Seconds(DateTimeOffset instant) => instant.ToUnixTimeSeconds();
 
     public static DateTimeOffset FromSeconds(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
 
-    public static DateTimeOffset? FromSeconds(SqliteDataReader reader, int ordinal) =>
+    public static DateTimeOffset? FromSeconds(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(ordinal));
 
-    public static object Nullable<T>(T? value) where T : struct => value is null ? DBNull.Value : value.Value;
+    public static long? Int64OrNull(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
-    public static object Nullable(string? value) => value is null ? DBNull.Value : value;
+    public static string? StringOrNull(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>A threshold's key text without trailing zeros, so 0.50 and 0.5 are the same rule.</summary>
     public static string Threshold(decimal threshold) => (threshold / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 
-    public static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    public static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>A text parameter; null is a typed NULL.</summary>
+    public static DbCommand Text(this DbCommand command, string name, string? value) => command.With(name, value, DbType.String);
+
+    /// <summary>A 64-bit integer parameter; null is a typed NULL.</summary>
+    public static DbCommand Int64(this DbCommand command, string name, long? value) => command.With(name, value, DbType.Int64);
+
+    public static DbCommand Int32(this DbCommand command, string name, int value) => command.With(name, value, DbType.Int32);
+
+    public static DbCommand Double(this DbCommand command, string name, double value) => command.With(name, value, DbType.Double);
+
+    /// <summary>A decimal as its exact invariant text (the stores keep prices as text, never as binary floating point).</summary>
+    public static DbCommand DecimalText(this DbCommand command, string name, decimal? value) => command.With(name, Decimal(value), DbType.String);
+
+    private static DbCommand With(this DbCommand command, string name, object? value, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
         return command;
     }
 }
