@@ -14,9 +14,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BitsoWorkflows.Benchmarks.MarketData;
 
 /// <summary>
-/// <c>market-capture-latency [seconds=60] [--fast-commits]</c>: from each scheduled second to the committed
-/// observations of btc_mxn and usd_mxn through the WebSocket source against the local fake Bitso (no internet), one
-/// run per wall-clock second as the scheduler would start it. Prints p50 / p99 / max of (a) scheduled second →
+/// <c>market-capture-latency [seconds=60] [--fast-commits] [--postgres &lt;connection string&gt;]</c>: from each scheduled
+/// second to the committed observations of btc_mxn and usd_mxn through the WebSocket source against the local fake
+/// Bitso (no internet), one run per wall-clock second as the scheduler would start it; into the SQLite market file, or
+/// with <c>--postgres</c> into a schema of its own (dropped after) of that database, as several nodes would. Prints p50 / p99 / max of (a) scheduled second →
 /// commit and (b) the activity alone. Target: p99 ≤ 50 ms.
 /// </summary>
 public static class CaptureLatencyBench
@@ -27,6 +28,9 @@ public static class CaptureLatencyBench
     {
         var seconds = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 60;
         var durable = !args.Contains("--fast-commits");
+        var postgresAt = Array.IndexOf(args, "--postgres");
+        var postgres = postgresAt >= 0 && postgresAt + 1 < args.Length ? args[postgresAt + 1] : null;
+        var schema = "bench_market_" + Guid.NewGuid().ToString("N")[..12];
         var folder = Path.Combine(Path.GetTempPath(), "bitso-market-bench", Guid.NewGuid().ToString("N"));
         await using var server = await FakeBitsoServer.StartAsync();
         server.PushInterval = TimeSpan.FromMilliseconds(100);
@@ -35,12 +39,16 @@ public static class CaptureLatencyBench
             ["Bitso:RestBaseUrl"] = server.RestBaseUrl.ToString(),
             ["Bitso:WebSocketUrl"] = server.WebSocketUrl.ToString(),
             ["MarketData:DurableCommits"] = durable.ToString(),
+            ["Store:Provider"] = postgres is null ? "sqlite" : "postgres",
+            ["Store:ConnectionString"] = postgres,
+            ["MarketData:PostgresSchema"] = schema,
         }).Build();
         var services = new ServiceCollection()
             .AddSingleton(new DataDirectory(folder))
             .AddSingleton(TimeProvider.System)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddMarketData(configuration);
+        services.AddOptions<BitsoWorkflows.Engine.Persistence.StoreOptions>().Bind(configuration.GetSection(BitsoWorkflows.Engine.Persistence.StoreOptions.SectionName));
         try
         {
             await using var provider = services.BuildServiceProvider();
@@ -55,7 +63,9 @@ public static class CaptureLatencyBench
             var activity = new List<double>();
             var notOk = 0;
 
-            Console.WriteLine($"market-capture-latency: {seconds} per-second runs, 2 books, WebSocket source, {(durable ? "synchronous=FULL" : "synchronous=NORMAL")} commits");
+            Console.WriteLine($"market-capture-latency: {seconds} per-second runs, 2 books, WebSocket source, " +
+                (postgres is null ? $"SQLite {(durable ? "synchronous=FULL" : "synchronous=NORMAL")} commits" : $"PostgreSQL schema {schema}") +
+                $"; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
             var next = TruncateToSecond(DateTimeOffset.UtcNow).AddSeconds(2);
             for (var i = 0; i < seconds; i++, next = next.AddSeconds(1))
             {
@@ -80,6 +90,13 @@ public static class CaptureLatencyBench
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
+            if (postgres is not null)
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(postgres);
+                await connection.OpenAsync();
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
         }
     }
 
