@@ -61,6 +61,11 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
         await Expect(page.GetByTestId("system-latency-btc_mxn")).ToContainTextAsync("ms");
         await Expect(page.GetByTestId("system-open-alerts")).Not.ToHaveTextAsync("0");
         await Expect(page.GetByTestId("system-runs-stored")).ToContainTextAsync("runs");
+        await Expect(page.GetByTestId("system-market-store")).ToContainTextAsync("market.db");
+        // This node, from the store's node list, alive and named as this node.
+        var node = browser.Server.Get<Microsoft.Extensions.Options.IOptions<BitsoWorkflows.Engine.Hosting.EngineOptions>>().Value.NodeName;
+        await Expect(page.GetByTestId($"system-node-{node}")).ToContainTextAsync("(this node)");
+        await Expect(page.GetByTestId($"system-node-state-{node}")).ToHaveTextAsync("alive");
         await BrowserFixture.ScreenshotAsync(page, "15-system");
 
         var run = Assert.Single(await browser.Server.Get<BitsoWorkflows.Engine.Persistence.RunStore>().ListAsync(

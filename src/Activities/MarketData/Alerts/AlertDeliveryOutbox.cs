@@ -67,15 +67,14 @@ public sealed class AlertDeliveryOutbox(MarketDatabase database, IOptions<Market
         var due = new List<AlertRedelivery>();
         await using (var r = await select.ExecuteReaderAsync(cancellationToken))
         {
-            int C(string column) => r.GetOrdinal(column);
             while (await r.ReadAsync(cancellationToken))
             {
                 var transition = new SpreadAlertTransition(
-                    Enum.Parse<AlertTransitionKind>(r.GetString(C("kind")), true), r.GetString(C("book")), SqlValues.Decimal(r, C("threshold_pct"))!.Value,
-                    SqlValues.FromSeconds(r.GetInt64(C("at"))), SqlValues.Decimal(r, C("spread_pct")), SqlValues.Decimal(r, C("peak_spread_pct"))!.Value,
-                    SqlValues.FromSeconds(r.GetInt64(C("peak_at"))), SqlValues.FromSeconds(r.GetInt64(C("first_above_at"))))
-                { AlertId = r.GetInt64(C("alert_id")), EventId = r.GetInt64(C("event_id")) };
-                due.Add(new AlertRedelivery(transition, r.GetString(C("workflow_id")), r.GetInt32(C("workflow_version")), r.GetString(C("run_id")), r.GetInt32(C("webhook_rounds")) + 1));
+                    Enum.Parse<AlertTransitionKind>(r.Text("kind"), true), r.Text("book"), r.DecimalValue("threshold_pct"),
+                    r.Instant("at"), r.DecimalOrNull("spread_pct"), r.DecimalValue("peak_spread_pct"),
+                    r.Instant("peak_at"), r.Instant("first_above_at"))
+                { AlertId = r.Int64("alert_id"), EventId = r.Int64("event_id") };
+                due.Add(new AlertRedelivery(transition, r.Text("workflow_id"), r.Int32("workflow_version"), r.Text("run_id"), r.Int32("webhook_rounds") + 1));
             }
         }
         await using var claim = SqlValues.Command(connection, "UPDATE spread_alert_events SET webhook_next_at_ms = @until WHERE id = @id", transaction);

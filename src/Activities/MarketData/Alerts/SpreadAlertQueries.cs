@@ -22,22 +22,21 @@ public sealed class SpreadAlertQueries(MarketDatabase database)
         command.Text("book", book).Int32("open", openOnly ? 1 : 0).Int64("since", since is null ? null : SqlValues.Seconds(since.Value)).Int32("limit", limit);
         var alerts = new List<SpreadAlert>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        int C(string column) => r.GetOrdinal(column);
         while (await r.ReadAsync(cancellationToken))
         {
             alerts.Add(new SpreadAlert
             {
-                Id = r.GetInt64(C("id")),
-                Book = r.GetString(C("book")),
-                ThresholdPct = SqlValues.Decimal(r, C("threshold_pct"))!.Value,
-                FirstAboveAt = SqlValues.FromSeconds(r.GetInt64(C("first_above_at"))),
-                OpenedAt = SqlValues.FromSeconds(r.GetInt64(C("opened_at"))),
-                ResolvedAt = SqlValues.FromSeconds(r, C("resolved_at")),
-                PeakSpreadPct = SqlValues.Decimal(r, C("peak_spread_pct"))!.Value,
-                PeakAt = SqlValues.FromSeconds(r.GetInt64(C("peak_at"))),
-                WorkflowId = r.GetString(C("workflow_id")),
-                WorkflowVersion = r.GetInt32(C("workflow_version")),
-                RunId = r.GetString(C("run_id")),
+                Id = r.Int64("id"),
+                Book = r.Text("book"),
+                ThresholdPct = r.DecimalValue("threshold_pct"),
+                FirstAboveAt = r.Instant("first_above_at"),
+                OpenedAt = r.Instant("opened_at"),
+                ResolvedAt = r.InstantOrNull("resolved_at"),
+                PeakSpreadPct = r.DecimalValue("peak_spread_pct"),
+                PeakAt = r.Instant("peak_at"),
+                WorkflowId = r.Text("workflow_id"),
+                WorkflowVersion = r.Int32("workflow_version"),
+                RunId = r.Text("run_id"),
             });
         }
         return alerts;
@@ -52,12 +51,11 @@ public sealed class SpreadAlertQueries(MarketDatabase database)
         command.Int64("id", alertId);
         var events = new List<SpreadAlertEvent>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        int C(string column) => r.GetOrdinal(column);
         while (await r.ReadAsync(cancellationToken))
         {
-            events.Add(new SpreadAlertEvent(r.GetInt64(C("id")), r.GetInt64(C("alert_id")), Enum.Parse<AlertTransitionKind>(r.GetString(C("kind")), true),
-                SqlValues.FromSeconds(r.GetInt64(C("at"))), SqlValues.Decimal(r, C("spread_pct")), r.GetString(C("run_id")), r.GetString(C("webhook_status")),
-                r.GetInt32(C("webhook_attempts")), SqlValues.StringOrNull(r, C("webhook_error"))));
+            events.Add(new SpreadAlertEvent(r.Int64("id"), r.Int64("alert_id"), Enum.Parse<AlertTransitionKind>(r.Text("kind"), true),
+                r.Instant("at"), r.DecimalOrNull("spread_pct"), r.Text("run_id"), r.Text("webhook_status"),
+                r.Int32("webhook_attempts"), r.TextOrNull("webhook_error")));
         }
         return events;
     }

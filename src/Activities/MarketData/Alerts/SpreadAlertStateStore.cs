@@ -155,24 +155,22 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
         command.Text("book", book);
         var tracks = new Dictionary<string, SpreadAlertTrack>(StringComparer.Ordinal);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        int C(string column) => r.GetOrdinal(column);
-        long? Int64OrNull(string column) => SqlValues.Int64OrNull(r, C(column));
         while (await r.ReadAsync(cancellationToken))
         {
-            var openId = Int64OrNull("open_alert_id");
-            tracks[r.GetString(C("threshold_pct"))] = new SpreadAlertTrack
+            var openId = r.Int64OrNull("open_alert_id");
+            tracks[r.Text("threshold_pct")] = new SpreadAlertTrack
             {
-                Watermark = r.GetInt64(C("watermark")),
-                Streak = r.GetInt32(C("streak")),
-                StreakStart = Int64OrNull("streak_start"),
-                StreakPeak = SqlValues.Decimal(r, C("streak_peak")),
-                StreakPeakAt = Int64OrNull("streak_peak_at"),
+                Watermark = r.Int64("watermark"),
+                Streak = r.Int32("streak"),
+                StreakStart = r.Int64OrNull("streak_start"),
+                StreakPeak = r.DecimalOrNull("streak_peak"),
+                StreakPeakAt = r.Int64OrNull("streak_peak_at"),
                 IsOpen = openId is not null,
                 OpenAlertId = openId,
-                LastResolvedAt = Int64OrNull("last_resolved_at"),
-                OpenPeak = SqlValues.Decimal(r, C("open_peak")),
-                OpenPeakAt = Int64OrNull("open_peak_at"),
-                OpenFirstAboveAt = Int64OrNull("open_first_above_at"),
+                LastResolvedAt = r.Int64OrNull("last_resolved_at"),
+                OpenPeak = r.DecimalOrNull("open_peak"),
+                OpenPeakAt = r.Int64OrNull("open_peak_at"),
+                OpenFirstAboveAt = r.Int64OrNull("open_first_above_at"),
             };
         }
         return tracks;

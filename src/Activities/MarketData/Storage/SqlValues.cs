@@ -27,6 +27,26 @@ internal static class SqlValues
 
     public static string? StringOrNull(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    // Reading a column by its name (the queries name every column they read; none is read by position).
+    public static long Int64(this DbDataReader r, string column) => r.GetInt64(r.GetOrdinal(column));
+
+    public static long? Int64OrNull(this DbDataReader r, string column) => Int64OrNull(r, r.GetOrdinal(column));
+
+    public static int Int32(this DbDataReader r, string column) => r.GetInt32(r.GetOrdinal(column));
+
+    public static string Text(this DbDataReader r, string column) => r.GetString(r.GetOrdinal(column));
+
+    public static string? TextOrNull(this DbDataReader r, string column) => StringOrNull(r, r.GetOrdinal(column));
+
+    public static decimal? DecimalOrNull(this DbDataReader r, string column) => Decimal(r, r.GetOrdinal(column));
+
+    public static decimal DecimalValue(this DbDataReader r, string column) =>
+        DecimalOrNull(r, column) ?? throw new InvalidDataException($"Column {column} is NULL where a number is required.");
+
+    public static DateTimeOffset Instant(this DbDataReader r, string column) => FromSeconds(r.Int64(column));
+
+    public static DateTimeOffset? InstantOrNull(this DbDataReader r, string column) => FromSeconds(r, r.GetOrdinal(column));
+
     /// <summary>A threshold's key text without trailing zeros, so 0.50 and 0.5 are the same rule.</summary>
     public static string Threshold(decimal threshold) => (threshold / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 

@@ -13,7 +13,7 @@ namespace BitsoWorkflows.Server.Studio.Services;
 /// <summary>
 /// What the System page shows of this node, computed from the store and the engine's in-process aggregates (never by
 /// scraping <c>/metrics</c>): uptime, scheduler state, fire offsets, missed seconds, capture latency, open alerts,
-/// store sizes and the last compaction and daily load.
+/// store sizes, the last compaction and daily load, and every node sharing the store.
 /// </summary>
 public sealed class SystemFigures(
     RunHistory history,
@@ -23,6 +23,8 @@ public sealed class SystemFigures(
     EngineReadiness readiness,
     MarketDataQueries market,
     StoreSummary store,
+    NodeStore nodes,
+    Activities.MarketData.Storage.MarketDatabase marketDatabase,
     IOptions<EngineOptions> engine,
     IOptions<SchedulerOptions> scheduler,
     TimeProvider time)
@@ -80,6 +82,9 @@ public sealed class SystemFigures(
             Folders = store.Folders(depth: 1),
             LastCompaction = await LastRunOfAsync(published, CompactionActivity, cancellationToken),
             LastDailyLoad = await LastRunOfAsync(published, DailyLoadActivity, cancellationToken),
+            MarketStore = marketDatabase.Location,
+            Nodes = [.. (await nodes.ListAsync(cancellationToken)).Select(n => Api.NodeDto.From(n.Node, n.UnfinishedRuns, now))],
+            NodeDeadAfter = scheduler.Value.NodeDeadAfter,
         };
     }
 

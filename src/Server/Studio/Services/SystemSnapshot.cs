@@ -49,4 +49,13 @@ public sealed record SystemSnapshot
     public required RunRecord? LastCompaction { get; init; }
 
     public required RunRecord? LastDailyLoad { get; init; }
+
+    /// <summary>Where the market data lives: the SQLite file, or the PostgreSQL schema shared by the nodes.</summary>
+    public required string MarketStore { get; init; }
+
+    /// <summary>Every node that recorded itself alive in the store, by name (this one included).</summary>
+    public required IReadOnlyList<Api.NodeDto> Nodes { get; init; }
+
+    /// <summary>A node unseen this long is taken for dead and its runs are ended by the others.</summary>
+    public required TimeSpan NodeDeadAfter { get; init; }
 }
