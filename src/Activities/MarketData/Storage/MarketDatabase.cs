@@ -20,6 +20,7 @@ public sealed partial class MarketDatabase
 {
     private readonly string _connectionString;
     private readonly string _synchronous = "FULL";
+    private readonly string? _schema;
 
     /// <summary>Opens (creating when missing) the SQLite database at <paramref name="path"/>.</summary>
     public MarketDatabase(string path, bool durableCommits = true)
@@ -50,6 +51,7 @@ public sealed partial class MarketDatabase
                 $"{MarketDataOptions.SectionName}:{nameof(MarketDataOptions.PostgresSchema)} is '{schema}': it must be a lower-case identifier (letters, digits, underscores; 1–63 characters, not starting with a digit).",
                 nameof(schema));
         IsPostgres = true;
+        _schema = schema;
         var builder = new NpgsqlConnectionStringBuilder(npgsqlConnectionString) { SearchPath = schema };
         _connectionString = builder.ConnectionString;
         Location = $"PostgreSQL schema '{schema}' of database '{builder.Database}' on {builder.Host}";
@@ -107,7 +109,9 @@ public sealed partial class MarketDatabase
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (IsPostgres)
         {
-            await using var command = SqlValues.Command(connection, $"SELECT pg_advisory_xact_lock({SerializedWritersLockKey})", transaction);
+            // Keyed by the schema, so deployments sharing one database in different schemas do not wait for each other.
+            await using var command = SqlValues.Command(connection, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", transaction)
+                .Text("key", "bitso-workflows/market-writers/" + _schema);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         return transaction;
@@ -116,9 +120,8 @@ public sealed partial class MarketDatabase
     /// <summary>The smaller of two integer expressions (<c>min</c> in SQLite, <c>LEAST</c> in PostgreSQL).</summary>
     public string Least(string a, string b) => IsPostgres ? $"LEAST({a}, {b})" : $"min({a}, {b})";
 
-    // Advisory lock keys: arbitrary constants, the same on every node ("bwmktsch" and "bwmktser" as ASCII).
+    // The advisory lock of the schema's creation: an arbitrary constant, the same on every node ("bwmktsch" as ASCII).
     private const long SchemaLockKey = 0x62776D6B74736368;
-    private const long SerializedWritersLockKey = 0x62776D6B74736572;
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex SchemaName();
