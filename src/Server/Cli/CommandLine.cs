@@ -44,6 +44,8 @@ public static class CommandLine
           backfills list [--workflow <id>] [--limit N] [--format ...] | show <id> | cancel <id>
           alerts list [--book <book>] [--open] [--since <time>] [--limit N] [--format ...]
           spreads tail [--book <book>] [--limit N] [--format ...]
+          market import-sqlite [--file <market.db>]  copy an embedded deployment's market file (default the data dir's)
+                                                     into the PostgreSQL store: staging, alerts, alert state (nodes stopped)
           query "<sql>" [--format table|csv|json]   read-only SQL over the lake (view spreads) and the warehouse
           lake list [--book <book>] [--date yyyy-MM-dd] [--format ...]   partitions and files with completeness
           answer <question> [--date D] [--user U] [--from D1 --to D2] [--currency C] [--include-failed] [--format table|json]
@@ -88,6 +90,7 @@ public static class CommandLine
                 "backfills" => await BackfillCommands.BackfillsAsync(cli, global),
                 "alerts" => await MarketCommands.AlertsAsync(cli, global),
                 "spreads" => await MarketCommands.SpreadsAsync(cli, global),
+                "market" => await MarketCommands.MarketAsync(cli, global),
                 "query" => await LakeCommands.QueryAsync(cli, global),
                 "lake" => await LakeCommands.LakeAsync(cli, global),
                 "answer" => await AnswerCommands.AnswerAsync(cli, global),

@@ -58,6 +58,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("runs", "mark", "some-run", "failed")]
     [InlineData("runs", "mark", "some-run", "cancelled", "--reason", "x")]
     [InlineData("runs", "clear", "some-run")]
+    [InlineData("market", "export-sqlite")]
+    [InlineData("market", "import-sqlite", "--fil", "x.db")]
     public async Task UsageErrors_Exit2WithOneLineReason(params string[] args)
     {
         var result = await Cli(args);

@@ -6,7 +6,7 @@ using BitsoWorkflows.Server.Hosting;
 
 namespace BitsoWorkflows.Server.Cli.Commands;
 
-/// <summary><c>alerts list</c> and <c>spreads tail</c>.</summary>
+/// <summary><c>alerts list</c>, <c>spreads tail</c> and <c>market import-sqlite</c>.</summary>
 public static class MarketCommands
 {
     public static async Task<int> AlertsAsync(CliArguments cli, GlobalOptions global)
@@ -45,6 +45,37 @@ public static class MarketCommands
             : TableWriter.Render(["second", "book", "bid", "ask", "spread", "spread %", "status", "source", "latency ms"],
                 observations.Select(o => (IReadOnlyList<object?>)[o.Second, o.Book, o.BestBid, o.BestAsk, o.Spread, o.SpreadPct, o.Status.ToString().ToLowerInvariant(), o.Source, Math.Round(o.LatencyMs, 1)])));
         return 0;
+    }
+
+    /// <summary><c>market import-sqlite [--file path]</c>: an embedded deployment's market file into the PostgreSQL store.</summary>
+    public static async Task<int> MarketAsync(CliArguments cli, GlobalOptions global)
+    {
+        var sub = cli.RequirePositional(1, "market sub-verb (import-sqlite)");
+        if (sub != "import-sqlite") throw new CliUsageException($"unknown verb 'market {sub}' (use import-sqlite)");
+        var file = cli.Option("file");
+        cli.EnsureAllOptionsUsed();
+
+        await using var host = await CliHost.StartAsync(global, importWorkflows: false);
+        var options = host.Get<Microsoft.Extensions.Options.IOptions<MarketDataOptions>>().Value;
+        var path = file is not null ? Path.GetFullPath(file)
+            : Path.IsPathRooted(options.DatabaseFile) ? options.DatabaseFile : host.Get<Engine.Hosting.DataDirectory>().File(options.DatabaseFile);
+        var store = host.Get<Microsoft.Extensions.Options.IOptions<Engine.Persistence.StoreOptions>>().Value;
+        if (!string.Equals(store.Provider, Engine.Persistence.StoreOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+            throw new CliUsageException("market import-sqlite copies into PostgreSQL: run it with --Store:Provider postgres --Store:ConnectionString \"…\" (the nodes' settings), with the nodes stopped.");
+        if (!File.Exists(path))
+            throw new CliUsageException($"no market file at '{path}' (--file names another)");
+        var target = host.Get<Activities.MarketData.Storage.MarketDatabase>();
+        try
+        {
+            var result = await new Activities.MarketData.Storage.SqliteMarketImport(target).ImportAsync(path, CancellationToken.None);
+            Console.WriteLine($"imported {path} into {target.Location}: {result.Observations} staged observations " +
+                $"({result.ObservationsAlreadyThere} already there, kept), {result.Alerts} alerts, {result.AlertEvents} alert events, {result.RuleStates} rule states");
+            return 0;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
     }
 
     private static async Task<T> Query<T>(Func<Task<T>> query)
