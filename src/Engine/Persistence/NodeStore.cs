@@ -16,4 +16,39 @@ public sealed class NodeStore(IDbContextFactory<WorkflowDbContext> contexts)
             .ToDictionaryAsync(x => x.Node, x => x.Count, cancellationToken);
         return [.. nodes.Select(n => (n, unfinished.GetValueOrDefault(n.Name)))];
     }
+
+    /// <summary>
+    /// Removes a node that left the cluster for good from the list. Only a node unseen for <paramref name="deadAfter"/>
+    /// whose runs are all ended (a live node ends them once it is unseen that long); returns why not otherwise.
+    /// </summary>
+    public async Task<NodeForgetOutcome> ForgetAsync(string name, TimeSpan deadAfter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var node = await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Name == name, cancellationToken);
+        if (node is null) return new NodeForgetOutcome(NodeForgetResult.NotFound, $"no node '{name}' has recorded itself in this store");
+        var unseen = now.UtcDateTime - node.LastSeenAt;
+        if (unseen < deadAfter)
+            return new NodeForgetOutcome(NodeForgetResult.Alive,
+                $"node '{name}' was seen {unseen.TotalSeconds:0} s ago, within Scheduler:NodeDeadAfter ({deadAfter.TotalSeconds:0} s): stop it first");
+        var unfinished = await db.Runs.CountAsync(r => r.Node == name && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued), cancellationToken);
+        if (unfinished > 0)
+            return new NodeForgetOutcome(NodeForgetResult.HasRuns,
+                $"node '{name}' still has {unfinished} runs running or queued; a live node ends them as interrupted within a heartbeat, then forget it");
+        // Only while it is still as unseen as checked: a node that came back in between stays.
+        var removed = await db.Nodes.Where(n => n.Name == name && n.LastSeenAt == node.LastSeenAt).ExecuteDeleteAsync(cancellationToken);
+        return removed > 0
+            ? new NodeForgetOutcome(NodeForgetResult.Forgotten, $"forgot node '{name}' (last seen {node.LastSeenAt:yyyy-MM-dd HH:mm:ss} UTC)")
+            : new NodeForgetOutcome(NodeForgetResult.Alive, $"node '{name}' recorded itself alive again: stop it first");
+    }
 }
+
+public enum NodeForgetResult
+{
+    Forgotten,
+    NotFound,
+    Alive,
+    HasRuns,
+}
+
+/// <summary>What <see cref="NodeStore.ForgetAsync"/> did, and a sentence that says so.</summary>
+public sealed record NodeForgetOutcome(NodeForgetResult Result, string Message);

@@ -1,4 +1,7 @@
 using BitsoWorkflows.Engine.Persistence;
+using BitsoWorkflows.Engine.Scheduling;
+using BitsoWorkflows.Server.Auth;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BitsoWorkflows.Server.Api;
@@ -10,7 +13,22 @@ public static class NodesApi
     {
         routes.MapGet("/api/nodes", ListAsync).WithTags("Nodes")
             .WithSummary("Every server node that recorded itself alive: when it started, when it was last seen, and how many runs it has running or queued.");
+        routes.MapDelete("/api/nodes/{name}", ForgetAsync).WithTags("Nodes")
+            .WithSummary("Forget a node that left for good: only one unseen for Scheduler:NodeDeadAfter whose runs are all ended (409 otherwise).")
+            .RequireAuthorization(AccessPolicies.Operator).Audited("forget-node");
         return routes;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetAsync(
+        string name, NodeStore nodes, TimeProvider time, IOptions<SchedulerOptions> scheduler, CancellationToken ct)
+    {
+        var outcome = await nodes.ForgetAsync(name, scheduler.Value.NodeDeadAfter, time.GetUtcNow(), ct);
+        return outcome.Result switch
+        {
+            NodeForgetResult.Forgotten => TypedResults.NoContent(),
+            NodeForgetResult.NotFound => ProblemResults.NotFound(outcome.Message),
+            _ => ProblemResults.Conflict(outcome.Message),
+        };
     }
 
     private static async Task<Ok<IReadOnlyList<NodeDto>>> ListAsync(NodeStore nodes, TimeProvider time, CancellationToken ct)

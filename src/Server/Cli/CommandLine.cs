@@ -55,6 +55,7 @@ public static class CommandLine
           users hash-password                        reads a password on stdin, prints the hash for Auth:Users configuration
           assets list [--format table|json]          assets: what produces each, the workflows it triggers, its latest event
           nodes list [--format table|json]           server nodes: started, last seen alive, runs running or queued
+          nodes forget <name>                        drop a node that left for good from the list (unseen, runs ended)
           audit list [--since T] [--user U] [--limit N] [--format table|json]
                                                      who did what, when and from where (sign-ins, publish, pause, runs, keys)
         """;

@@ -63,4 +63,37 @@ public sealed class NodeLivenessTests
         Assert.Empty(await liveness.SweepAsync(CancellationToken.None));
         Assert.Equal(RunStatus.Running, (await runs.GetAsync(ofCli, CancellationToken.None))!.Status);
     }
+
+    [Fact]
+    public async Task Forget_OnlyANodeUnseenPastTheDeadline_WhoseRunsAreEnded()
+    {
+        await using var engine = await TestEngine.StartAsync(settings: s => s["Engine:NodeName"] = "node-b");
+        await engine.PublishAsync(Workflows.Json("quick", """{ "id": "make", "type": "Sum", "inputs": { "values": [1] } }"""));
+        var left = (await engine.RunAsync("quick")).Run.Id;
+        var contexts = engine.Get<IDbContextFactory<WorkflowDbContext>>();
+        var now = DateTimeOffset.UtcNow;
+        await using (var db = contexts.CreateDbContext())
+        {
+            await db.Runs.Where(r => r.Id == left).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.Node, "node-gone"));
+            db.Nodes.Add(new NodeRecord { Name = "node-gone", StartedAt = now.UtcDateTime.AddHours(-2), LastSeenAt = now.UtcDateTime.AddMinutes(-10) });
+            db.Nodes.Add(new NodeRecord { Name = "node-live", StartedAt = now.UtcDateTime.AddHours(-2), LastSeenAt = now.UtcDateTime.AddSeconds(-3) });
+            await db.SaveChangesAsync();
+        }
+        var nodes = engine.Get<NodeStore>();
+        var deadAfter = TimeSpan.FromSeconds(30);
+
+        Assert.Equal(NodeForgetResult.NotFound, (await nodes.ForgetAsync("node-never", deadAfter, now, CancellationToken.None)).Result);
+        var alive = await nodes.ForgetAsync("node-live", deadAfter, now, CancellationToken.None);
+        Assert.Equal(NodeForgetResult.Alive, alive.Result);
+        Assert.Contains("stop it first", alive.Message, StringComparison.Ordinal);
+        var busy = await nodes.ForgetAsync("node-gone", deadAfter, now, CancellationToken.None);
+        Assert.Equal(NodeForgetResult.HasRuns, busy.Result);
+        Assert.Contains("still has 1 runs running or queued", busy.Message, StringComparison.Ordinal);
+
+        await ActivatorUtilities.CreateInstance<NodeLiveness>(engine.Services).SweepAsync(CancellationToken.None);
+        Assert.Equal(NodeForgetResult.Forgotten, (await nodes.ForgetAsync("node-gone", deadAfter, now, CancellationToken.None)).Result);
+        Assert.DoesNotContain("node-gone", (await nodes.ListAsync(CancellationToken.None)).Select(n => n.Node.Name));
+        Assert.Contains("node-live", (await nodes.ListAsync(CancellationToken.None)).Select(n => n.Node.Name));
+        Assert.Equal(RunStatus.Interrupted, (await engine.Get<RunStore>().GetAsync(left, CancellationToken.None))!.Status);
+    }
 }

@@ -34,5 +34,15 @@ public sealed class NodesApiTests
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("unknown verb 'nodes show'", wrong.Stderr, StringComparison.Ordinal);
         Assert.Equal("running", JsonDocument.Parse(await server.Http.GetStringAsync($"/api/runs/{run}")).RootElement.GetProperty("run").GetProperty("status").GetString());
+
+        // Forgetting: not a live node (409, saying why), not an unknown one (404); the CLI the same, exit 2.
+        using var live = await server.Http.DeleteAsync("/api/nodes/node-under-test");
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, live.StatusCode);
+        Assert.Contains("stop it first", await live.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var unknown = await server.Http.DeleteAsync("/api/nodes/node-never");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        var forget = await CliProcess.RunAsync(server.Root, "nodes", "forget", "node-under-test");
+        Assert.Equal(2, forget.ExitCode);
+        Assert.Contains("within Scheduler:NodeDeadAfter", forget.Stderr, StringComparison.Ordinal);
     }
 }

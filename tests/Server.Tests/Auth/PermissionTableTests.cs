@@ -52,6 +52,7 @@ public sealed class PermissionTableTests : IAsyncLifetime
         ["GET /api/audit"] = "Admin",
         ["GET /api/assets"] = "Viewer",
         ["GET /api/nodes"] = "Viewer",
+        ["DELETE /api/nodes/{name}"] = "Operator",
     };
 
     private static readonly string[] Roles = ["Viewer", "Operator", "Admin"];
