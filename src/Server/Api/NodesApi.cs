@@ -1,8 +1,8 @@
 using BitsoWorkflows.Engine.Persistence;
 using BitsoWorkflows.Engine.Scheduling;
 using BitsoWorkflows.Server.Auth;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Server.Api;
 
