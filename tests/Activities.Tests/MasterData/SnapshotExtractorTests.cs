@@ -93,7 +93,7 @@ public sealed class SnapshotExtractorTests : IDisposable
 
     private const string Events = "id,event_timestamp,user_id,event_name\ne1,2024-03-01 09:00:00+00,u1,login\n";
 
-    /// <summary>A snapshot directory whose events file was last written <paramref name="age"/> ago (by the file system's clock).</summary>
+    /// <summary>A snapshot directory whose events file was last written <paramref name="age"/> ago (by the file system's clock; negative: ahead of it).</summary>
     private string LocalSnapshot(string name, TimeSpan age)
     {
         var dir = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
@@ -129,8 +129,10 @@ public sealed class SnapshotExtractorTests : IDisposable
     public async Task ExtractAsync_WhenAFileChangedJustBeforeItsFingerprint_ReadsItAgainEvenWithTheSameSizeAndTime()
     {
         // Written within the file system's timestamp granularity of the first fingerprint, a second write may keep
-        // the size and the time: the fingerprint of a file that changed so recently is not trusted.
-        var dir = LocalSnapshot("racy", TimeSpan.Zero);
+        // the size and the time: the fingerprint of a file that changed so recently is not trusted. "So recently" is
+        // held for certain by a time a minute ahead (a busy machine once took more than the 2 s margin between
+        // writing the file and reading it, and the fingerprint was then rightly trusted): the read is never 2 s after it.
+        var dir = LocalSnapshot("racy", TimeSpan.FromMinutes(-1));
         var extractor = LocalExtractor();
         var events = Path.Combine(dir, "event_sample_data.csv");
         await extractor.ExtractAsync(dir, new DateOnly(2024, 3, 1), CancellationToken.None);
