@@ -22,7 +22,7 @@ public sealed class ProducedAssetRecovery(IDbContextFactory<WorkflowDbContext> c
         await using (var db = contexts.CreateDbContext())
         {
             unfinished = await db.Runs.AsNoTracking()
-                .Where(r => (r.Node == node || (includeUnnamed && r.Node == null)) && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued))
+                .UnfinishedOf(node, includeUnnamed)
                 .ToListAsync(cancellationToken);
         }
         var recovered = 0;

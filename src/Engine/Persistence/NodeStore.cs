@@ -11,7 +11,7 @@ public sealed class NodeStore(IDbContextFactory<WorkflowDbContext> contexts)
     {
         await using var db = contexts.CreateDbContext();
         var nodes = await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(cancellationToken);
-        var unfinished = await db.Runs.Where(r => r.Node != null && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued))
+        var unfinished = await db.Runs.Unfinished().Where(r => r.Node != null)
             .GroupBy(r => r.Node!).Select(g => new { Node = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Node, x => x.Count, cancellationToken);
         return [.. nodes.Select(n => (n, unfinished.GetValueOrDefault(n.Name)))];
@@ -30,7 +30,7 @@ public sealed class NodeStore(IDbContextFactory<WorkflowDbContext> contexts)
         if (unseen < deadAfter)
             return new NodeForgetOutcome(NodeForgetResult.Alive,
                 $"node '{name}' was seen {unseen.TotalSeconds:0} s ago, within Scheduler:NodeDeadAfter ({deadAfter.TotalSeconds:0} s): stop it first");
-        var unfinished = await db.Runs.CountAsync(r => r.Node == name && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued), cancellationToken);
+        var unfinished = await db.Runs.UnfinishedOf(name, includeUnnamed: false).CountAsync(cancellationToken);
         if (unfinished > 0)
             return new NodeForgetOutcome(NodeForgetResult.HasRuns,
                 $"node '{name}' still has {unfinished} runs running or queued; a live node ends them as interrupted within a heartbeat, then forget it");

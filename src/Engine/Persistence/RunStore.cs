@@ -129,7 +129,7 @@ public sealed class RunStore(IDbContextFactory<WorkflowDbContext> contexts)
         var at = now.UtcDateTime;
         resuming ??= [];
         await using var db = contexts.CreateDbContext();
-        var unfinished = db.Runs.Where(r => (r.Node == node || (includeUnnamed && r.Node == null)) && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued));
+        var unfinished = db.Runs.UnfinishedOf(node, includeUnnamed);
         await db.ActivityRecords.Where(a => a.Status == ActivityStatus.Running && unfinished.Select(r => r.Id).Contains(a.RunId))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, ActivityStatus.Interrupted).SetProperty(a => a.EndedAt, at).SetProperty(a => a.Error, "The server stopped during the attempt."), cancellationToken);
         return await unfinished.Where(r => !resuming.Contains(r.Id)).ExecuteUpdateAsync(s => s

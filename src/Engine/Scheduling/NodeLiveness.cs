@@ -82,9 +82,9 @@ public sealed partial class NodeLiveness(
         List<NodeRecord> dead;
         await using (var db = contexts.CreateDbContext())
         {
+            var withUnfinishedRuns = db.Runs.Unfinished().Select(r => r.Node);
             dead = await db.Nodes.AsNoTracking()
-                .Where(n => n.Name != me && n.LastSeenAt < seenBefore
-                    && db.Runs.Any(r => r.Node == n.Name && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued)))
+                .Where(n => n.Name != me && n.LastSeenAt < seenBefore && withUnfinishedRuns.Contains(n.Name))
                 .ToListAsync(cancellationToken);
         }
         var ended = new List<string>();
