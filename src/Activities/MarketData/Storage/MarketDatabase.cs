@@ -74,9 +74,12 @@ public sealed partial class MarketDatabase
             return Postgres(store.ConnectionString
                 ?? throw new InvalidOperationException($"{StoreOptions.SectionName}:{nameof(StoreOptions.ConnectionString)} is required with {StoreOptions.SectionName}:{nameof(StoreOptions.Provider)} postgres."),
                 options.PostgresSchema);
-        var path = Path.IsPathRooted(options.DatabaseFile) ? options.DatabaseFile : dataDirectory.File(options.DatabaseFile);
-        return new MarketDatabase(path, options.DurableCommits);
+        return new MarketDatabase(SqlitePath(dataDirectory, options), options.DurableCommits);
     }
+
+    /// <summary>Where the embedded store's file is: <see cref="MarketDataOptions.DatabaseFile"/>, relative to the data dir unless rooted.</summary>
+    public static string SqlitePath(DataDirectory dataDirectory, MarketDataOptions options) =>
+        Path.IsPathRooted(options.DatabaseFile) ? options.DatabaseFile : dataDirectory.File(options.DatabaseFile);
 
     /// <summary>Whether the tables are in PostgreSQL (shared by every node) rather than a SQLite file.</summary>
     public bool IsPostgres { get; }

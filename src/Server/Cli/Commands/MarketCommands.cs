@@ -58,7 +58,7 @@ public static class MarketCommands
         await using var host = await CliHost.StartAsync(global, importWorkflows: false);
         var options = host.Get<Microsoft.Extensions.Options.IOptions<MarketDataOptions>>().Value;
         var path = file is not null ? Path.GetFullPath(file)
-            : Path.IsPathRooted(options.DatabaseFile) ? options.DatabaseFile : host.Get<Engine.Hosting.DataDirectory>().File(options.DatabaseFile);
+            : Activities.MarketData.Storage.MarketDatabase.SqlitePath(host.Get<Engine.Hosting.DataDirectory>(), options);
         var store = host.Get<Microsoft.Extensions.Options.IOptions<Engine.Persistence.StoreOptions>>().Value;
         if (!string.Equals(store.Provider, Engine.Persistence.StoreOptions.Postgres, StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException("market import-sqlite copies into PostgreSQL: run it with --Store:Provider postgres --Store:ConnectionString \"…\" (the nodes' settings), with the nodes stopped.");
