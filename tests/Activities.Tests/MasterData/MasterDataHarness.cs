@@ -128,6 +128,26 @@ public sealed class MasterDataHarness : IDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// Derives <c>dim_user</c> and <c>fct_user_daily</c> again from nothing but the facts and the user snapshot: both
+    /// emptied, every user queued from its first day. What the model built incrementally, run after run, must equal.
+    /// </summary>
+    public async Task RebuildModelFromFactsAsync()
+    {
+        await using (var connection = await Database.OpenAsync(CancellationToken.None))
+            await connection.ExecuteAsync("""
+                DELETE FROM dim_user;
+                DELETE FROM fct_user_daily;
+                DELETE FROM etl_pending;
+                INSERT INTO etl_pending
+                SELECT user_id, min(date_key) FROM (
+                    SELECT user_id, date_key FROM fct_transaction UNION ALL SELECT user_id, date_key FROM fct_login
+                    UNION ALL SELECT user_id, NULL FROM fct_user_event UNION ALL SELECT user_id, NULL FROM src_user_snapshot)
+                GROUP BY user_id;
+                """, CancellationToken.None);
+        await Builder.BuildAsync(DateOnly.MinValue, "rebuild", CancellationToken.None);
+    }
+
     public async Task<T?> ScalarAsync<T>(string sql)
     {
         await using var connection = await Database.OpenAsync(CancellationToken.None);

@@ -4,8 +4,9 @@ using DuckDB.NET.Data;
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 
 /// <summary>
-/// Recomputes what the source loads touched: the <c>dim_user</c> rows of the users queued in <c>etl_pending</c>, and
-/// their <c>fct_user_daily</c> rows from the earliest changed day on (later days carry cumulative counts), then the
+/// Recomputes what the source loads touched: the <c>dim_user</c> rows of the users queued in <c>etl_pending</c> (from
+/// their old rows and the facts from each one's earliest changed day on), and their <c>fct_user_daily</c> rows from
+/// that day on (later days carry cumulative counts), then the
 /// small dimensions <c>dim_currency</c> and <c>dim_date</c>. Everything in one transaction, so a failure leaves the
 /// queue for the retry.
 /// </summary>
@@ -19,33 +20,27 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
         CREATE OR REPLACE TEMP TABLE old_currency AS SELECT * FROM dim_currency;
         CREATE OR REPLACE TEMP TABLE old_date AS SELECT * FROM dim_date;
 
+        -- Every change queues the earliest day it touches, so a user's facts before that day (f) are as the last build
+        -- saw them: their part of the totals is the old dim_user row less the old daily rows from f on, and only the
+        -- facts from f on are scanned. A user whose latest login, deposit or withdrawal was on or after f and is gone
+        -- from there (moved earlier or to another user) is scanned again in full: the old row cannot say which is the
+        -- latest before f.
+        CREATE OR REPLACE TEMP TABLE span AS SELECT user_id, coalesce(from_date, DATE '9999-12-31') AS f, true AS use_old FROM aff;
+        CREATE OR REPLACE TEMP TABLE usr AS $totals_recent;
+        CREATE OR REPLACE TEMP TABLE span AS SELECT user_id, DATE '0001-01-01' AS f, false AS use_old FROM usr WHERE rescan;
+        DELETE FROM usr WHERE rescan;
+        INSERT INTO usr $totals_all;
+
         DELETE FROM dim_user WHERE user_id IN (SELECT user_id FROM aff);
         INSERT INTO dim_user
-        WITH logins AS (
-            SELECT user_id, min(occurred_at) AS first_at, max(occurred_at) AS last_at, count(*) AS n
-            FROM fct_login WHERE user_id IN (SELECT user_id FROM aff) GROUP BY user_id),
-        tx AS (
-            SELECT user_id,
-                   min(occurred_at) FILTER (WHERE transaction_type = 'deposit' AND status = 'complete') AS first_deposit_at,
-                   max(occurred_at) FILTER (WHERE transaction_type = 'deposit' AND status = 'complete') AS last_deposit_at,
-                   count(*) FILTER (WHERE transaction_type = 'deposit' AND status = 'complete') AS deposits,
-                   count(*) FILTER (WHERE transaction_type = 'deposit') AS deposit_attempts,
-                   min(occurred_at) FILTER (WHERE transaction_type = 'withdrawal' AND status = 'complete') AS first_withdrawal_at,
-                   max(occurred_at) FILTER (WHERE transaction_type = 'withdrawal' AND status = 'complete') AS last_withdrawal_at,
-                   count(*) FILTER (WHERE transaction_type = 'withdrawal' AND status = 'complete') AS withdrawals,
-                   count(*) FILTER (WHERE transaction_type = 'withdrawal') AS withdrawal_attempts
-            FROM fct_transaction WHERE user_id IN (SELECT user_id FROM aff) GROUP BY user_id),
-        other_events AS (SELECT DISTINCT user_id FROM fct_user_event WHERE user_id IN (SELECT user_id FROM aff))
-        SELECT a.user_id, s.user_id IS NOT NULL,
-               l.first_at, l.last_at, coalesce(l.n, 0),
-               t.first_deposit_at, t.last_deposit_at, coalesce(t.deposits, 0), coalesce(t.deposit_attempts, 0),
-               t.first_withdrawal_at, t.last_withdrawal_at, coalesce(t.withdrawals, 0), coalesce(t.withdrawal_attempts, 0)
-        FROM aff a
-        LEFT JOIN src_user_snapshot s ON s.user_id = a.user_id
-        LEFT JOIN logins l ON l.user_id = a.user_id
-        LEFT JOIN tx t ON t.user_id = a.user_id
-        LEFT JOIN other_events e ON e.user_id = a.user_id
-        WHERE s.user_id IS NOT NULL OR l.user_id IS NOT NULL OR t.user_id IS NOT NULL OR e.user_id IS NOT NULL;
+        SELECT user_id, in_user_snapshot, first_login_at, last_login_at, login_count,
+               first_deposit_at, last_deposit_at, deposit_count, deposit_attempt_count,
+               first_withdrawal_at, last_withdrawal_at, withdrawal_count, withdrawal_attempt_count
+        FROM usr
+        WHERE in_user_snapshot OR login_count > 0 OR deposit_attempt_count > 0 OR withdrawal_attempt_count > 0
+           OR user_id IN (SELECT user_id FROM fct_user_event WHERE user_id IN (
+                  SELECT user_id FROM usr WHERE NOT in_user_snapshot AND login_count = 0 AND deposit_attempt_count = 0 AND withdrawal_attempt_count = 0));
+        DROP TABLE span; DROP TABLE usr;
 
         DELETE FROM fct_user_daily d USING aff a WHERE d.user_id = a.user_id AND a.from_date IS NOT NULL AND d.date_key >= a.from_date;
         INSERT INTO fct_user_daily
@@ -121,6 +116,57 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
         DELETE FROM etl_pending;
         """;
 
+    /// <summary>
+    /// The <c>dim_user</c> columns (and whether to <c>rescan</c>) of the users in <c>span</c>: the old row's totals
+    /// (when <c>use_old</c>) less its daily rows from <c>f</c> on, plus the facts from <c>f</c> on; <paramref name="floor"/>
+    /// is a constant no later than any <c>f</c>, so DuckDB skips the row groups of older days.
+    /// </summary>
+    private static string Totals(string floor) => $"""
+        WITH a AS (SELECT * FROM span),
+        old AS (SELECT o.* FROM old_user o JOIN a ON a.user_id = o.user_id AND a.use_old),
+        old_days AS (
+            SELECT d.user_id, sum(d.login_count) AS logins, sum(d.deposit_count) AS deposits, sum(d.deposit_attempt_count) AS deposit_attempts,
+                   sum(d.withdrawal_count) AS withdrawals, sum(d.withdrawal_attempt_count) AS withdrawal_attempts
+            FROM fct_user_daily d JOIN a ON a.user_id = d.user_id AND a.use_old
+            WHERE d.date_key >= {floor} AND d.date_key >= a.f GROUP BY d.user_id),
+        logins AS (
+            SELECT l.user_id, min(l.occurred_at) AS first_at, max(l.occurred_at) AS last_at, count(*) AS n
+            FROM fct_login l JOIN a ON a.user_id = l.user_id
+            WHERE l.date_key >= {floor} AND l.date_key >= a.f GROUP BY l.user_id),
+        tx AS (
+            SELECT t.user_id,
+                   min(t.occurred_at) FILTER (WHERE t.transaction_type = 'deposit' AND t.status = 'complete') AS first_deposit_at,
+                   max(t.occurred_at) FILTER (WHERE t.transaction_type = 'deposit' AND t.status = 'complete') AS last_deposit_at,
+                   count(*) FILTER (WHERE t.transaction_type = 'deposit' AND t.status = 'complete') AS deposits,
+                   count(*) FILTER (WHERE t.transaction_type = 'deposit') AS deposit_attempts,
+                   min(t.occurred_at) FILTER (WHERE t.transaction_type = 'withdrawal' AND t.status = 'complete') AS first_withdrawal_at,
+                   max(t.occurred_at) FILTER (WHERE t.transaction_type = 'withdrawal' AND t.status = 'complete') AS last_withdrawal_at,
+                   count(*) FILTER (WHERE t.transaction_type = 'withdrawal' AND t.status = 'complete') AS withdrawals,
+                   count(*) FILTER (WHERE t.transaction_type = 'withdrawal') AS withdrawal_attempts
+            FROM fct_transaction t JOIN a ON a.user_id = t.user_id
+            WHERE t.date_key >= {floor} AND t.date_key >= a.f GROUP BY t.user_id)
+        SELECT a.user_id, s.user_id IS NOT NULL AS in_user_snapshot,
+               CASE WHEN o.first_login_at < a.f THEN o.first_login_at ELSE l.first_at END AS first_login_at,
+               coalesce(l.last_at, CASE WHEN o.last_login_at < a.f THEN o.last_login_at END) AS last_login_at,
+               coalesce(o.login_count, 0) - coalesce(d.logins, 0) + coalesce(l.n, 0) AS login_count,
+               CASE WHEN o.first_deposit_at < a.f THEN o.first_deposit_at ELSE t.first_deposit_at END AS first_deposit_at,
+               coalesce(t.last_deposit_at, CASE WHEN o.last_deposit_at < a.f THEN o.last_deposit_at END) AS last_deposit_at,
+               coalesce(o.deposit_count, 0) - coalesce(d.deposits, 0) + coalesce(t.deposits, 0) AS deposit_count,
+               coalesce(o.deposit_attempt_count, 0) - coalesce(d.deposit_attempts, 0) + coalesce(t.deposit_attempts, 0) AS deposit_attempt_count,
+               CASE WHEN o.first_withdrawal_at < a.f THEN o.first_withdrawal_at ELSE t.first_withdrawal_at END AS first_withdrawal_at,
+               coalesce(t.last_withdrawal_at, CASE WHEN o.last_withdrawal_at < a.f THEN o.last_withdrawal_at END) AS last_withdrawal_at,
+               coalesce(o.withdrawal_count, 0) - coalesce(d.withdrawals, 0) + coalesce(t.withdrawals, 0) AS withdrawal_count,
+               coalesce(o.withdrawal_attempt_count, 0) - coalesce(d.withdrawal_attempts, 0) + coalesce(t.withdrawal_attempts, 0) AS withdrawal_attempt_count,
+               coalesce((l.last_at IS NULL AND o.last_login_at >= a.f) OR (t.last_deposit_at IS NULL AND o.last_deposit_at >= a.f)
+                        OR (t.last_withdrawal_at IS NULL AND o.last_withdrawal_at >= a.f), false) AS rescan
+        FROM a
+        LEFT JOIN old o ON o.user_id = a.user_id
+        LEFT JOIN old_days d ON d.user_id = a.user_id
+        LEFT JOIN src_user_snapshot s ON s.user_id = a.user_id
+        LEFT JOIN logins l ON l.user_id = a.user_id
+        LEFT JOIN tx t ON t.user_id = a.user_id
+        """;
+
     public async Task<ModelBuildResult> BuildAsync(DateOnly logicalDate, string runId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -136,7 +182,10 @@ public sealed class ModelBuilder(WarehouseDatabase database, TimeProvider time)
         try
         {
             // A constant lower bound lets DuckDB skip the row groups of older days (facts arrive roughly in time order).
-            await connection.ExecuteAsync(Sql.Replace("$from_floor", floor is { } f ? $"DATE '{f:yyyy-MM-dd}'" : "DATE '9999-12-31'"), cancellationToken);
+            var fromFloor = floor is { } f ? $"DATE '{f:yyyy-MM-dd}'" : "DATE '9999-12-31'";
+            await connection.ExecuteAsync(
+                Sql.Replace("$totals_recent", Totals(fromFloor)).Replace("$totals_all", Totals("DATE '0001-01-01'")).Replace("$from_floor", fromFloor),
+                cancellationToken);
             var daily = await connection.ScalarAsync<long>(
                 "SELECT count(*) FROM fct_user_daily d JOIN aff a ON a.user_id = d.user_id WHERE d.date_key >= a.from_date", cancellationToken);
             var (currencies, dates) = await CountSmallDimensionsAsync(connection, cancellationToken);
