@@ -1,19 +1,14 @@
+using System.IO.Hashing;
+
 namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 
 /// <summary>
-/// A stable 64-bit FNV-1a hash of a raw CSV line's bytes. Exact duplicates are rows with the same id and the same hash,
-/// so a collision would also need equal ids; the staging tables stay narrow instead of carrying every raw line.
+/// A stable 64-bit hash (XXH3) of a raw CSV line's or field's bytes. Exact duplicates are rows with the same id and the
+/// same hash, so a collision would also need equal ids; the staging tables stay narrow instead of carrying every raw
+/// line. It runs for every line of every file, so it is the vectorized XXH3 rather than a byte-at-a-time hash (FNV-1a
+/// took 0.35–0.4 s of the 5 million events' staging).
 /// </summary>
 internal static class RawLineHash
 {
-    private const ulong OffsetBasis = 14695981039346656037;
-    private const ulong Prime = 1099511628211;
-
-    public static long Of(ReadOnlySpan<byte> line)
-    {
-        var hash = OffsetBasis;
-        foreach (var b in line)
-            hash = (hash ^ b) * Prime;
-        return unchecked((long)hash);
-    }
+    public static long Of(ReadOnlySpan<byte> line) => unchecked((long)XxHash3.HashToUInt64(line));
 }
