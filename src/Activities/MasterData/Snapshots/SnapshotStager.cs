@@ -75,7 +75,7 @@ internal static class SnapshotStager
             read++;
             // A cheap skip of rows far outside the window: the run whose window holds them checks their other fields.
             var far = window.IsFarOutside(reader.Timestamp(csv));
-            if (far && !inWindowKeys.Contains(reader.KeyHash(csv)))
+            if (far && (inWindowKeys.IsEmpty || !inWindowKeys.Contains(reader.KeyHash(csv))))
             {
                 outside++;
                 continue;
@@ -127,8 +127,13 @@ internal static class SnapshotStager
             return Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)rows * 16), MinBits, MaxBits);
         }
 
+        /// <summary>True until the first key is added: a file roughly in time order reaches the window at its end, so
+        /// most rows before it skip hashing their id and probing the filter (a cache miss each in its 8 MiB).</summary>
+        public bool IsEmpty { get; private set; } = true;
+
         public void Add(long hash)
         {
+            IsEmpty = false;
             var slot = Slot(hash);
             _words[slot >> 6] |= 1UL << (int)(slot & 63);
         }
