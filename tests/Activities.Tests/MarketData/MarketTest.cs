@@ -26,7 +26,10 @@ public static class MarketTest
     public static IOptions<MarketDataOptions> MarketOptions(Action<MarketDataOptions>? configure = null)
     {
         // A cold first POST to the loopback sink on a loaded CI machine can outlast the 2 s default and be sent again.
-        var options = new MarketDataOptions { WebhookTimeout = TimeSpan.FromSeconds(15) };
+        // No alert grace: a new rule then starts at its first run's second, so a test of one evaluation sees its
+        // transitions at once (with the product's grace a new rule first waits out the seconds before it). The tests of
+        // overlapping, out-of-order runs set the grace (SpreadAlertTests.OverlapOptions).
+        var options = new MarketDataOptions { WebhookTimeout = TimeSpan.FromSeconds(15), AlertGrace = TimeSpan.Zero };
         configure?.Invoke(options);
         return Options.Create(options);
     }

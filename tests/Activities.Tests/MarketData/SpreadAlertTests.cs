@@ -1,6 +1,7 @@
 using BitsoWorkflows.Activities.MarketData;
 using BitsoWorkflows.Activities.MarketData.Alerts;
 using BitsoWorkflows.FakeBitso;
+using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -130,7 +131,8 @@ public abstract class SpreadAlertTests : IDisposable
 
         using var ordered = new TempMarketDatabase(_db.Provider);
         var orderedTime = new FakeTimeProvider(MarketTest.T0);
-        var orderedStore = new SpreadAlertStateStore(ordered.Database, MarketTest.MarketOptions(), orderedTime);
+        var orderedStore = new SpreadAlertStateStore(ordered.Database, OverlapOptions, orderedTime);
+        var alerts = new SpreadAlertStateStore(_db.Database, OverlapOptions, _time);
         foreach (var (second, pct) in Series(pattern))
         {
             orderedTime.SetUtcNow(second.AddMilliseconds(300));
@@ -149,7 +151,7 @@ public abstract class SpreadAlertTests : IDisposable
             {
                 var (second, pct) = series[block + i];
                 await _db.Observations.UpsertAsync([MarketTest.WithSpread("btc_mxn", second, pct)], default);
-                await _alerts.EvaluateAsync(["btc_mxn"], Rules(input), second, MarketTest.Run(second, version), default);
+                await alerts.EvaluateAsync(["btc_mxn"], Rules(input), second, MarketTest.Run(second, version), default);
             });
             await Task.WhenAll(runs);
         }
@@ -158,6 +160,87 @@ public abstract class SpreadAlertTests : IDisposable
         var actual = (await _queries.ListAsync(null, false, null, 1000, default)).Select(Key).OrderBy(k => k).ToList();
         Assert.Equal(16, expected.Count); // per 12 s: 0.1 % twice, 0.5 % and 1.0 % once
         Assert.Equal(expected, actual);
+    }
+
+    /// <summary>
+    /// Attacks "overlapping runs end in the alerts of in-order runs" with generated series: spreads around and on the
+    /// thresholds, stale, failed and missing seconds, one to three thresholds with a minimum run of seconds and a
+    /// cooldown, and runs arriving in random blocks (each block's captures and evaluations concurrent, in a random
+    /// order, within the grace). Both end with an evaluation after the grace. A failure prints CsCheck's seed.
+    /// </summary>
+    [SkippableFact]
+    public async Task Evaluate_GeneratedSeriesInAnyOverlappingOrder_EndsInTheAlertsOfInOrderRuns()
+    {
+        var grace = OverlapOptions.Value.AlertGrace;
+        await AlertCase.Gen.SampleAsync(async c =>
+        {
+            var input = new EvaluateSpreadAlertsInput { Books = ["btc_mxn"], Thresholds = c.Thresholds, MinConsecutiveSeconds = c.MinSeconds, Cooldown = TimeSpan.FromSeconds(c.CooldownSeconds) };
+            var rules = Rules(input);
+            var last = MarketTest.T0.AddSeconds(c.Seconds.Length - 1);
+
+            async Task<List<string>> RunAsync(IEnumerable<int[]> blocks)
+            {
+                using var db = new TempMarketDatabase(_db.Provider);
+                var time = new FakeTimeProvider(MarketTest.T0);
+                var store = new SpreadAlertStateStore(db.Database, OverlapOptions, time);
+                foreach (var block in blocks)
+                {
+                    time.SetUtcNow(MarketTest.T0.AddSeconds(block.Max()).AddMilliseconds(300));
+                    await Task.WhenAll(block.Select(async i =>
+                    {
+                        var second = MarketTest.T0.AddSeconds(i);
+                        if (c.Seconds[i] is { } observed)
+                            await db.Observations.UpsertAsync([observed.Status is { } status ? MarketTest.WithSpread("btc_mxn", second, observed.Pct) with { Status = status } : MarketTest.WithSpread("btc_mxn", second, observed.Pct)], default);
+                        await store.EvaluateAsync(["btc_mxn"], rules, second, MarketTest.Run(second), default);
+                    }));
+                }
+                time.SetUtcNow(last + grace + TimeSpan.FromSeconds(1));
+                await store.EvaluateAsync(["btc_mxn"], rules, last, MarketTest.Run(last), default);
+                return [.. (await new SpreadAlertQueries(db.Database).ListAsync(null, false, null, 1000, default)).Select(Key).Order(StringComparer.Ordinal)];
+            }
+
+            var expected = await RunAsync(Enumerable.Range(0, c.Seconds.Length).Select(i => new[] { i }));
+            var actual = await RunAsync(c.Blocks);
+            if (!expected.SequenceEqual(actual))
+                throw new InvalidOperationException($"{c}\nin order:\n  {string.Join("\n  ", expected)}\nas the runs arrived:\n  {string.Join("\n  ", actual)}");
+        }, iter: AlertCase.Iterations, print: c => c.ToString());
+    }
+
+    /// <summary>A generated series (null: no capture that second) with its rules and the blocks its runs arrive in.</summary>
+    private sealed record AlertCase((decimal Pct, ObservationStatus? Status)?[] Seconds, decimal[] Thresholds, int MinSeconds, int CooldownSeconds, int[][] Blocks)
+    {
+        private static readonly decimal[] Spreads = [0.05m, 0.1m, 0.3m, 0.5m, 0.55m, 0.7m, 1.0m, 1.2m];
+        private static readonly decimal[] Levels = [0.1m, 0.5m, 1.0m];
+
+        /// <summary>60 cases per provider; <c>CsCheck_Iter</c> sets another number.</summary>
+        public static int Iterations =>
+            int.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 60;
+
+        private static readonly Gen<(decimal, ObservationStatus?)?> Second =
+            CsCheck.Gen.Select(CsCheck.Gen.Int[0, 19], CsCheck.Gen.Int[0, Spreads.Length - 1], (kind, spread) => kind switch
+            {
+                0 => ((decimal, ObservationStatus?)?)null,
+                1 => (Spreads[spread], ObservationStatus.Stale),
+                2 => (Spreads[spread], ObservationStatus.Error),
+                _ => (Spreads[spread], null),
+            });
+
+        public static readonly Gen<AlertCase> Gen =
+            CsCheck.Gen.Select(Second.Array[4, 30], CsCheck.Gen.Int[1, 7], CsCheck.Gen.Int[1, 3], CsCheck.Gen.Int[0, 3], CsCheck.Gen.Int[1, 4].Array[30], CsCheck.Gen.Int.Array[30],
+                (seconds, levels, minSeconds, cooldown, sizes, order) =>
+                {
+                    // Blocks of 1–4 consecutive seconds, each block's runs in a random order: a run is never later than
+                    // the grace (5 s) behind the newest, as per-second runs overlap by a few seconds at most.
+                    var blocks = new List<int[]>();
+                    for (int start = 0, b = 0; start < seconds.Length; start += sizes[b], b++)
+                        blocks.Add([.. Enumerable.Range(start, Math.Min(sizes[b], seconds.Length - start)).OrderBy(i => order[i]).ThenBy(i => i)]);
+                    return new AlertCase(seconds, [.. Levels.Where((_, i) => (levels & (1 << i)) != 0)], minSeconds, cooldown, [.. blocks]);
+                });
+
+        public override string ToString() =>
+            $"thresholds {string.Join(" ", Thresholds)}, min {MinSeconds} s, cooldown {CooldownSeconds} s; seconds "
+            + string.Join(" ", Seconds.Select((s, i) => $"{i}:{(s is { } o ? o.Pct + (o.Status is { } st ? "/" + st : "") : "missing")}"))
+            + "; arrival " + string.Join(" | ", Blocks.Select(b => string.Join(",", b)));
     }
 
     [SkippableFact]
@@ -354,6 +437,9 @@ public abstract class SpreadAlertTests : IDisposable
         Assert.Equal([1.0m, 0.5m, 0.1m], rules.Where(r => r.Book == "btc_mxn").Select(r => r.ThresholdPct));
         Assert.Equal(new SpreadAlertRule("usd_mxn", 0.3m, 5, TimeSpan.FromMinutes(1)), Assert.Single(rules, r => r.Book == "usd_mxn"));
     }
+
+    /// <summary>The product's alert grace, within which overlapping runs may arrive in any order.</summary>
+    private static Microsoft.Extensions.Options.IOptions<MarketDataOptions> OverlapOptions => MarketTest.MarketOptions(o => o.AlertGrace = new MarketDataOptions().AlertGrace);
 
     private static string Key(SpreadAlert a) => $"{a.Book}|{a.ThresholdPct}|{a.FirstAboveAt:O}|{a.OpenedAt:O}|{a.ResolvedAt:O}|{a.PeakSpreadPct}";
 

@@ -57,6 +57,10 @@ public sealed class TempMarketDatabase : IDisposable
             connection.Open();
             using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE", connection);
             drop.ExecuteNonQuery();
+            // Each schema's connections are a pool of their own, kept idle for minutes: a property test making hundreds
+            // of databases would otherwise exhaust the server's connections.
+            using var pooled = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { SearchPath = _schema }.ConnectionString);
+            NpgsqlConnection.ClearPool(pooled);
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

@@ -15,7 +15,8 @@ namespace BitsoWorkflows.Activities.MarketData.Alerts;
 /// persisted watermark and walks the persisted observations forward from it, in second order, whatever order the runs
 /// arrive in. A run whose seconds were already walked by a later run does nothing (idempotent per logical time); a
 /// missing recent second (its capture still committing) stops the walk until a later evaluation, after
-/// <see cref="MarketDataOptions.AlertGrace"/> it counts as no data. Each transition is committed together with the
+/// <see cref="MarketDataOptions.AlertGrace"/> it counts as no data. A new rule starts with the seconds still within
+/// the grace (so its first alerts can wait out the grace after a cold start). Each transition is committed together with the
 /// state that produced it, so an event is recorded exactly once.
 /// </para>
 /// </summary>
@@ -47,8 +48,11 @@ public sealed class SpreadAlertStateStore(MarketDatabase database, IOptions<Mark
             foreach (var rule in bookRules)
             {
                 var key = SqlValues.Threshold(rule.ThresholdPct);
+                // A new rule starts with the seconds still within the grace, not at the second of whichever run came
+                // first: overlapping runs arrive in any order, and starting at a later run's second skipped the earlier
+                // ones (found by the generated-series test); seconds with no observation there only wait out the grace.
                 if (!tracks.TryGetValue(key, out var track))
-                    tracks[key] = track = new SpreadAlertTrack { Watermark = atSecond - 1 };
+                    tracks[key] = track = new SpreadAlertTrack { Watermark = Math.Min(atSecond, waitFrom) - 1 };
                 track.Watermark = Math.Max(track.Watermark, through - maxCatchUp);
             }
             var from = bookRules.Min(r => tracks[SqlValues.Threshold(r.ThresholdPct)].Watermark) + 1;
