@@ -70,6 +70,81 @@ public sealed class SqliteMarketImportTests : IDisposable
         Assert.False(File.Exists(missing));
     }
 
+    /// <summary>
+    /// Hostile files: not SQLite, empty, another application's database, a value of the wrong type where SQLite took
+    /// it (it stores whatever it is given), an integer too large, a file cut short. Each is refused with its path and
+    /// where, PostgreSQL gets nothing, and a file refused before it was opened keeps every byte.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("not-sqlite", "is not a readable SQLite market file", true)]
+    [InlineData("empty", "has no observations table", true)]
+    [InlineData("other-application", "has no observations table", true)]
+    [InlineData("text-in-integer-column", "spread_alerts row 2, column opened_at: 'yesterday' is not an integer", false)]
+    [InlineData("integer-too-large", "column sequence: '1E+30' is not an integer", false)]
+    [InlineData("cut-short", "database disk image is malformed", true)]
+    public async Task Import_OfAHostileFile_IsRefusedNamingWhere_AndCopiesNothing(string kind, string expected, bool untouched)
+    {
+        using var postgres = new TempMarketDatabase(MarketProvider.Postgres);
+        var path = Path.Combine(_sqlite.Folder, kind + ".db");
+        switch (kind)
+        {
+            case "not-sqlite":
+                await File.WriteAllTextAsync(path, "book,second,spread_pct\nbtc_mxn,1764324000,0.7\n");
+                break;
+            case "empty":
+                await File.WriteAllBytesAsync(path, []);
+                break;
+            case "other-application":
+                Sql(path, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ana');");
+                break;
+            default:
+                await WriteMarketFileAsync(path);
+                if (kind == "text-in-integer-column") Sql(path, "UPDATE spread_alerts SET opened_at = 'yesterday' WHERE id = 2");
+                if (kind == "integer-too-large") Sql(path, "UPDATE observations SET sequence = 1e30 WHERE second = (SELECT max(second) FROM observations)");
+                if (kind == "cut-short")
+                {
+                    await using var file = File.Open(path, FileMode.Open);
+                    file.SetLength(file.Length / 3);
+                }
+                break;
+        }
+        var before = await File.ReadAllBytesAsync(path);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => new SqliteMarketImport(postgres.Database).ImportAsync(path, default));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        await using (var connection = await postgres.Database.OpenAsync(default))
+        await using (var count = connection.CreateCommand())
+        {
+            count.CommandText = "SELECT (SELECT count(*) FROM observations) + (SELECT count(*) FROM spread_alerts) + (SELECT count(*) FROM spread_alert_events) + (SELECT count(*) FROM spread_alert_state)";
+            Assert.Equal(0L, Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (untouched) Assert.Equal(before, await File.ReadAllBytesAsync(path));
+    }
+
+    /// <summary>A market file as an embedded deployment leaves it (observations over several pages, alerts with events), its WAL folded into it.</summary>
+    private async Task WriteMarketFileAsync(string path)
+    {
+        var database = new MarketDatabase(path);
+        var spreads = new[] { 0.7m, 0.2m, 0.8m, 0.9m, 0.1m };
+        for (var i = 0; i < spreads.Length; i++)
+            await CaptureAndEvaluateAsync(database, MarketTest.T0.AddSeconds(i), spreads[i]);
+        await new ObservationStore(database).UpsertAsync(
+            [.. Enumerable.Range(10, 3000).Select(i => MarketTest.WithSpread("usd_mxn", MarketTest.T0.AddSeconds(i), 0.05m))], default);
+        Sql(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    private static void Sql(string path, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     private async Task<AlertEvaluationResult> CaptureAndEvaluateAsync(MarketDatabase database, DateTimeOffset second, decimal spreadPct)
     {
         _time.SetUtcNow(second.AddMilliseconds(200));

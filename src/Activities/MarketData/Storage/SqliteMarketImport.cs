@@ -37,8 +37,9 @@ public sealed class SqliteMarketImport(MarketDatabase target)
 
     /// <summary>
     /// Copies the market file at <paramref name="sqlitePath"/> into the PostgreSQL schema. Refused, copying nothing, when
-    /// the target is not PostgreSQL, the file does not exist, or PostgreSQL already holds alerts or rule state (two alert
-    /// histories would mix); staged seconds PostgreSQL already has keep its row and are counted.
+    /// the target is not PostgreSQL, the file does not exist, is not a SQLite market file, holds a value of the wrong type
+    /// or an unreadable page (<see cref="InvalidDataException"/> naming the table, row and column), or PostgreSQL already
+    /// holds alerts or rule state (two alert histories would mix); staged seconds PostgreSQL already has keep its row and are counted.
     /// </summary>
     public async Task<SqliteMarketImportResult> ImportAsync(string sqlitePath, CancellationToken cancellationToken)
     {
@@ -46,10 +47,19 @@ public sealed class SqliteMarketImport(MarketDatabase target)
             throw new InvalidOperationException("The market data is not in PostgreSQL here: importing a SQLite market file needs Store:Provider postgres and Store:ConnectionString.");
         if (!File.Exists(sqlitePath))
             throw new FileNotFoundException($"No market file at '{sqlitePath}'.", sqlitePath);
+        Inspect(sqlitePath);
         // Opening it the usual way brings an older file's columns up to date and refuses one with two open alerts of a rule.
-        var source = new MarketDatabase(sqlitePath);
+        SqliteConnection sqlite;
+        try
+        {
+            sqlite = (SqliteConnection)await new MarketDatabase(sqlitePath).OpenAsync(cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            throw new InvalidDataException($"'{sqlitePath}' could not be opened as a market file ({e.Message}); nothing was imported.", e);
+        }
 
-        await using var sqlite = (SqliteConnection)await source.OpenAsync(cancellationToken);
+        await using var _ = sqlite;
         await using var postgres = (NpgsqlConnection)await target.OpenAsync(cancellationToken);
         await using var transaction = await target.BeginSerializedAsync(postgres, cancellationToken);
         var existing = await ScalarAsync(postgres,
@@ -61,7 +71,7 @@ public sealed class SqliteMarketImport(MarketDatabase target)
 
         var copied = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (table, columns) in Tables)
-            copied[table] = await CopyAsync(sqlite, postgres, table, columns, cancellationToken);
+            copied[table] = await CopyAsync(sqlitePath, sqlite, postgres, table, columns, cancellationToken);
         long observations = 0;
         foreach (var (table, columns) in Tables)
         {
@@ -77,34 +87,76 @@ public sealed class SqliteMarketImport(MarketDatabase target)
         return new SqliteMarketImportResult(observations, copied["observations"] - observations, copied["spread_alerts"], copied["spread_alert_events"], copied["spread_alert_state"]);
     }
 
-    // Into a temporary table shaped like the target (the same column order), by PostgreSQL's binary COPY.
-    private static async Task<long> CopyAsync(SqliteConnection sqlite, NpgsqlConnection postgres, string table, (string Name, NpgsqlDbType Type)[] columns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses, before the file is opened the usual way (which would create the market tables in any SQLite file, an
+    /// empty one included), a file that is not a SQLite database or has no <c>observations</c> table.
+    /// </summary>
+    private static void Inspect(string path)
+    {
+        long tables;
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ConnectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'observations'";
+            tables = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable SQLite market file ({e.Message}); nothing was imported.", e);
+        }
+        if (tables == 0)
+            throw new InvalidDataException($"'{path}' is not a market file: it has no observations table; nothing was imported.");
+    }
+
+    // Into a temporary table shaped like the target (the same column order), by PostgreSQL's binary COPY. A value of
+    // the wrong type (SQLite stores whatever it is given) or an unreadable page fails the import, naming where.
+    private static async Task<long> CopyAsync(string path, SqliteConnection sqlite, NpgsqlConnection postgres, string table, (string Name, NpgsqlDbType Type)[] columns, CancellationToken cancellationToken)
     {
         var names = string.Join(", ", columns.Select(c => c.Name));
         await ExecuteAsync(postgres, $"CREATE TEMP TABLE import_{table} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA", cancellationToken);
         await using var read = sqlite.CreateCommand();
         read.CommandText = $"SELECT {names} FROM {table}";
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         await using var writer = await postgres.BeginBinaryImportAsync($"COPY import_{table} ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        long row = 0;
+        try
         {
-            await writer.StartRowAsync(cancellationToken);
-            for (var i = 0; i < columns.Length; i++)
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                if (reader.IsDBNull(i))
+                row++;
+                await writer.StartRowAsync(cancellationToken);
+                for (var i = 0; i < columns.Length; i++)
                 {
-                    await writer.WriteNullAsync(cancellationToken);
-                    continue;
-                }
-                var value = reader.GetValue(i);
-                switch (columns[i].Type)
-                {
-                    case NpgsqlDbType.Bigint: await writer.WriteAsync(Convert.ToInt64(value, CultureInfo.InvariantCulture), NpgsqlDbType.Bigint, cancellationToken); break;
-                    case NpgsqlDbType.Integer: await writer.WriteAsync(Convert.ToInt32(value, CultureInfo.InvariantCulture), NpgsqlDbType.Integer, cancellationToken); break;
-                    case NpgsqlDbType.Double: await writer.WriteAsync(Convert.ToDouble(value, CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken); break;
-                    default: await writer.WriteAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!, NpgsqlDbType.Text, cancellationToken); break;
+                    if (reader.IsDBNull(i))
+                    {
+                        await writer.WriteNullAsync(cancellationToken);
+                        continue;
+                    }
+                    var value = reader.GetValue(i);
+                    try
+                    {
+                        switch (columns[i].Type)
+                        {
+                            case NpgsqlDbType.Bigint: await writer.WriteAsync(Convert.ToInt64(value, CultureInfo.InvariantCulture), NpgsqlDbType.Bigint, cancellationToken); break;
+                            case NpgsqlDbType.Integer: await writer.WriteAsync(Convert.ToInt32(value, CultureInfo.InvariantCulture), NpgsqlDbType.Integer, cancellationToken); break;
+                            case NpgsqlDbType.Double: await writer.WriteAsync(Convert.ToDouble(value, CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken); break;
+                            default: await writer.WriteAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!, NpgsqlDbType.Text, cancellationToken); break;
+                        }
+                    }
+                    catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+                    {
+                        var shown = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                        throw new InvalidDataException(
+                            $"'{path}': {table} row {row}, column {columns[i].Name}: '{(shown.Length > 60 ? shown[..60] + "…" : shown)}' is not {(columns[i].Type == NpgsqlDbType.Double ? "a number" : "an integer")} ({e.Message}); nothing was imported.", e);
+                    }
                 }
             }
+        }
+        catch (SqliteException e)
+        {
+            throw new InvalidDataException($"'{path}' could not be read at {table} row {row + 1} ({e.Message}); nothing was imported.", e);
         }
         return (long)await writer.CompleteAsync(cancellationToken);
     }

@@ -72,7 +72,7 @@ public static class MarketCommands
                 $"({result.ObservationsAlreadyThere} already there, kept), {result.Alerts} alerts, {result.AlertEvents} alert events, {result.RuleStates} rule states");
             return 0;
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
         {
             throw new CliUsageException(ex.Message);
         }
