@@ -48,11 +48,14 @@ internal static class SourceMerger
             SELECT {row} FROM rep_last r{users} WHERE {keep};
             """, cancellationToken);
         await using var command = connection.CreateCommand();
+        // Duplicates and superseded lines are counted of the ids with a line in the window only: a line outside it is also
+        // staged when the key filter merely thinks its id has one (SnapshotStager), and those must not show in the counts.
         command.CommandText = $"""
+            WITH seen AS (SELECT {key} AS k FROM rep_last WHERE in_window)
             SELECT (SELECT count(*) FROM cln),
-                   (SELECT count(*) FROM rep),
-                   (SELECT CAST(coalesce(sum(lines), 0) AS BIGINT) FROM rep),
-                   (SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM rep_rows)),
+                   (SELECT count(*) FROM rep WHERE k IN (SELECT k FROM seen)),
+                   (SELECT CAST(coalesce(sum(lines), 0) AS BIGINT) FROM rep WHERE k IN (SELECT k FROM seen)),
+                   (SELECT count(*) FROM (SELECT DISTINCT {key}, raw_hash FROM rep_rows WHERE {key} IN (SELECT k FROM seen))),
                    {(transactions ? "(SELECT count(*) FROM cln WHERE non_positive)" : "0")}
             """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
