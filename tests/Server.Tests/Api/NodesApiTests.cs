@@ -44,5 +44,13 @@ public sealed class NodesApiTests
         var forget = await CliProcess.RunAsync(server.Root, "nodes", "forget", "node-under-test");
         Assert.Equal(2, forget.ExitCode);
         Assert.Contains("within Scheduler:NodeDeadAfter", forget.Stderr, StringComparison.Ordinal);
+
+        // Every attempt is in the audit log: the API's two and the CLI's, with who and how it ended.
+        var audit = await CliProcess.RunAsync(server.Root, "audit", "list", "--format", "json", "--since", "2020-01-01T00:00:00Z");
+        Assert.True(audit.ExitCode == 0, audit.Stderr);
+        var forgets = JsonDocument.Parse(audit.Stdout).RootElement.EnumerateArray().Where(e => e.GetProperty("action").GetString() == "forget-node")
+            .Select(e => (e.GetProperty("address").GetString(), e.GetProperty("outcome").GetString())).ToList();
+        Assert.Contains(("cli", "refused"), forgets);
+        Assert.Equal(3, forgets.Count);
     }
 }
