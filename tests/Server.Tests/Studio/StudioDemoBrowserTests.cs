@@ -66,7 +66,22 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
         var node = browser.Server.Get<Microsoft.Extensions.Options.IOptions<BitsoWorkflows.Engine.Hosting.EngineOptions>>().Value.NodeName;
         await Expect(page.GetByTestId($"system-node-{node}")).ToContainTextAsync("(this node)");
         await Expect(page.GetByTestId($"system-node-state-{node}")).ToHaveTextAsync("alive");
+        await Expect(page.GetByTestId($"system-node-forget-{node}")).ToHaveCountAsync(0);
+        // A node that left an hour ago (as a killed node's row stays): unseen, with a Forget button that drops it, audited.
+        var contexts = browser.Server.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<BitsoWorkflows.Engine.Persistence.WorkflowDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            var gone = DateTime.UtcNow.AddHours(-1);
+            db.Nodes.Add(new BitsoWorkflows.Engine.Persistence.NodeRecord { Name = "node-gone", StartedAt = gone.AddHours(-1), LastSeenAt = gone });
+            await db.SaveChangesAsync();
+        }
+        await Expect(page.GetByTestId("system-node-state-node-gone")).ToHaveTextAsync("unseen");
         await BrowserFixture.ScreenshotAsync(page, "15-system");
+        await page.GetByTestId("system-node-forget-node-gone").ClickAsync();
+        await Expect(page.GetByTestId("system-node-node-gone")).ToHaveCountAsync(0);
+        await Expect(page.GetByText("forgot node 'node-gone'")).ToBeVisibleAsync();
+        var audited = await browser.Server.Get<BitsoWorkflows.Engine.Persistence.AuditStore>().ListAsync(null, null, 50, CancellationToken.None);
+        Assert.Contains(audited, a => a is { Action: "forget-node", Target: "node-gone", Outcome: "ok", Address: "studio" });
 
         var run = Assert.Single(await browser.Server.Get<BitsoWorkflows.Engine.Persistence.RunStore>().ListAsync(
             new BitsoWorkflows.Engine.Persistence.RunQuery { WorkflowId = DemoBrowserFixture.WorkflowId, Status = BitsoWorkflows.Engine.Execution.RunStatus.Succeeded, Limit = 1 }, CancellationToken.None));
