@@ -51,4 +51,14 @@ public enum NodeForgetResult
 }
 
 /// <summary>What <see cref="NodeStore.ForgetAsync"/> did, and a sentence that says so.</summary>
-public sealed record NodeForgetOutcome(NodeForgetResult Result, string Message);
+public sealed record NodeForgetOutcome(NodeForgetResult Result, string Message)
+{
+    /// <summary>A short stable word for it (<c>ok</c>, <c>not-found</c>, <c>alive</c>, <c>has-runs</c>), as audit logs record outcomes.</summary>
+    public string Code => Result switch
+    {
+        NodeForgetResult.Forgotten => "ok",
+        NodeForgetResult.NotFound => "not-found",
+        NodeForgetResult.Alive => "alive",
+        _ => "has-runs",
+    };
+}

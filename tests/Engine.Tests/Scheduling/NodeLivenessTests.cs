@@ -82,16 +82,18 @@ public sealed class NodeLivenessTests
         var nodes = engine.Get<NodeStore>();
         var deadAfter = TimeSpan.FromSeconds(30);
 
-        Assert.Equal(NodeForgetResult.NotFound, (await nodes.ForgetAsync("node-never", deadAfter, now, CancellationToken.None)).Result);
+        var never = await nodes.ForgetAsync("node-never", deadAfter, now, CancellationToken.None);
+        Assert.Equal((NodeForgetResult.NotFound, "not-found"), (never.Result, never.Code));
         var alive = await nodes.ForgetAsync("node-live", deadAfter, now, CancellationToken.None);
-        Assert.Equal(NodeForgetResult.Alive, alive.Result);
+        Assert.Equal((NodeForgetResult.Alive, "alive"), (alive.Result, alive.Code));
         Assert.Contains("stop it first", alive.Message, StringComparison.Ordinal);
         var busy = await nodes.ForgetAsync("node-gone", deadAfter, now, CancellationToken.None);
-        Assert.Equal(NodeForgetResult.HasRuns, busy.Result);
+        Assert.Equal((NodeForgetResult.HasRuns, "has-runs"), (busy.Result, busy.Code));
         Assert.Contains("still has 1 runs running or queued", busy.Message, StringComparison.Ordinal);
 
         await ActivatorUtilities.CreateInstance<NodeLiveness>(engine.Services).SweepAsync(CancellationToken.None);
-        Assert.Equal(NodeForgetResult.Forgotten, (await nodes.ForgetAsync("node-gone", deadAfter, now, CancellationToken.None)).Result);
+        var forgotten = await nodes.ForgetAsync("node-gone", deadAfter, now, CancellationToken.None);
+        Assert.Equal((NodeForgetResult.Forgotten, "ok"), (forgotten.Result, forgotten.Code));
         Assert.DoesNotContain("node-gone", (await nodes.ListAsync(CancellationToken.None)).Select(n => n.Node.Name));
         Assert.Contains("node-live", (await nodes.ListAsync(CancellationToken.None)).Select(n => n.Node.Name));
         Assert.Equal(RunStatus.Interrupted, (await engine.Get<RunStore>().GetAsync(left, CancellationToken.None))!.Status);

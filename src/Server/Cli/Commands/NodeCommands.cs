@@ -36,8 +36,7 @@ public static class NodeCommands
         var deadAfter = host.Get<Microsoft.Extensions.Options.IOptions<Engine.Scheduling.SchedulerOptions>>().Value.NodeDeadAfter;
         var outcome = await host.Get<NodeStore>().ForgetAsync(name, deadAfter, DateTimeOffset.UtcNow, CancellationToken.None);
         // Audited as the API's DELETE /api/nodes/{name} is, with the CLI's user (the other CLI verbs that change state do the same).
-        await host.Get<Auth.AuditLog>().RecordAsync(AccessCommands.CliActor, "cli", "forget-node", name,
-            outcome.Result switch { NodeForgetResult.Forgotten => "ok", NodeForgetResult.NotFound => "not-found", _ => "refused" });
+        await host.Get<Auth.AuditLog>().RecordAsync(AccessCommands.CliActor, "cli", "forget-node", name, outcome.Code);
         if (outcome.Result != NodeForgetResult.Forgotten) throw new CliUsageException(outcome.Message);
         Console.WriteLine(outcome.Message);
         return 0;
