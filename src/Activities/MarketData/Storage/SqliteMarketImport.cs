@@ -46,7 +46,7 @@ public sealed class SqliteMarketImport(MarketDatabase target)
         if (!target.IsPostgres)
             throw new InvalidOperationException("The market data is not in PostgreSQL here: importing a SQLite market file needs Store:Provider postgres and Store:ConnectionString.");
         if (!File.Exists(sqlitePath))
-            throw new FileNotFoundException($"No market file at '{sqlitePath}'.", sqlitePath);
+            throw new FileNotFoundException($"no market file at '{sqlitePath}'", sqlitePath);
         Inspect(sqlitePath);
         // Opening it the usual way brings an older file's columns up to date and refuses one with two open alerts of a rule.
         SqliteConnection sqlite;

@@ -62,8 +62,6 @@ public static class MarketCommands
         var store = host.Get<Microsoft.Extensions.Options.IOptions<Engine.Persistence.StoreOptions>>().Value;
         if (!string.Equals(store.Provider, Engine.Persistence.StoreOptions.Postgres, StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException("market import-sqlite copies into PostgreSQL: run it with --Store:Provider postgres --Store:ConnectionString \"…\" (the nodes' settings), with the nodes stopped.");
-        if (!File.Exists(path))
-            throw new CliUsageException($"no market file at '{path}' (--file names another)");
         var target = host.Get<Activities.MarketData.Storage.MarketDatabase>();
         try
         {
@@ -71,6 +69,10 @@ public static class MarketCommands
             Console.WriteLine($"imported {path} into {target.Location}: {result.Observations} staged observations " +
                 $"({result.ObservationsAlreadyThere} already there, kept), {result.Alerts} alerts, {result.AlertEvents} alert events, {result.RuleStates} rule states");
             return 0;
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new CliUsageException($"{ex.Message} (--file names another)");
         }
         catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
         {
