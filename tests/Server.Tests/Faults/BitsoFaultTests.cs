@@ -61,7 +61,8 @@ public sealed class BitsoFaultTests(Xunit.Abstractions.ITestOutputHelper output)
 
         var runs = JsonDocument.Parse(await server.Http.GetStringAsync(
                 $"/api/runs?workflow={Workflow}&limit=1000&from={Uri.EscapeDataString(start.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(end.ToString("O", CultureInfo.InvariantCulture))}"))
-            .RootElement.EnumerateArray().Select(r => (Status: r.GetProperty("status").GetString(), Error: r.TryGetProperty("error", out var error) ? error.GetString() : null)).ToList();
+            .RootElement.EnumerateArray().Select(r => (Status: r.GetProperty("status").GetString(), Error: r.TryGetProperty("error", out var error) ? error.GetString() : null,
+                At: DateTimeOffset.Parse(r.GetProperty("logicalTime").GetString()!, CultureInfo.InvariantCulture))).ToList();
         var store = server.Get<IObservationStore>();
         var observations = new List<SpreadObservation>();
         foreach (var book in Books)
@@ -70,16 +71,19 @@ public sealed class BitsoFaultTests(Xunit.Abstractions.ITestOutputHelper output)
         var rest = bitso.RestRequests.Select(r => r.At).Order().ToList();
         var busiestMinute = rest.Select((at, i) => rest.Skip(i).TakeWhile(t => t - at < TimeSpan.FromSeconds(60)).Count()).DefaultIfEmpty(0).Max();
         var missed = runs.Where(r => r.Status == "missed").Select(r => r.Error ?? "").ToList();
-        output.WriteLine($"{runs.Count} runs ({missed.Count} missed{string.Concat(missed.Select(m => $"; {m}"))}) over {(end - start).TotalSeconds:F0} s; {rest.Count} REST requests, "
+        string During(DateTimeOffset at) => windows.FirstOrDefault(w => at >= w.From && at < w.To).Name ?? "calm";
+        output.WriteLine($"{runs.Count} runs ({missed.Count} missed{string.Concat(runs.Where(r => r.Status == "missed").Select(r => $"; {r.At:HH:mm:ss} ({During(r.At)}): {r.Error}"))}) over {(end - start).TotalSeconds:F0} s; {rest.Count} REST requests, "
             + $"at most {busiestMinute} in 60 s; observations " + string.Join(", ", observations.GroupBy(o => o.Status).Select(g => $"{g.Key} {g.Count()}")));
         foreach (var (name, from, to) in windows)
             output.WriteLine($"  {name}: " + string.Join(", ", observations.Where(o => o.Second >= from && o.Second < to.AddSeconds(2)).GroupBy(o => o.Status).Select(g => $"{g.Key} {g.Count()}")));
 
         // A capture that overran its second by waiting on Bitso would leave the next one to "busy" (maxActiveRuns): the
         // faults must never cost a second. A fire the scheduler started late because this shared machine was busy is
-        // not Bitso's doing; it is tolerated, a few at most, and printed above.
+        // not Bitso's doing; it is tolerated, one in ten seconds at most (CI's machine once lost 4 of 70, scattered over
+        // calm and faulty seconds, each 930–947 ms late), and printed above. A fault that held the scheduler up (threads
+        // blocked on Bitso) would cost whole fault windows: 5 s of each of 7 faults.
         Assert.All(missed, error => Assert.True(error.Contains("ms late", StringComparison.Ordinal) || error.Contains("did not fire", StringComparison.Ordinal), error));
-        Assert.True(missed.Count <= 3, $"{missed.Count} seconds missed");
+        Assert.True(missed.Count <= runs.Count / 10, $"{missed.Count} of {runs.Count} seconds missed");
         Assert.True(runs.Count >= (end - start).TotalSeconds - 2, $"{runs.Count} runs in {(end - start).TotalSeconds:F0} s");
         Assert.True(busiestMinute <= 60, $"{busiestMinute} public REST requests within 60 s");
         var bySecond = observations.ToDictionary(o => (o.Book, o.Second));
