@@ -27,7 +27,7 @@ public sealed class MasterDataHarness : IDisposable
         Extractor = new SnapshotExtractor(new HttpClient(), DataDirectory, options, Time);
         Loader = new SourceLoader(Database, Time);
         Builder = new ModelBuilder(Database, Time);
-        Publisher = new WarehousePublisher(Database, DataDirectory);
+        Publisher = new WarehousePublisher(Database, DataDirectory, options);
         Answers = new AnswerService(Database);
         Catalog = new WarehouseInventory(Database);
         Generator = new SnapshotGenerator(Time);

@@ -41,7 +41,7 @@ public static class MasterDataBench
         // The real clock here, so the loads' stage and merge timings are measured; the fake one fixes the generated data.
         var loader = new SourceLoader(database, TimeProvider.System);
         var builder = new ModelBuilder(database, time);
-        var publisher = new WarehousePublisher(database, dataDirectory);
+        var publisher = new WarehousePublisher(database, dataDirectory, options);
         var answers = new AnswerService(database);
 
         try

@@ -1,6 +1,7 @@
 using BitsoWorkflows.Activities.Lake;
 using BitsoWorkflows.Engine.Hosting;
 using DuckDB.NET.Data;
+using Microsoft.Extensions.Options;
 
 namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 
@@ -14,7 +15,7 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 /// files are not sorted, which was a quarter of a full publish's time (about 1.5 of 6 s) and which no reader relies on:
 /// a query orders what it needs.
 /// </summary>
-public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory dataDirectory)
+public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory dataDirectory, IOptions<MasterDataOptions> options)
 {
     public async Task<WarehousePublication> PublishAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +30,7 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
                 pending.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetDateTime(1)));
         }
 
-        var written = new List<string>();
+        var files = new List<(string Table, string Filter, string Target)>();
         foreach (var table in WarehouseSchema.ModelTables)
         {
             var folder = Path.Combine(root, table);
@@ -37,7 +38,7 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
             if (!WarehouseSchema.MonthlyTables.Contains(table))
             {
                 if (whole || !File.Exists(Path.Combine(folder, table + ".parquet")))
-                    written.Add(await WriteAsync(connection, table, "true", Path.Combine(Directory.CreateDirectory(folder).FullName, table + ".parquet"), cancellationToken));
+                    files.Add((table, "true", Path.Combine(Directory.CreateDirectory(folder).FullName, table + ".parquet")));
                 continue;
             }
 
@@ -62,17 +63,45 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
                     if (Directory.Exists(partition)) Directory.Delete(partition, recursive: true);
                     continue;
                 }
-                written.Add(await WriteAsync(connection, table, filter, Path.Combine(Directory.CreateDirectory(partition).FullName, "data.parquet"), cancellationToken));
+                files.Add((table, filter, Path.Combine(Directory.CreateDirectory(partition).FullName, "data.parquet")));
+            }
+        }
+
+        await WriteAllAsync(connection, files, cancellationToken);
+        if (pending.Count > 0)
+            await connection.ExecuteAsync("DELETE FROM etl_publish_pending", cancellationToken);
+        return new WarehousePublication(root, [.. files.Select(f => f.Target)], Skipped: files.Count == 0);
+    }
+
+    /// <summary>
+    /// Writes the files two at a time, the second writer on a connection of its own: a file's COPY does not keep both
+    /// cores busy (DuckDB's Parquet writer spends part of each file on one thread), and two side by side made the
+    /// full bench's 143 files 11 % faster (2.41–2.43 instead of 2.73–2.75 s) and a daily run's seven 50 ms faster
+    /// (164–181 instead of 219–235 ms). One writer when the warehouse is limited to one thread.
+    /// </summary>
+    private async Task WriteAllAsync(DuckDBConnection connection, List<(string Table, string Filter, string Target)> files, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        async Task WriterAsync(DuckDBConnection writer)
+        {
+            for (int i; (i = Interlocked.Increment(ref next)) < files.Count;)
+            {
+                await WriteAsync(writer, files[i].Table, files[i].Filter, files[i].Target, cancellationToken);
                 CrashPoint.Reach(CrashPoint.WarehousePublishing);
             }
         }
 
-        if (pending.Count > 0)
-            await connection.ExecuteAsync("DELETE FROM etl_publish_pending", cancellationToken);
-        return new WarehousePublication(root, written, Skipped: written.Count == 0);
+        if (files.Count < 2 || options.Value.Threads == 1)
+        {
+            await WriterAsync(connection);
+            return;
+        }
+        await using var second = await database.OpenAsync(cancellationToken);
+        // Each on the thread pool: a DuckDB call completes before it returns its task, so two plain calls would run one after the other.
+        await Task.WhenAll(Task.Run(() => WriterAsync(connection), cancellationToken), Task.Run(() => WriterAsync(second), cancellationToken));
     }
 
-    private static async Task<string> WriteAsync(DuckDBConnection connection, string table, string filter, string target, CancellationToken cancellationToken)
+    private static async Task WriteAsync(DuckDBConnection connection, string table, string filter, string target, CancellationToken cancellationToken)
     {
         var temporary = target + ".tmp";
         var order = WarehouseSchema.MonthlyTables.Contains(table) ? "" : $" ORDER BY {WarehouseSchema.OrderBy(table)}";
@@ -80,7 +109,6 @@ public sealed class WarehousePublisher(WarehouseDatabase database, DataDirectory
             $"COPY (SELECT * FROM {table} WHERE {filter}{order}) TO {Sql.Literal(temporary)} (FORMAT parquet, COMPRESSION zstd)",
             cancellationToken);
         File.Move(temporary, target, overwrite: true);
-        return target;
     }
 
     private static async Task<List<DateTime>> MonthsAsync(DuckDBConnection connection, string table, CancellationToken cancellationToken)
