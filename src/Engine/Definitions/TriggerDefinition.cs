@@ -11,7 +11,7 @@ public sealed record TriggerDefinition
     /// <summary>Quartz cron with seconds, e.g. <c>* * * * * ?</c> (every second) or <c>0 0/10 * * * ?</c>.</summary>
     public string? Cron { get; init; }
 
-    /// <summary>A fixed interval (<c>hh:mm:ss</c>), aligned to the Unix epoch.</summary>
+    /// <summary>A fixed interval (<c>hh:mm:ss</c>), aligned to <see cref="StartDate"/>, or to the Unix epoch without one.</summary>
     public string? Interval { get; init; }
 
     /// <summary><c>intervalEnd</c> (default, Airflow's rule: a run fires once its interval is over) or <c>intervalStart</c>.</summary>

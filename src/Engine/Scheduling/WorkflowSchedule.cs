@@ -108,9 +108,12 @@ public abstract class WorkflowSchedule
 
         public override DateTimeOffset Floor(DateTimeOffset instant)
         {
-            var steps = (long)Math.Floor((instant - _origin).Ticks / (double)interval.Ticks);
-            var floor = _origin + TimeSpan.FromTicks(steps * interval.Ticks);
-            return floor > instant ? floor - interval : floor;
+            // In whole ticks: a quotient in double precision rounded an occurrence of an interval such as 14:38:43.8352661
+            // down to the one before it, whose next occurrence was then itself (an empty interval, an endless walk).
+            var ticks = (instant - _origin).Ticks;
+            var steps = ticks / interval.Ticks;
+            if (ticks % interval.Ticks < 0) steps--; // floor, not truncation, before the origin
+            return _origin + TimeSpan.FromTicks(steps * interval.Ticks);
         }
 
         public override DateTimeOffset Next(DateTimeOffset instant) => Floor(instant) + interval;

@@ -75,4 +75,16 @@ public sealed class WorkflowScheduleTests
 
         Assert.Equal(new DataInterval(T("2026-11-28T14:05:00Z"), T("2026-11-28T14:20:00Z")), schedule.IntervalAt(T("2026-11-28T14:19:59Z")));
     }
+
+    [Fact]
+    public void FixedInterval_OfOddTicks_AnOccurrenceStartsAnIntervalThatEndsAtTheNext()
+    {
+        // Found by WorkflowSchedulePropertyTests: the floor of an occurrence was the occurrence before it, so the
+        // interval it started was empty and walking the calendar from it never moved on.
+        var schedule = WorkflowSchedule.From(new TriggerDefinition { Interval = "14:38:43.8352661" });
+        var occurrence = schedule.Next(T("2020-03-05T10:32:18Z"));
+
+        Assert.Equal(occurrence, schedule.Floor(occurrence));
+        Assert.Equal(occurrence + TimeSpan.Parse("14:38:43.8352661", System.Globalization.CultureInfo.InvariantCulture), schedule.IntervalAt(occurrence).End);
+    }
 }
