@@ -54,7 +54,7 @@ internal sealed class ExpressionEvaluator(RunInfo run, IReadOnlyDictionary<strin
     {
         null => false,
         { ValueKind: JsonValueKind.False or JsonValueKind.Null or JsonValueKind.Undefined } => false,
-        { ValueKind: JsonValueKind.Number } v => v.GetDecimal() != 0,
+        { ValueKind: JsonValueKind.Number } v => !JsonNumber.Of(v).IsZero,
         { ValueKind: JsonValueKind.String } v => v.GetString()!.Length > 0,
         { ValueKind: JsonValueKind.Array } v => v.GetArrayLength() > 0,
         { ValueKind: JsonValueKind.Object } v => v.EnumerateObject().Any(),
@@ -66,13 +66,13 @@ internal sealed class ExpressionEvaluator(RunInfo run, IReadOnlyDictionary<strin
         if (left is null || right is null || left.Value.ValueKind == JsonValueKind.Null || right.Value.ValueKind == JsonValueKind.Null)
             return (left?.ValueKind ?? JsonValueKind.Null) == JsonValueKind.Null && (right?.ValueKind ?? JsonValueKind.Null) == JsonValueKind.Null;
         var (l, r) = (left.Value, right.Value);
-        if (l.ValueKind == JsonValueKind.Number && r.ValueKind == JsonValueKind.Number) return l.GetDecimal() == r.GetDecimal();
+        if (l.ValueKind == JsonValueKind.Number && r.ValueKind == JsonValueKind.Number) return JsonNumber.Compare(JsonNumber.Of(l), JsonNumber.Of(r)) == 0;
         return JsonElement.DeepEquals(l, r);
     }
 
     private static int Order(JsonElement? left, JsonElement? right, string where)
     {
-        if (left is { ValueKind: JsonValueKind.Number } l && right is { ValueKind: JsonValueKind.Number } r) return l.GetDecimal().CompareTo(r.GetDecimal());
+        if (left is { ValueKind: JsonValueKind.Number } l && right is { ValueKind: JsonValueKind.Number } r) return JsonNumber.Compare(JsonNumber.Of(l), JsonNumber.Of(r));
         if (left is { ValueKind: JsonValueKind.String } ls && right is { ValueKind: JsonValueKind.String } rs) return string.CompareOrdinal(ls.GetString(), rs.GetString());
         throw new ExpressionException($"{where}: cannot order {Describe(left)} and {Describe(right)}; <, <=, > and >= compare two numbers or two strings");
     }

@@ -83,4 +83,28 @@ public sealed class BranchRunTests
         Assert.Equal(taken ? ActivityStatus.Succeeded : ActivityStatus.Skipped, records.Single(r => r.ActivityId == "b").Status);
         Assert.Equal(RunStatus.Succeeded, run.Status);
     }
+
+    [Theory]
+    [InlineData("{{ params.n }} > 0", "1e300", true)]
+    [InlineData("{{ params.n }} > 0", "-1e300", false)]
+    [InlineData("{{ params.n }}", "1e300", true)]
+    [InlineData("{{ params.n }}", "1e-300", true)]
+    [InlineData("{{ params.n }} == 1e300", "1e300", true)]
+    [InlineData("{{ params.n }} < 1e400", "5", true)]
+    [InlineData("{{ params.n }} == 0.1", "0.10", true)]
+    [InlineData("{{ params.n }} == 79228162514264337593543950336", "79228162514264337593543950335", false)]
+    public async Task Run_WhenConditionComparesNumbersBeyondDecimal_ComparesThemAsNumbers(string when, string n, bool taken)
+    {
+        await using var engine = await TestEngine.StartAsync();
+        await engine.PublishAsync(Workflows.Json("big", """
+            { "id": "a", "type": "Probe" },
+            { "id": "b", "type": "Probe" }
+            """, $$"""{ "from": "a", "to": "b", "when": {{JsonSerializer.Serialize(when)}} }""",
+            """ "params": { "n": { "type": "number", "default": 0 } } """));
+
+        var (run, records) = await engine.RunAsync("big", new() { ["n"] = JsonDocument.Parse(n).RootElement.Clone() });
+
+        Assert.Equal(taken ? ActivityStatus.Succeeded : ActivityStatus.Skipped, records.Single(r => r.ActivityId == "b").Status);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+    }
 }
