@@ -132,8 +132,8 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
         {
             var trigger = definition.Trigger;
             if (trigger is null) return;
-            if (trigger.Cron is { } cron && !IsValidCron(cron))
-                Add("$.trigger.cron", $"unparsable cron '{cron}': use Quartz syntax with a seconds field, e.g. '0 0/10 * * * ?'");
+            if (trigger.Cron is { } cron && CronProblem(cron) is { } problem)
+                Add("$.trigger.cron", problem);
             if (trigger.Interval is { } interval && (!DefinitionJson.TryParseDuration(interval, out var span) || span < TimeSpan.FromSeconds(1)))
                 Add("$.trigger.interval", $"interval '{interval}' must be a duration of at least 00:00:01");
             if (trigger.Delay is { } delay && !DefinitionJson.TryParseDuration(delay, out _))
@@ -205,17 +205,28 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
             }
         }
 
-        private static bool IsValidCron(string cron)
+        /// <summary>
+        /// Why a cron cannot be a workflow's calendar, or null. Beyond Quartz's syntax: no year field (the calendar of
+        /// intervals never ends; <c>startDate</c> says where it begins), and at least one occurrence — Quartz parses
+        /// <c>0 0 0 31 2 ?</c> (February 31st), and a trigger that never fires stopped every workflow's scheduling.
+        /// </summary>
+        private static string? CronProblem(string cron)
         {
+            CronExpression expression;
             try
             {
-                _ = new CronExpression(cron);
-                return true;
+                expression = new CronExpression(cron, TimeZoneInfo.Utc);
             }
             catch (FormatException)
             {
-                return false;
+                return $"unparsable cron '{cron}': use Quartz syntax with a seconds field, e.g. '0 0/10 * * * ?'";
             }
+            if (cron.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length > 6)
+                return $"cron '{cron}' has a year field: a workflow's calendar never ends; use six fields (seconds to day of week) and startDate for when it begins";
+            // Without a year field a calendar that fires once fires again within decades, so one look from a fixed date decides.
+            if (expression.GetNextValidTimeAfter(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)) is null)
+                return $"cron '{cron}' never fires (no such day in any year)";
+            return null;
         }
 
         private void CheckParams()

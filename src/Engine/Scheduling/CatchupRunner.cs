@@ -59,7 +59,18 @@ public sealed partial class CatchupRunner(
         foreach (var workflow in await catalog.ListPublishedAsync(cancellationToken))
         {
             if (workflowIds is not null && !workflowIds.Contains(workflow.Definition.Id)) continue;
-            var pending = await PendingAsync(workflow, cancellationToken);
+            IReadOnlyList<DataInterval> pending;
+            try
+            {
+                pending = await PendingAsync(workflow, cancellationToken);
+            }
+            // A stored calendar with no occurrence left (a cron published before year fields were refused) catches up
+            // nothing; it must not stop the others' catch-up, nor the scheduler that runs it at start-up.
+            catch (InvalidOperationException ex)
+            {
+                LogCalendarEnded(logger, ex, workflow.Definition.Id);
+                continue;
+            }
             if (pending.Count == 0) continue;
             LogCatchingUp(logger, workflow.Definition.Id, pending.Count, pending[0].Start, pending[^1].Start);
             started.Add(RunInOrderAsync(workflow, pending, cancellationToken));
@@ -78,6 +89,9 @@ public sealed partial class CatchupRunner(
         }, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{WorkflowId} is not caught up: its calendar has no occurrence left; publish a version with a calendar that fires")]
+    private static partial void LogCalendarEnded(ILogger logger, Exception exception, string workflowId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Catching up {WorkflowId}: {Count} intervals from {First:O} to {Last:O}")]
     private static partial void LogCatchingUp(ILogger logger, string workflowId, int count, DateTimeOffset first, DateTimeOffset last);

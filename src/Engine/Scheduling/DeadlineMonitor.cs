@@ -42,7 +42,17 @@ public sealed partial class DeadlineMonitor(
             if (workflow.Definition is not { Deadline: { } deadline, Trigger: { } trigger } definition || workflow.State.IsPaused) continue;
             var schedule = WorkflowSchedule.From(trigger);
             var firstPublished = new DateTimeOffset(DateTime.SpecifyKind(workflow.State.FirstPublishedAt, DateTimeKind.Utc));
-            var due = DueIntervals(schedule, deadline, now - options.Value.DeadlineLookback, firstPublished, now);
+            List<DataInterval> due;
+            try
+            {
+                due = DueIntervals(schedule, deadline, now - options.Value.DeadlineLookback, firstPublished, now);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A stored calendar with no occurrence left has no deadline to miss; the other workflows are still checked.
+                LogCalendarEnded(logger, ex, definition.Id);
+                continue;
+            }
             if (due.Count == 0) continue;
             var (first, last) = (due[^1].Start, due[0].Start);
             var succeeded = await misses.SucceededAsync(definition.Id, first, last, cancellationToken);
@@ -100,6 +110,9 @@ public sealed partial class DeadlineMonitor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {WorkflowId} missed the deadline of the interval starting {Start:O} (its run: {RunStatus})")]
     private static partial void LogMissed(ILogger logger, string workflowId, DateTimeOffset start, string runStatus);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The deadlines of {WorkflowId} are not checked: its calendar has no occurrence left")]
+    private static partial void LogCalendarEnded(ILogger logger, Exception exception, string workflowId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Checking deadlines failed")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception);

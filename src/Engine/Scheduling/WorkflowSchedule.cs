@@ -96,7 +96,9 @@ public abstract class WorkflowSchedule
                         found = next;
                     return found;
                 }
-                if (window > TimeSpan.FromDays(3660))
+                // A century: the rarest calendars Quartz can write without a year field recur within decades (the fifth
+                // Monday of February: 1988, 2016, 2044); ten years made such a workflow's floor throw.
+                if (window > TimeSpan.FromDays(36525))
                     throw new InvalidOperationException($"cron '{cron}' has no occurrence before {instant:O}");
             }
         }

@@ -36,17 +36,26 @@ public sealed partial class WorkflowTriggerStore(WorkflowCatalog catalog, TimePr
             var existing = await scheduler.GetTrigger(key, cancellationToken);
             if (existing is not null && existing.JobDataMap.GetString(SpecKey) == spec) continue;
 
-            var job = JobBuilder.Create<WorkflowFireJob>()
-                .WithIdentity(id, JobGroup)
-                .StoreDurably()
-                .UsingJobData(WorkflowFireJob.WorkflowIdKey, id)
-                .Build();
-            await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
-            var built = Build(key, job.Key, trigger, spec);
-            if (existing is null) await scheduler.ScheduleJob(built, ScheduleJobOptions.Replacing, cancellationToken);
-            else await scheduler.RescheduleJob(key, built, cancellationToken);
-            LogScheduled(logger, id, spec);
-            changed++;
+            try
+            {
+                var job = JobBuilder.Create<WorkflowFireJob>()
+                    .WithIdentity(id, JobGroup)
+                    .StoreDurably()
+                    .UsingJobData(WorkflowFireJob.WorkflowIdKey, id)
+                    .Build();
+                var built = Build(key, job.Key, trigger, spec);
+                await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
+                if (existing is null) await scheduler.ScheduleJob(built, ScheduleJobOptions.Replacing, cancellationToken);
+                else await scheduler.RescheduleJob(key, built, cancellationToken);
+                LogScheduled(logger, id, spec);
+                changed++;
+            }
+            // One workflow's calendar that cannot be scheduled (a cron with no occurrence left, published before the
+            // validator refused such crons) is that workflow's problem: the others are still scheduled, and the server starts.
+            catch (Exception ex) when (ex is InvalidOperationException or SchedulerException)
+            {
+                LogUnschedulable(logger, ex, id, spec);
+            }
         }
 
         foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(ScheduleGroup), cancellationToken))
@@ -107,6 +116,9 @@ public sealed partial class WorkflowTriggerStore(WorkflowCatalog catalog, TimePr
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled workflow {WorkflowId} ({Spec})")]
     private static partial void LogScheduled(ILogger logger, string workflowId, string spec);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Workflow {WorkflowId} cannot be scheduled ({Spec}); publish a version with a calendar that fires")]
+    private static partial void LogUnschedulable(ILogger logger, Exception exception, string workflowId, string spec);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unscheduled workflow {WorkflowId}: it has no trigger any more")]
     private static partial void LogUnscheduled(ILogger logger, string workflowId);

@@ -31,12 +31,23 @@ public sealed class WorkflowOverview(WorkflowCatalog catalog, RunStore runs, Tim
     private async Task<WorkflowSummaryDto> SummarizeAsync(PublishedWorkflow workflow, CancellationToken cancellationToken)
     {
         var definition = workflow.Definition;
-        DateTimeOffset? next = definition.Schedule is { } trigger && !workflow.State.IsPaused
-            ? WorkflowSchedule.From(trigger).NextFire(time.GetUtcNow()).FireTime
-            : null;
+        DateTimeOffset? next = definition.Schedule is { } trigger && !workflow.State.IsPaused ? NextFire(trigger) : null;
         var last = await runs.LatestAsync(definition.Id, cancellationToken);
         return new WorkflowSummaryDto(definition.Id, definition.Name, definition.Description, workflow.Version, DescribeTrigger(definition.Trigger),
             definition.Catchup, definition.MaxActiveRuns, workflow.State.IsPaused, next, last is null ? null : RunDto.From(last), definition);
+    }
+
+    /// <summary>None for a stored calendar with no occurrence left (a cron published before year fields were refused): one such workflow must not break the list.</summary>
+    private DateTimeOffset? NextFire(TriggerDefinition trigger)
+    {
+        try
+        {
+            return WorkflowSchedule.From(trigger).NextFire(time.GetUtcNow()).FireTime;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static string Suffix(TriggerDefinition trigger) =>

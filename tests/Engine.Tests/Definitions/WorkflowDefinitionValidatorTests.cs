@@ -113,6 +113,21 @@ public sealed class WorkflowDefinitionValidatorTests
     public void Validate_WhenCronUnparsable_ShowsTheExpression() =>
         AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: """ "trigger": { "cron": "every second" } """), "$.trigger.cron", "unparsable cron 'every second'");
 
+    [Theory]
+    [InlineData("0 0 0 31 2 ?", "cron '0 0 0 31 2 ?' never fires")]
+    [InlineData("0 0 0 30 2 ?", "never fires")]
+    [InlineData("0 0 0 1 1 ? 2020", "has a year field")]
+    [InlineData("0 0 0 1 1 ? 2030-2040", "has a year field")]
+    public void Validate_WhenCronNeverFiresOrEnds_SaysSo(string cron, string expected) =>
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: $$""" "trigger": { "cron": "{{cron}}" } """), "$.trigger.cron", expected);
+
+    [Theory]
+    [InlineData("0 0 0 29 2 ?")]
+    [InlineData("0 0 0 ? 2 MON#5")] // the fifth Monday of February: 2016, 2044
+    [InlineData("0 0 0 L * ?")]
+    public void Validate_WhenCronIsRareButFires_Accepts(string cron) =>
+        Assert.Empty(Errors(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: $$""" "trigger": { "cron": "{{cron}}" } """)));
+
     [Fact]
     public void Validate_WhenActivityIdDuplicated_PointsAtBoth() =>
         AssertError(Workflows.Json("w", """

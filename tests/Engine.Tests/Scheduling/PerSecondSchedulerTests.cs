@@ -122,6 +122,62 @@ public sealed class PerSecondSchedulerTests
         Directory.Delete(root, recursive: true);
     }
 
+    [Fact]
+    public async Task Serve_WhenAStoredWorkflowsCronHasNoOccurrenceLeft_RunsTheOthers()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        await File.WriteAllTextAsync(Path.Combine(root, "workflows", "tick.json"), Workflows.Json("tick", """{ "id": "a", "type": "Probe" }""",
+            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """));
+        using var host = BuildHost(root);
+        await host.Services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
+        var catalog = host.Services.GetRequiredService<WorkflowCatalog>();
+        await catalog.PublishAsync(Workflows.Json("yearly", """{ "id": "a", "type": "Probe" }""", extra: """ "trigger": { "cron": "0 0 0 1 1 ?" }, "catchup": true """), "test", null, CancellationToken.None);
+        var yearly = (await catalog.GetPublishedAsync("yearly", CancellationToken.None))!.Definition;
+        // Published before the validator refused year fields: "every New Year of 2020", whose last occurrence is past.
+        await catalog.Store.PublishAsync(yearly with { Trigger = new TriggerDefinition { Cron = "0 0 0 1 1 ? 2020" } }, "test", null, CancellationToken.None);
+
+        var store = host.Services.GetRequiredService<RunStore>();
+        await host.StartAsync();
+        await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "tick", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 3,
+            "three per-second runs of the other workflow succeeded");
+        // The scheduler's loop is alive too: a workflow published now is scheduled.
+        await catalog.PublishAsync(Workflows.Json("later", """{ "id": "a", "type": "Probe" }""", extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" } """), "test", null, CancellationToken.None);
+        await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "later", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 2,
+            "a workflow published after the start ran");
+        Assert.Empty(await store.ListAsync(new RunQuery { WorkflowId = "yearly", Limit = 10 }, CancellationToken.None));
+        await host.StopAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("0 0 0 31 2 ?")] // February 31st: Quartz parses it, it never fires
+    [InlineData("0 0 0 1 1 ? 2020")] // a year field whose last occurrence is past
+    public async Task Reconcile_WhenAStoredCalendarNeverFiresAgain_SchedulesTheOthers(string cron)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        using var host = BuildHost(root);
+        var services = host.Services;
+        await services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
+        var catalog = services.GetRequiredService<WorkflowCatalog>();
+        var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var triggers = services.GetRequiredService<WorkflowTriggerStore>();
+        await catalog.PublishAsync(Workflows.Json("w", """{ "id": "a", "type": "Probe" }""", extra: """ "trigger": { "cron": "0 0/10 * * * ?" } """), "test", null, CancellationToken.None);
+        var good = (await catalog.ListPublishedAsync(CancellationToken.None)).Single();
+        // Published before the validator refused such crons: the store holds it as it was.
+        var never = good with { Definition = good.Definition with { Id = "never", Trigger = new TriggerDefinition { Cron = cron } } };
+
+        Assert.Equal(1, await triggers.ReconcileAsync(scheduler, [never, good], CancellationToken.None));
+
+        Assert.NotNull(await scheduler.GetTrigger(new TriggerKey("w", WorkflowTriggerStore.ScheduleGroup)));
+        Assert.Null(await scheduler.GetTrigger(new TriggerKey("never", WorkflowTriggerStore.ScheduleGroup)));
+        await scheduler.Shutdown(false);
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds; fails after a minute naming what did not happen.</summary>
     private static async Task Eventually(Func<Task<bool>> condition, string what)
     {

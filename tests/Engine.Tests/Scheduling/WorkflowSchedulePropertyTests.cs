@@ -29,7 +29,7 @@ public sealed class WorkflowSchedulePropertyTests
 
     /// <summary>Day of month and day of week: one of them is <c>?</c>, as Quartz requires.</summary>
     private static readonly Gen<string> DaysFields = Gen.OneOf(Gen.Const("* *"), Gen.Const("? MON-FRI"), Gen.Const("? SUN"), Gen.Int[1, 28].Select(d => $"{d} *"),
-        Gen.Const("29 2"), Gen.Const("L *"));
+        Gen.Const("29 2"), Gen.Const("L *"), Gen.Const("? 2#MON#5"));
 
     private static readonly Gen<TriggerDefinition> CronTrigger =
         Gen.Select(SecondsField, MinutesField, HoursField, DaysFields, FireRule, Delay)
@@ -50,7 +50,9 @@ public sealed class WorkflowSchedulePropertyTests
     {
         var (dayOfMonth, rest) = (days.Split(' ')[0], days.Split(' ')[1]);
         // "29 2" is the 29th of February: day of month 29, month 2, any day of week.
-        return rest == "2" ? $"{seconds} {minutes} {hours} 29 2 ?"
+        // "? 2#MON#5" is the fifth Monday of February, which only a leap year whose February starts on a Monday has: 1988, 2016, 2044.
+        return rest == "2#MON#5" ? $"{seconds} {minutes} {hours} ? 2 MON#5"
+            : rest == "2" ? $"{seconds} {minutes} {hours} 29 2 ?"
             : dayOfMonth == "?" ? $"{seconds} {minutes} {hours} ? * {rest}"
             : $"{seconds} {minutes} {hours} {dayOfMonth} * ?";
     }
