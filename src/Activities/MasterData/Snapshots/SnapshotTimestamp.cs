@@ -25,6 +25,9 @@ internal static class SnapshotTimestamp
     public static bool TryParse(ReadOnlySpan<char> text, out DateTime utc)
     {
         utc = default;
+        // ASCII only, as the bytes of a CSV field are read: a no-break space is not padding (the property test found
+        // the two forms disagreeing on it).
+        if (text.ContainsAnyExceptInRange((char)0, (char)127)) return false;
         text = text.Trim();
         if (text.Length < 19 || text[4] != '-' || text[7] != '-' || text[10] is not (' ' or 'T') || text[13] != ':' || text[16] != ':')
             return false;
