@@ -135,7 +135,7 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
             if (trigger.Cron is { } cron && CronProblem(cron) is { } problem)
                 Add("$.trigger.cron", problem);
             if (trigger.Interval is { } interval && (!DefinitionJson.TryParseDuration(interval, out var span) || span < TimeSpan.FromSeconds(1)))
-                Add("$.trigger.interval", $"interval '{interval}' must be a duration of at least 00:00:01");
+                Add("$.trigger.interval", $"interval '{interval}' must be a duration (hh:mm:ss) of at least 00:00:01");
             if (trigger.Delay is { } delay && !DefinitionJson.TryParseDuration(delay, out _))
                 Add("$.trigger.delay", $"delay '{delay}' is not a duration (hh:mm:ss)");
             if (trigger.FireAt is not (TriggerDefinition.FireAtIntervalEnd or TriggerDefinition.FireAtIntervalStart))

@@ -114,6 +114,27 @@ public sealed class WorkflowDefinitionValidatorTests
         AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: """ "trigger": { "cron": "every second" } """), "$.trigger.cron", "unparsable cron 'every second'");
 
     [Theory]
+    [InlineData(""" "trigger": { "interval": "10" } """, "$.trigger.interval", "interval '10' must be a duration (hh:mm:ss)")] // .NET: ten days
+    [InlineData(""" "trigger": { "cron": "0 * * * * ?", "delay": "5:00" } """, "$.trigger.delay", "delay '5:00' is not a duration")] // .NET: five hours
+    [InlineData(""" "trigger": { "cron": "0 * * * * ?", "delay": "00:00:05\n" } """, "$.trigger.delay", "is not a duration")]
+    [InlineData(""" "trigger": { "cron": "0 * * * * ?", "delay": "-00:00:05" } """, "$.trigger.delay", "is not a duration")]
+    [InlineData(""" "trigger": { "cron": "0 * * * * ?", "delay": "00:00:05.12345678" } """, "$.trigger.delay", "is not a duration")]
+    public void Validate_WhenADurationIsNotHoursMinutesSeconds_SaysSo(string extra, string path, string expected) =>
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: extra), path, expected);
+
+    [Fact]
+    public void Validate_WhenAnActivityTimeoutIsANumber_SaysItIsNotSeconds() =>
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" }, "timeout": "30" }"""), "$.activities[0].timeout", "timeout '30' must be a positive duration (hh:mm:ss");
+
+    [Theory]
+    [InlineData("00:00:05")]
+    [InlineData("1.00:00:00")]
+    [InlineData("00:00:00.050")]
+    [InlineData("0:00:05")]
+    public void Validate_WhenADurationIsHoursMinutesSeconds_Accepts(string delay) =>
+        Assert.Empty(Errors(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: $$""" "trigger": { "cron": "0 * * * * ?", "delay": "{{delay}}" } """)));
+
+    [Theory]
     [InlineData("0 0 0 31 2 ?", "cron '0 0 0 31 2 ?' never fires")]
     [InlineData("0 0 0 30 2 ?", "never fires")]
     [InlineData("0 0 0 1 1 ? 2020", "has a year field")]
