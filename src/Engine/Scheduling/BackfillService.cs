@@ -78,8 +78,13 @@ public sealed partial class BackfillService(
         return true;
     }
 
-    /// <summary>The completion of a backfill active in this process, or null.</summary>
-    public Task<BackfillRecord>? Completion(string id) => _active.TryGetValue(id, out var entry) ? entry.Completion : null;
+    /// <summary>
+    /// The backfill once it has ended: awaited while it runs in this process, else as stored (null when unknown). A
+    /// short backfill may end before its caller asks; its stored record is final by then (it is written before the
+    /// backfill leaves the active ones), where the record <see cref="StartAsync"/> returned still says running.
+    /// </summary>
+    public async Task<BackfillRecord?> WaitAsync(string id, CancellationToken cancellationToken) =>
+        _active.TryGetValue(id, out var entry) ? await entry.Completion.WaitAsync(cancellationToken) : await GetAsync(id, cancellationToken);
 
     /// <summary>Resumes backfills a stop left running: their intervals without a finished run start again.</summary>
     public async Task<int> ResumeAsync(CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ public sealed class BackfillServiceTests
         var service = Service(engine);
 
         var record = await service.StartAsync("daily", new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new(2026, 11, 4, 0, 0, 0, TimeSpan.Zero), 2, null, CancellationToken.None);
-        var final = await service.Completion(record.Id)!;
+        var final = (await service.WaitAsync(record.Id, CancellationToken.None))!;
 
         Assert.Equal(BackfillStatus.Succeeded, final.Status);
         Assert.Equal((3, 3, 0), (final.Total, final.Succeeded, final.Failed));
@@ -46,7 +46,7 @@ public sealed class BackfillServiceTests
         var service = Service(engine);
 
         var record = await service.StartAsync("daily", new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero), 1, null, CancellationToken.None);
-        var final = await service.Completion(record.Id)!;
+        var final = (await service.WaitAsync(record.Id, CancellationToken.None))!;
 
         Assert.Equal(BackfillStatus.Failed, final.Status);
         Assert.Equal(2, final.Failed);
@@ -84,7 +84,7 @@ public sealed class BackfillServiceTests
         var record = await service.StartAsync("slow", new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new(2026, 1, 11, 0, 0, 0, TimeSpan.Zero), 1, null, CancellationToken.None);
 
         Assert.True(service.Cancel(record.Id));
-        var final = await service.Completion(record.Id)!.WaitAsync(TimeSpan.FromSeconds(20));
+        var final = (await service.WaitAsync(record.Id, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)))!;
 
         Assert.Equal(BackfillStatus.Cancelled, final.Status);
         Assert.True(final.Succeeded + final.Failed < 10);
@@ -109,7 +109,7 @@ public sealed class BackfillServiceTests
         Assert.Equal(2, runs.Count(r => r.Status == RunStatus.Running));
 
         Assert.True(service.Cancel(record.Id));
-        var final = await service.Completion(record.Id)!.WaitAsync(TimeSpan.FromSeconds(20)); // Not the minute the runs would take.
+        var final = (await service.WaitAsync(record.Id, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)))!; // Not the minute the runs would take.
 
         Assert.Equal(BackfillStatus.Cancelled, final.Status);
         runs = await store.ListAsync(new RunQuery { BackfillId = record.Id }, CancellationToken.None);

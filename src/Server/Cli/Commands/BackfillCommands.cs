@@ -43,8 +43,7 @@ public static class BackfillCommands
             var backfills = host.Get<BackfillService>();
             var record = await backfills.StartAsync(workflowId, from, to, maxParallel, overrides, CancellationToken.None);
             final = await PollAsync(BackfillDto.Create(record), async id => BackfillDto.Create((await backfills.GetAsync(id, CancellationToken.None))!));
-            await (backfills.Completion(record.Id) ?? Task.FromResult(record));
-            final = BackfillDto.Create((await backfills.GetAsync(record.Id, CancellationToken.None))!);
+            final = BackfillDto.Create((await backfills.WaitAsync(record.Id, CancellationToken.None))!);
         }
 
         Print(final, format);
