@@ -123,6 +123,16 @@ public sealed class WorkflowDefinitionValidatorTests
         AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: extra), path, expected);
 
     [Fact]
+    public void Validate_WhenADurationParamOrInputIsANumber_SaysItIsNotADuration()
+    {
+        // The schema held the definition's own durations to hh:mm:ss; a duration param or input took "30" as thirty days.
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: """ "params": { "wait": { "type": "duration", "default": "30" } } """),
+            "$.params.wait.default", "default \"30\" is not of type duration");
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Delay", "inputs": { "duration": "5:00" } }"""),
+            "$.activities[0].inputs.duration", "is not of type duration");
+    }
+
+    [Fact]
     public void Validate_WhenAnActivityTimeoutIsANumber_SaysItIsNotSeconds() =>
         AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" }, "timeout": "30" }"""), "$.activities[0].timeout", "timeout '30' must be a positive duration (hh:mm:ss");
 
