@@ -15,6 +15,13 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
 {
     private static readonly Lazy<JsonSchema> Schema = new(LoadSchema);
 
+    /// <summary>
+    /// One instance for every evaluation: JsonSchema.Net 7.4 rebuilds a schema's cached constraints when it meets new
+    /// options, and evaluations running meanwhile on other threads then saw a schema half rebuilt — an invalid
+    /// definition passed, and its checks threw (json-everything issue #929; found by <c>DefinitionMutationTests</c>).
+    /// </summary>
+    private static readonly EvaluationOptions SchemaOptions = new() { OutputFormat = OutputFormat.List };
+
     public static string SchemaText
     {
         get
@@ -39,7 +46,12 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
             return new DefinitionValidationResult(null, errors);
         }
 
-        var schemaResult = Schema.Value.Evaluate(node, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        // The schema library reads every number it checks as a decimal and throws beyond one; no definition needs such a number.
+        var outOfRange = new List<ValidationError>();
+        FindNumbersBeyondDecimal(node, "$", file, outOfRange);
+        if (outOfRange.Count > 0) return new DefinitionValidationResult(null, outOfRange);
+
+        var schemaResult = Schema.Value.Evaluate(node, SchemaOptions);
         if (!schemaResult.IsValid)
             errors.AddRange(SchemaErrors(schemaResult, file));
 
@@ -57,10 +69,42 @@ public sealed class WorkflowDefinitionValidator(ActivityRegistry registry)
             errors.Add(new ValidationError(file, ex.Path ?? "$", FirstSentence(ex.Message)));
         }
 
-        if (definition is not null)
+        if (definition is not null && errors.Count == 0)
+        {
             errors.AddRange(new SemanticChecks(registry, definition, file).Run());
+        }
+        else if (definition is not null)
+        {
+            // The schema refused the shape, but what deserialized may still be checked for more to report at once. Its
+            // parts may be missing or null where the checks expect a valid shape (a null activity), so a check that
+            // trips over one reports nothing more: the schema's errors already say what to fix first.
+            try
+            {
+                errors.AddRange(new SemanticChecks(registry, definition, file).Run());
+            }
+            catch (Exception ex) when (ex is NullReferenceException or ArgumentException or InvalidOperationException or FormatException or KeyNotFoundException)
+            {
+                _ = ex;
+            }
+        }
 
         return new DefinitionValidationResult(errors.Count == 0 ? definition : null, errors);
+    }
+
+    private static void FindNumbersBeyondDecimal(JsonNode? node, string path, string? file, List<ValidationError> errors)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj) FindNumbersBeyondDecimal(value, $"{path}.{key}", file, errors);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) FindNumbersBeyondDecimal(array[i], $"{path}[{i}]", file, errors);
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number && !value.GetValue<JsonElement>().TryGetDecimal(out _):
+                errors.Add(new ValidationError(file, path, $"the number {value.ToJsonString()} is out of range (at most 28 digits before the point)"));
+                break;
+        }
     }
 
     private static IEnumerable<ValidationError> SchemaErrors(EvaluationResults results, string? file)

@@ -123,6 +123,10 @@ public sealed class WorkflowDefinitionValidatorTests
         AssertError(Workflows.Json("w", """{ "id": "a", "type": "Log", "inputs": { "message": "a" } }""", extra: extra), path, expected);
 
     [Fact]
+    public void Validate_WhenANumberIsBeyondAnyRange_SaysWhereInsteadOfThrowing() =>
+        AssertError(Workflows.Json("w", """{ "id": "a", "type": "Probe", "inputs": { "value": 1e400 } }"""), "$.activities[0].inputs.value", "the number 1e400 is out of range");
+
+    [Fact]
     public void Validate_WhenADurationParamOrInputIsANumber_SaysItIsNotADuration()
     {
         // The schema held the definition's own durations to hh:mm:ss; a duration param or input took "30" as thirty days.
