@@ -268,6 +268,8 @@ public sealed partial class WorkflowRunner(
             var list = evaluator.EvaluateReference(node.Map!, "map");
             if (list is not { ValueKind: JsonValueKind.Array } array)
                 throw new ExpressionException($"map: '{node.Map}' is not a list (it is {(list is { } value ? $"{value.ValueKind.ToString().ToLowerInvariant()} {Clip(value.GetRawText())}" : "null")})");
+            if (array.GetArrayLength() > options.Value.MaxMapLength)
+                throw new ExpressionException($"map: '{node.Map}' has {array.GetArrayLength()} items, more than Engine:MaxMapLength ({options.Value.MaxMapLength})");
             items = [.. array.EnumerateArray()];
         }
         catch (ExpressionException ex)

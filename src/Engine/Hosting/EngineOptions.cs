@@ -13,6 +13,14 @@ public sealed class EngineOptions
     /// <summary>How many activities of one run may execute at once.</summary>
     public int MaxParallelActivities { get; set; } = DefaultMaxParallelActivities;
 
+    /// <summary>
+    /// The longest list a mapped activity runs over (Airflow's <c>max_map_length</c>, same default): a longer one fails the
+    /// activity naming its length, instead of starting and recording an instance per item of, say, a million.
+    /// </summary>
+    public int MaxMapLength { get; set; } = DefaultMaxMapLength;
+
+    public const int DefaultMaxMapLength = 1024;
+
     /// <summary>Name of this server node in run records; defaults to the machine name.</summary>
     public string NodeName { get; set; } = Environment.MachineName;
 

@@ -20,6 +20,7 @@ public static class EngineServiceCollectionExtensions
     {
         services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.SectionName))
             .Validate(o => o.MaxParallelActivities is >= 1 and <= 64, $"{EngineOptions.SectionName}:{nameof(EngineOptions.MaxParallelActivities)} must be between 1 and 64.")
+            .Validate(o => o.MaxMapLength >= 1, $"{EngineOptions.SectionName}:{nameof(EngineOptions.MaxMapLength)} must be at least 1.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkflowsDirectory), $"{EngineOptions.SectionName}:{nameof(EngineOptions.WorkflowsDirectory)} is required.")
             .Validate(o => o.RetentionSweepInterval > TimeSpan.Zero && o.WorkflowFilePollInterval > TimeSpan.Zero, $"{EngineOptions.SectionName} intervals must be positive.")
             .ValidateOnStart();

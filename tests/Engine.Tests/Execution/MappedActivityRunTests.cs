@@ -159,6 +159,24 @@ public sealed class MappedActivityRunTests
     }
 
     [Fact]
+    public async Task Run_WhenTheListIsLongerThanMaxMapLength_FailsTheActivityNamingTheLength()
+    {
+        await using var engine = await TestEngine.StartAsync(settings: s => s["Engine:MaxMapLength"] = "3");
+        await engine.PublishAsync(Workflows.Json("mapped-long", """
+            { "id": "each", "type": "Probe", "map": "{{ params.items }}", "inputs": { "value": "{{ item }}" } }
+            """, "", """ "params": { "items": { "type": "array", "default": [1, 2, 3] } } """));
+
+        var (three, _) = await engine.RunAsync("mapped-long");
+        var (four, records) = await engine.RunAsync("mapped-long", new() { ["items"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { 1, 2, 3, 4 }) });
+
+        Assert.Equal(RunStatus.Succeeded, three.Status);
+        var each = Assert.Single(records);
+        Assert.Equal(ActivityStatus.Failed, each.Status);
+        Assert.Contains("map: '{{ params.items }}' has 4 items, more than Engine:MaxMapLength (3)", each.Error);
+        Assert.Equal(RunStatus.Failed, four.Status);
+    }
+
+    [Fact]
     public async Task Cancel_WhileInstancesRun_EndsCancelledAndSkipsTheInstancesNotStarted()
     {
         await using var engine = await TestEngine.StartAsync();
