@@ -119,9 +119,11 @@ public static class MasterDataBench
             // plain Select ran them one after another, since a DuckDB call completes before it returns its task.
             var loads = await Task.WhenAll(manifest.Files.Select(f => Task.Run(() => loader.LoadAsync(f, day, 3, 0.05, force, "bench-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), CancellationToken.None))));
             var load = step.Elapsed.TotalSeconds;
+            var peakAfterLoads = PeakMiB();
             step.Restart();
             var model = await builder.BuildAsync(day, "bench", CancellationToken.None);
             var build = step.Elapsed.TotalSeconds;
+            var peakBeforePublish = PeakMiB();
             step.Restart();
             var published = await publisher.PublishAsync(CancellationToken.None);
             var publish = step.Elapsed.TotalSeconds;
@@ -131,8 +133,15 @@ public static class MasterDataBench
             foreach (var l in loads)
                 Console.WriteLine($"  {l.Source,-12} read {l.Read,10:N0} loaded {l.Loaded,10:N0} new {l.Inserted,10:N0} changed {l.Updated,6:N0} dup {l.Duplicates,6:N0} superseded {l.Superseded,6:N0} rejected {l.Rejected,6:N0} flagged {l.Flagged,6:N0}{(l.Unchanged ? " (unchanged)" : $" stage {l.StageTime.TotalSeconds:F1} s merge {l.MergeTime.TotalSeconds:F1} s")}");
             Console.WriteLine($"  model: {model.UsersRecomputed:N0} users recomputed, {model.DailyRowsWritten:N0} daily rows written; publish {(published.Skipped ? "skipped (nothing changed)" : "wrote " + published.Files.Count + " files")}");
+            Console.WriteLine($"  peak working set so far: {peakAfterLoads:F0} MiB after the loads, {peakBeforePublish:F0} MiB after the model, {PeakMiB():F0} MiB after the publish");
             return seconds;
         }
+    }
+
+    private static double PeakMiB()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1024.0 / 1024.0;
     }
 
     private static TimeSpan Cpu()
