@@ -53,8 +53,21 @@ public sealed partial class WorkflowCatalog
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(directory, "*.json").Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            var text = await File.ReadAllTextAsync(file, cancellationToken);
             var name = Path.GetFileName(file);
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(file, cancellationToken);
+            }
+            // Listed but not readable (a link whose target is gone, a file an editor is replacing, no permission): that
+            // file's problem, reported like an invalid one; the others still load, and the next look tries it again.
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                var error = new ValidationError(name, "$", $"the file cannot be read: {ex.Message}");
+                LogInvalid(_logger, error.ToString());
+                results.Add(new FileImportResult(name, null, null, [error]));
+                continue;
+            }
             var validation = _validator.Validate(text, name);
             if (!validation.IsValid)
             {

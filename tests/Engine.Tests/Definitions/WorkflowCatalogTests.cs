@@ -24,6 +24,22 @@ public sealed class WorkflowCatalogTests
     }
 
     [Fact]
+    public async Task ImportDirectory_WhenAFileCannotBeRead_ReportsItAndImportsTheOthers()
+    {
+        await using var engine = await TestEngine.StartAsync();
+        var catalog = engine.Get<WorkflowCatalog>();
+        // A link whose target is gone (an editor's save half done, a checkout that moved it): listed, but not readable.
+        File.CreateSymbolicLink(Path.Combine(engine.WorkflowsDirectory, "a-gone.json"), Path.Combine(engine.WorkflowsDirectory, "nowhere", "gone.json"));
+        await File.WriteAllTextAsync(Path.Combine(engine.WorkflowsDirectory, "hello.json"), Hello("one"));
+
+        var results = await catalog.ImportDirectoryAsync(CancellationToken.None);
+
+        var gone = results.Single(r => r.File == "a-gone.json");
+        Assert.Contains("cannot be read", Assert.Single(gone.Errors).Message);
+        Assert.Equal(1, results.Single(r => r.File == "hello.json").NewVersion);
+    }
+
+    [Fact]
     public async Task ImportDirectory_WhenFileEdited_AddsPublishedVersionAndKeepsOldOne()
     {
         await using var engine = await TestEngine.StartAsync();

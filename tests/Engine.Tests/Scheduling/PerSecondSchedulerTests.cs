@@ -123,6 +123,31 @@ public sealed class PerSecondSchedulerTests
     }
 
     [Fact]
+    public async Task Serve_WhenTheWorkflowsFolderHoldsAFileThatCannotBeRead_RunsAndImportsTheOthers()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
+        var folder = Directory.CreateDirectory(Path.Combine(root, "workflows")).FullName;
+        // A link whose target is gone: listed with the files, its text cannot be read. It stopped the server from starting.
+        File.CreateSymbolicLink(Path.Combine(folder, "a-gone.json"), Path.Combine(root, "nowhere.json"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "tick.json"), Workflows.Json("tick", """{ "id": "a", "type": "Probe" }""",
+            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """));
+        using var host = BuildHost(root, ("Engine:WorkflowFilePollInterval", "00:00:00.200"));
+        var store = host.Services.GetRequiredService<RunStore>();
+
+        await host.StartAsync();
+        await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "tick", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 2,
+            "two runs of the readable workflow succeeded");
+        // The watcher is alive too: a file added now is imported and runs.
+        await File.WriteAllTextAsync(Path.Combine(folder, "later.json"), Workflows.Json("later", """{ "id": "a", "type": "Probe" }""",
+            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" } """));
+        await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "later", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 1,
+            "a workflow file added after the start ran");
+        await host.StopAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
     public async Task Serve_WhenAStoredWorkflowsCronHasNoOccurrenceLeft_RunsTheOthers()
     {
         var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
