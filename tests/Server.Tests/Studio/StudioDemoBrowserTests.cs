@@ -77,7 +77,14 @@ public sealed class StudioDemoBrowserTests(DemoBrowserFixture browser) : IClassF
         }
         await Expect(page.GetByTestId("system-node-state-node-gone")).ToHaveTextAsync("unseen");
         await BrowserFixture.ScreenshotAsync(page, "15-system");
+        // Asked first: Cancel keeps it.
         await page.GetByTestId("system-node-forget-node-gone").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("system-node-node-gone")).ToHaveCountAsync(1);
+        await page.GetByTestId("system-node-forget-node-gone").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Forget node 'node-gone'?");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Forget" }).ClickAsync();
         await Expect(page.GetByTestId("system-node-node-gone")).ToHaveCountAsync(0);
         await Expect(page.GetByText("forgot node 'node-gone'")).ToBeVisibleAsync();
         var audited = await browser.Server.Get<BitsoWorkflows.Engine.Persistence.AuditStore>().ListAsync(null, null, 50, CancellationToken.None);
