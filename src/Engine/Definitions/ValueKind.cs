@@ -55,7 +55,8 @@ public static class ValueKinds
         ValueKind.Any => true,
         ValueKind.String => value.ValueKind == JsonValueKind.String,
         ValueKind.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
-        ValueKind.Number => value.ValueKind == JsonValueKind.Number,
+        // A number no activity input could take (1e400: not a decimal, and a double only as infinity) is not one.
+        ValueKind.Number => value.ValueKind == JsonValueKind.Number && (value.TryGetDecimal(out _) || (value.TryGetDouble(out var d) && double.IsFinite(d))),
         ValueKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
         ValueKind.Array => value.ValueKind == JsonValueKind.Array,
         ValueKind.Object => value.ValueKind == JsonValueKind.Object,
