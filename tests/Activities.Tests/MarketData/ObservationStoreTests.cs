@@ -57,6 +57,22 @@ public abstract class ObservationStoreTests(MarketProvider provider) : IDisposab
     }
 
     [SkippableFact]
+    public async Task DeleteCompactedAsync_OfAWholeWindowWithEmptyFields_DeletesEveryRowItRead()
+    {
+        // A window as the compaction reads it: 600 seconds of two books, some seconds without a quote, a run or a sequence
+        // (every nullable field compared as "not distinct"), deleted at once on PostgreSQL, row by row on SQLite.
+        var window = new DataInterval(MarketTest.T0, MarketTest.T0.AddSeconds(600));
+        foreach (var book in new[] { "btc_mxn", "usd_mxn" })
+            await _db.Observations.UpsertAsync([.. Enumerable.Range(0, 600).Select(i => MarketTest.Observation(book, MarketTest.T0.AddSeconds(i), 100m, 101m) is var o && i % 7 == 0
+                ? o with { BestBid = null, BestAsk = null, RunId = null, Sequence = null, Status = ObservationStatus.Missed }
+                : o with { Sequence = i % 3 == 0 ? null : i })], default);
+        var read = await _db.Observations.ReadWindowAsync(window, default);
+
+        Assert.Equal(1200, await _db.Observations.DeleteCompactedAsync(read, default));
+        Assert.Empty(await _db.Observations.ReadWindowAsync(window, default));
+    }
+
+    [SkippableFact]
     public async Task OldestSecondAsync_GivesTheOldestStagedSecondInTheRangeOrNull()
     {
         await _db.Observations.UpsertAsync([.. new[] { 5, 9, 700 }.Select(i => MarketTest.Observation("usd_mxn", MarketTest.T0.AddSeconds(i), 17m, 17.1m))], default);

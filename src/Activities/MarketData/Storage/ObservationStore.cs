@@ -71,6 +71,7 @@ public sealed class ObservationStore(MarketDatabase database) : IObservationStor
     {
         if (compacted.Count == 0) return 0;
         await using var connection = await database.OpenAsync(cancellationToken);
+        if (database.IsPostgres) return await DeleteCompactedAtOnceAsync(connection, compacted, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The same capture: a later upsert of the second (another run, a re-capture) differs in at least one of these.
         await using var command = SqlValues.Command(connection,
@@ -92,6 +93,40 @@ public sealed class ObservationStore(MarketDatabase database) : IObservationStor
         }
         await transaction.CommitAsync(cancellationToken);
         return deleted;
+    }
+
+    /// <summary>
+    /// PostgreSQL: one statement joining the rows against arrays of their values. A statement per row (SQLite's way, in
+    /// process and prepared once) cost a round trip each: 283–297 ms for a window's 1,200 rows on loopback, measured.
+    /// </summary>
+    private static async Task<int> DeleteCompactedAtOnceAsync(System.Data.Common.DbConnection connection, IReadOnlyList<SpreadObservation> compacted, CancellationToken cancellationToken)
+    {
+        await using var command = SqlValues.Command(connection,
+            """
+            DELETE FROM observations o
+            USING unnest(@books, @seconds, @statuses, @sources, @runIds, @latencies, @bids, @asks, @sequences)
+                AS v(book, second, status, source, run_id, latency_ms, best_bid, best_ask, sequence)
+            WHERE o.book = v.book AND o.second = v.second AND o.status = v.status AND o.source = v.source AND o.run_id IS NOT DISTINCT FROM v.run_id
+              AND o.latency_ms = v.latency_ms AND o.best_bid IS NOT DISTINCT FROM v.best_bid AND o.best_ask IS NOT DISTINCT FROM v.best_ask
+              AND o.sequence IS NOT DISTINCT FROM v.sequence
+            """);
+        void Add<T>(string name, IEnumerable<T> values)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.Value = values.ToArray();
+            command.Parameters.Add(parameter);
+        }
+        Add("books", compacted.Select(o => o.Book));
+        Add("seconds", compacted.Select(o => SqlValues.Seconds(o.Second)));
+        Add("statuses", compacted.Select(o => o.Status.ToString().ToLowerInvariant()));
+        Add("sources", compacted.Select(o => o.Source));
+        Add("runIds", compacted.Select(o => o.RunId));
+        Add("latencies", compacted.Select(o => o.LatencyMs));
+        Add("bids", compacted.Select(o => SqlValues.Decimal(o.BestBid)));
+        Add("asks", compacted.Select(o => SqlValues.Decimal(o.BestAsk)));
+        Add("sequences", compacted.Select(o => o.Sequence));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<DateTimeOffset?> OldestSecondAsync(DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken)
