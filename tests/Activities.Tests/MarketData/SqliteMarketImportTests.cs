@@ -56,6 +56,33 @@ public sealed class SqliteMarketImportTests : IDisposable
         Assert.Equal(3, (await new SpreadAlertQueries(postgres.Database).ListAsync(null, false, null, 100, default)).Count);
     }
 
+    [Fact]
+    public async Task Import_CopiesEveryColumnOfEveryMarketTable()
+    {
+        await _sqlite.Observations.UpsertAsync([MarketTest.WithSpread("btc_mxn", MarketTest.T0, 0.1m)], default); // the file exists, with its tables
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_sqlite.FilePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        }
+
+        // Every table of the market file, and every column of each: a table or column added later and not copied fails here.
+        Assert.Equal(tables, SqliteMarketImport.Tables.Select(t => t.Table).Order(StringComparer.Ordinal));
+        foreach (var (table, copied) in SqliteMarketImport.Tables)
+        {
+            var columns = new List<string>();
+            await using var info = connection.CreateCommand();
+            info.CommandText = $"SELECT name FROM pragma_table_info('{table}') ORDER BY cid";
+            await using var reader = await info.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
+            Assert.Equal(columns.Order(StringComparer.Ordinal), copied.Select(c => c.Name).Order(StringComparer.Ordinal));
+        }
+    }
+
     [SkippableFact]
     public async Task Import_IntoSqlite_OrFromAMissingFile_IsRefusedNamingWhy()
     {

@@ -17,7 +17,8 @@ public sealed record SqliteMarketImportResult(long Observations, long Observatio
 /// </summary>
 public sealed class SqliteMarketImport(MarketDatabase target)
 {
-    private static readonly (string Table, (string Name, NpgsqlDbType Type)[] Columns)[] Tables =
+    /// <summary>The tables copied and their columns with PostgreSQL's types (a test holds them to the tables' own columns, so a column added later is not left behind).</summary>
+    internal static readonly (string Table, (string Name, NpgsqlDbType Type)[] Columns)[] Tables =
     [
         ("observations", [("book", NpgsqlDbType.Text), ("second", NpgsqlDbType.Bigint), ("best_bid", NpgsqlDbType.Text), ("best_ask", NpgsqlDbType.Text),
             ("bid_amount", NpgsqlDbType.Text), ("ask_amount", NpgsqlDbType.Text), ("spread", NpgsqlDbType.Text), ("spread_pct", NpgsqlDbType.Text),
