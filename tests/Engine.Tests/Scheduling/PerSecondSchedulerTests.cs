@@ -31,13 +31,29 @@ public sealed class PerSecondSchedulerTests
         return builder.Build();
     }
 
-    [Fact]
-    public async Task Serve_PerSecondWorkflowForTenSeconds_RunsOncePerSecondWithConsecutiveLogicalTimes()
+    /// <summary>A fresh folder with an empty <c>workflows</c> folder in it.</summary>
+    private static string NewRoot()
     {
         var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(root, "workflows"));
-        await File.WriteAllTextAsync(Path.Combine(root, "workflows", "tick.json"), Workflows.Json("tick", """{ "id": "a", "type": "Probe" }""",
-            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """));
+        return root;
+    }
+
+    private static void Delete(string root)
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>A one-activity workflow that runs every second at the second's start.</summary>
+    private static string EverySecond(string id, string extra = "") => Workflows.Json(id, """{ "id": "a", "type": "Probe" }""",
+        extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }""" + extra);
+
+    [Fact]
+    public async Task Serve_PerSecondWorkflowForTenSeconds_RunsOncePerSecondWithConsecutiveLogicalTimes()
+    {
+        var root = NewRoot();
+        await File.WriteAllTextAsync(Path.Combine(root, "workflows", "tick.json"), EverySecond("tick", """, "maxActiveRuns": 3 """));
         using var host = BuildHost(root);
 
         var store = host.Services.GetRequiredService<RunStore>();
@@ -56,15 +72,13 @@ public sealed class PerSecondSchedulerTests
             Assert.Equal(TimeSpan.FromSeconds(1), runs[i].LogicalTime - runs[i - 1].LogicalTime);
         Assert.Equal(runs.Count, runs.Select(r => r.LogicalTime).Distinct().Count());
         Assert.True(runs.Count(r => r.Status == RunStatus.Succeeded) >= runs.Count - 1, string.Join(", ", runs.Select(r => $"{r.LogicalTime:ss}:{r.Status}")));
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
+        Delete(root);
     }
 
     [Fact]
     public async Task Serve_ResumeWithCatchUp_RunsTheIntervalsMissedWhilePausedOnTheRunningServer()
     {
-        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        var root = NewRoot();
         await File.WriteAllTextAsync(Path.Combine(root, "workflows", "every2s.json"), Workflows.Json("every2s", """{ "id": "a", "type": "Probe" }""",
             extra: """ "trigger": { "interval": "00:00:02" }, "catchup": true, "maxActiveRuns": 3 """));
         using var host = BuildHost(root, ("Scheduler:ReconcileInterval", "00:00:01"));
@@ -87,15 +101,13 @@ public sealed class PerSecondSchedulerTests
         for (var i = 1; i < all.Count; i++)
             Assert.Equal(TimeSpan.FromSeconds(2), all[i].LogicalTime - all[i - 1].LogicalTime);
         Assert.True(all.Count > beforeResume);
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
+        Delete(root);
     }
 
     [Fact]
     public async Task Reconcile_FollowsPublishedTriggers()
     {
-        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        var root = NewRoot();
         using var host = BuildHost(root);
         var services = host.Services;
         await services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
@@ -118,19 +130,17 @@ public sealed class PerSecondSchedulerTests
         Assert.Null(await scheduler.GetTrigger(key));
 
         await scheduler.Shutdown(false);
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
+        Delete(root);
     }
 
     [Fact]
     public async Task Serve_WhenTheWorkflowsFolderHoldsAFileThatCannotBeRead_RunsAndImportsTheOthers()
     {
-        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
-        var folder = Directory.CreateDirectory(Path.Combine(root, "workflows")).FullName;
+        var root = NewRoot();
+        var folder = Path.Combine(root, "workflows");
         // A link whose target is gone: listed with the files, its text cannot be read. It stopped the server from starting.
         File.CreateSymbolicLink(Path.Combine(folder, "a-gone.json"), Path.Combine(root, "nowhere.json"));
-        await File.WriteAllTextAsync(Path.Combine(folder, "tick.json"), Workflows.Json("tick", """{ "id": "a", "type": "Probe" }""",
-            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """));
+        await File.WriteAllTextAsync(Path.Combine(folder, "tick.json"), EverySecond("tick", """, "maxActiveRuns": 3 """));
         using var host = BuildHost(root, ("Engine:WorkflowFilePollInterval", "00:00:00.200"));
         var store = host.Services.GetRequiredService<RunStore>();
 
@@ -138,22 +148,18 @@ public sealed class PerSecondSchedulerTests
         await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "tick", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 2,
             "two runs of the readable workflow succeeded");
         // The watcher is alive too: a file added now is imported and runs.
-        await File.WriteAllTextAsync(Path.Combine(folder, "later.json"), Workflows.Json("later", """{ "id": "a", "type": "Probe" }""",
-            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" } """));
+        await File.WriteAllTextAsync(Path.Combine(folder, "later.json"), EverySecond("later"));
         await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "later", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 1,
             "a workflow file added after the start ran");
         await host.StopAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
+        Delete(root);
     }
 
     [Fact]
     public async Task Serve_WhenAStoredWorkflowsCronHasNoOccurrenceLeft_RunsTheOthers()
     {
-        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(root, "workflows"));
-        await File.WriteAllTextAsync(Path.Combine(root, "workflows", "tick.json"), Workflows.Json("tick", """{ "id": "a", "type": "Probe" }""",
-            extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }, "maxActiveRuns": 3 """));
+        var root = NewRoot();
+        await File.WriteAllTextAsync(Path.Combine(root, "workflows", "tick.json"), EverySecond("tick", """, "maxActiveRuns": 3 """));
         using var host = BuildHost(root);
         await host.Services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
         var catalog = host.Services.GetRequiredService<WorkflowCatalog>();
@@ -167,13 +173,12 @@ public sealed class PerSecondSchedulerTests
         await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "tick", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 3,
             "three per-second runs of the other workflow succeeded");
         // The scheduler's loop is alive too: a workflow published now is scheduled.
-        await catalog.PublishAsync(Workflows.Json("later", """{ "id": "a", "type": "Probe" }""", extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" } """), "test", null, CancellationToken.None);
+        await catalog.PublishAsync(EverySecond("later"), "test", null, CancellationToken.None);
         await Eventually(async () => (await store.ListAsync(new RunQuery { WorkflowId = "later", Status = RunStatus.Succeeded, Limit = 100 }, CancellationToken.None)).Count >= 2,
             "a workflow published after the start ran");
         Assert.Empty(await store.ListAsync(new RunQuery { WorkflowId = "yearly", Limit = 10 }, CancellationToken.None));
         await host.StopAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
+        Delete(root);
     }
 
     [Theory]
@@ -181,8 +186,7 @@ public sealed class PerSecondSchedulerTests
     [InlineData("0 0 0 1 1 ? 2020")] // a year field whose last occurrence is past
     public async Task Reconcile_WhenAStoredCalendarNeverFiresAgain_SchedulesTheOthers(string cron)
     {
-        var root = Path.Combine(Path.GetTempPath(), "bw-engine-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(root, "workflows"));
+        var root = NewRoot();
         using var host = BuildHost(root);
         var services = host.Services;
         await services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
@@ -199,8 +203,7 @@ public sealed class PerSecondSchedulerTests
         Assert.NotNull(await scheduler.GetTrigger(new TriggerKey("w", WorkflowTriggerStore.ScheduleGroup)));
         Assert.Null(await scheduler.GetTrigger(new TriggerKey("never", WorkflowTriggerStore.ScheduleGroup)));
         await scheduler.Shutdown(false);
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
+        Delete(root);
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails after a minute naming what did not happen.</summary>
