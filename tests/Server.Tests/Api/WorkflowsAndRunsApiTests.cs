@@ -45,6 +45,22 @@ public sealed class WorkflowsAndRunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListWorkflows_WhenAStoredCalendarHasNoOccurrenceLeft_ListsItWithoutNextFireAndTheOthers()
+    {
+        // Published before the validator refused cron year fields: "daily in 2020", whose last occurrence is past.
+        var catalog = _server.Get<BitsoWorkflows.Engine.Definitions.WorkflowCatalog>();
+        var daily = (await catalog.GetPublishedAsync("daily", CancellationToken.None))!.Definition;
+        await catalog.Store.PublishAsync(daily with { Id = "ended", Trigger = new BitsoWorkflows.Engine.Definitions.TriggerDefinition { Cron = "0 0 0 * * ? 2020" } }, "test", null, CancellationToken.None);
+
+        using var response = await Http.GetAsync("/api/workflows");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var workflows = (await JsonAsync(response)).EnumerateArray().ToDictionary(w => w.GetProperty("id").GetString()!);
+        Assert.False(workflows["ended"].TryGetProperty("nextFireTime", out var next) && next.ValueKind != JsonValueKind.Null);
+        Assert.Equal(JsonValueKind.String, workflows["daily"].GetProperty("nextFireTime").ValueKind);
+    }
+
+    [Fact]
     public async Task Trigger_WithParams_RunsAndReturnsAttemptsAndJournal()
     {
         using var response = await Http.PostAsJsonAsync("/api/workflows/hello/runs", new { @params = new { who = "api" } });
