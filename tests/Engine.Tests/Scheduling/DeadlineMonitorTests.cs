@@ -46,6 +46,24 @@ public sealed class DeadlineMonitorTests
     }
 
     [Fact]
+    public async Task Check_WhenAnotherStoredCalendarHasNoOccurrenceLeft_StillRaisesThisOnesMiss()
+    {
+        var time = new FakeTimeProvider(Published);
+        await using var engine = await TestEngine.StartAsync(time);
+        // Published before the validator refused cron year fields, listed before "hourly": "daily in 2020" has no occurrence left.
+        await engine.PublishAsync(Hourly);
+        var catalog = engine.Get<WorkflowCatalog>();
+        var hourly = (await catalog.GetPublishedAsync("hourly", CancellationToken.None))!.Definition;
+        await catalog.Store.PublishAsync(hourly with { Id = "ended", Trigger = new TriggerDefinition { Cron = "0 0 0 * * ? 2020" } }, "test", null, CancellationToken.None);
+        var monitor = Monitor(engine, time, new ListeningProbe());
+
+        time.SetUtcNow(Published.AddMinutes(81));
+        var raised = await monitor.CheckAsync(CancellationToken.None);
+
+        Assert.Equal("hourly", Assert.Single(raised).WorkflowId);
+    }
+
+    [Fact]
     public async Task Check_WhenTheRunFailed_NamesIt_AndWhenOneSucceeded_RaisesNothing()
     {
         var time = new FakeTimeProvider(Published);
