@@ -66,7 +66,7 @@ public sealed partial class CatchupRunner(
             }
             // A stored calendar with no occurrence left (a cron published before year fields were refused) catches up
             // nothing; it must not stop the others' catch-up, nor the scheduler that runs it at start-up.
-            catch (InvalidOperationException ex)
+            catch (CalendarEndedException ex)
             {
                 LogCalendarEnded(logger, ex, workflow.Definition.Id);
                 continue;

@@ -47,7 +47,7 @@ public sealed partial class DeadlineMonitor(
             {
                 due = DueIntervals(schedule, deadline, now - options.Value.DeadlineLookback, firstPublished, now);
             }
-            catch (InvalidOperationException ex)
+            catch (CalendarEndedException ex)
             {
                 // A stored calendar with no occurrence left has no deadline to miss; the other workflows are still checked.
                 LogCalendarEnded(logger, ex, definition.Id);

@@ -82,7 +82,7 @@ public abstract class WorkflowSchedule
         private readonly CronExpression _expression = new(cron, TimeZoneInfo.Utc);
 
         public override DateTimeOffset Next(DateTimeOffset instant) =>
-            _expression.GetNextValidTimeAfter(instant) ?? throw new InvalidOperationException($"cron '{cron}' has no occurrence after {instant:O}");
+            _expression.GetNextValidTimeAfter(instant) ?? throw new CalendarEndedException($"cron '{cron}' has no occurrence after {instant:O}");
 
         public override DateTimeOffset Floor(DateTimeOffset instant)
         {
@@ -99,7 +99,7 @@ public abstract class WorkflowSchedule
                 // A century: the rarest calendars Quartz can write without a year field recur within decades (the fifth
                 // Monday of February: 1988, 2016, 2044); ten years made such a workflow's floor throw.
                 if (window > TimeSpan.FromDays(36525))
-                    throw new InvalidOperationException($"cron '{cron}' has no occurrence before {instant:O}");
+                    throw new CalendarEndedException($"cron '{cron}' has no occurrence before {instant:O}");
             }
         }
     }
@@ -121,3 +121,10 @@ public abstract class WorkflowSchedule
         public override DateTimeOffset Next(DateTimeOffset instant) => Floor(instant) + interval;
     }
 }
+
+/// <summary>
+/// A calendar with no occurrence where one is asked for: a cron whose year field has passed, or one that never fires
+/// (both refused at validation now; a definition stored before can still hold one). Callers that walk every workflow
+/// skip that one and go on with the others.
+/// </summary>
+public sealed class CalendarEndedException(string message) : InvalidOperationException(message);

@@ -44,7 +44,7 @@ public sealed class WorkflowOverview(WorkflowCatalog catalog, RunStore runs, Tim
         {
             return WorkflowSchedule.From(trigger).NextFire(time.GetUtcNow()).FireTime;
         }
-        catch (InvalidOperationException)
+        catch (CalendarEndedException)
         {
             return null;
         }
