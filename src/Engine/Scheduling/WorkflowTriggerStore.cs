@@ -52,7 +52,7 @@ public sealed partial class WorkflowTriggerStore(WorkflowCatalog catalog, TimePr
             }
             // One workflow's calendar that cannot be scheduled (a cron with no occurrence left, published before the
             // validator refused such crons) is that workflow's problem: the others are still scheduled, and the server starts.
-            catch (Exception ex) when (ex is CalendarEndedException or SchedulerException)
+            catch (CalendarEndedException ex)
             {
                 LogUnschedulable(logger, ex, id, spec);
             }
