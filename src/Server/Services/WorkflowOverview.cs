@@ -31,22 +31,26 @@ public sealed class WorkflowOverview(WorkflowCatalog catalog, RunStore runs, Tim
     private async Task<WorkflowSummaryDto> SummarizeAsync(PublishedWorkflow workflow, CancellationToken cancellationToken)
     {
         var definition = workflow.Definition;
-        DateTimeOffset? next = definition.Schedule is { } trigger && !workflow.State.IsPaused ? NextFire(trigger) : null;
+        var (next, ended) = definition.Schedule is { } trigger ? NextFire(trigger) : (null, false);
         var last = await runs.LatestAsync(definition.Id, cancellationToken);
-        return new WorkflowSummaryDto(definition.Id, definition.Name, definition.Description, workflow.Version, DescribeTrigger(definition.Trigger),
-            definition.Catchup, definition.MaxActiveRuns, workflow.State.IsPaused, next, last is null ? null : RunDto.From(last), definition);
+        var described = DescribeTrigger(definition.Trigger) + (ended ? " — no occurrence left: publish a version with a calendar that fires" : "");
+        return new WorkflowSummaryDto(definition.Id, definition.Name, definition.Description, workflow.Version, described,
+            definition.Catchup, definition.MaxActiveRuns, workflow.State.IsPaused, workflow.State.IsPaused ? null : next, last is null ? null : RunDto.From(last), definition);
     }
 
-    /// <summary>None for a stored calendar with no occurrence left (a cron published before year fields were refused): one such workflow must not break the list.</summary>
-    private DateTimeOffset? NextFire(TriggerDefinition trigger)
+    /// <summary>
+    /// The next fire, or none and <c>Ended</c> for a stored calendar with no occurrence left (a cron published before year
+    /// fields were refused): one such workflow must not break the list, and its trigger says so.
+    /// </summary>
+    private (DateTimeOffset? Next, bool Ended) NextFire(TriggerDefinition trigger)
     {
         try
         {
-            return WorkflowSchedule.From(trigger).NextFire(time.GetUtcNow()).FireTime;
+            return (WorkflowSchedule.From(trigger).NextFire(time.GetUtcNow()).FireTime, false);
         }
         catch (CalendarEndedException)
         {
-            return null;
+            return (null, true);
         }
     }
 

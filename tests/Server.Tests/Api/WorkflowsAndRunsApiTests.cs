@@ -57,6 +57,8 @@ public sealed class WorkflowsAndRunsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var workflows = (await JsonAsync(response)).EnumerateArray().ToDictionary(w => w.GetProperty("id").GetString()!);
         Assert.False(workflows["ended"].TryGetProperty("nextFireTime", out var next) && next.ValueKind != JsonValueKind.Null);
+        Assert.EndsWith("no occurrence left: publish a version with a calendar that fires", workflows["ended"].GetProperty("trigger").GetString());
+        Assert.DoesNotContain("no occurrence", workflows["daily"].GetProperty("trigger").GetString());
         Assert.Equal(JsonValueKind.String, workflows["daily"].GetProperty("nextFireTime").ValueKind);
     }
 
