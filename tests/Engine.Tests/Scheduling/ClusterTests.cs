@@ -16,6 +16,7 @@ namespace BitsoWorkflows.Engine.Tests.Scheduling;
 /// each second of a per-second workflow runs exactly once across the cluster. Needs a real PostgreSQL server, named by
 /// the environment variable BW_TEST_POSTGRES (.ci/run starts Debian's and sets it).
 /// </summary>
+[Collection(RealClockCollection.Name)]
 public sealed class ClusterTests
 {
     private static readonly string? Server = Environment.GetEnvironmentVariable("BW_TEST_POSTGRES");

@@ -14,6 +14,7 @@ using Quartz;
 namespace BitsoWorkflows.Engine.Tests.Scheduling;
 
 /// <summary>The real scheduler on the real clock with Quartz's persistent SQLite store, as a server runs it.</summary>
+[Collection(RealClockCollection.Name)]
 public sealed class PerSecondSchedulerTests
 {
     private static IHost BuildHost(string root, params (string Key, string Value)[] settings)
