@@ -18,7 +18,7 @@ internal static class SnapshotTimestamp
             if (utf8[i] > 127) return false;
             text[i] = (char)utf8[i];
         }
-        return TryParse(text[..utf8.Length], out utc);
+        return TryParseAscii(text[..utf8.Length], out utc);
     }
 
     /// <summary>The instant as a UTC <see cref="DateTime"/>, or false when the text is not such a timestamp.</summary>
@@ -27,7 +27,13 @@ internal static class SnapshotTimestamp
         utc = default;
         // ASCII only, as the bytes of a CSV field are read: a no-break space is not padding (the property test found
         // the two forms disagreeing on it).
-        if (text.ContainsAnyExceptInRange((char)0, (char)127)) return false;
+        return !text.ContainsAnyExceptInRange((char)0, (char)127) && TryParseAscii(text, out utc);
+    }
+
+    /// <summary>The parse itself, of text already known to be ASCII (the byte form checks as it copies, once per row).</summary>
+    private static bool TryParseAscii(ReadOnlySpan<char> text, out DateTime utc)
+    {
+        utc = default;
         text = text.Trim();
         if (text.Length < 19 || text[4] != '-' || text[7] != '-' || text[10] is not (' ' or 'T') || text[13] != ':' || text[16] != ':')
             return false;
