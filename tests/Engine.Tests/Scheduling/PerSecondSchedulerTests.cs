@@ -46,6 +46,14 @@ public sealed class PerSecondSchedulerTests
         Directory.Delete(root, recursive: true);
     }
 
+    /// <summary>The migrated store's catalog, the (not started) Quartz scheduler and the trigger store, to reconcile by hand.</summary>
+    private static async Task<(WorkflowCatalog Catalog, IScheduler Scheduler, WorkflowTriggerStore Triggers)> ReconcilePartsAsync(IHost host)
+    {
+        await host.Services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
+        return (host.Services.GetRequiredService<WorkflowCatalog>(), await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(),
+            host.Services.GetRequiredService<WorkflowTriggerStore>());
+    }
+
     /// <summary>A one-activity workflow that runs every second at the second's start.</summary>
     private static string EverySecond(string id, string extra = "") => Workflows.Json(id, """{ "id": "a", "type": "Probe" }""",
         extra: """ "trigger": { "cron": "* * * * * ?", "fireAt": "intervalStart" }""" + extra);
@@ -110,11 +118,7 @@ public sealed class PerSecondSchedulerTests
     {
         var root = NewRoot();
         using var host = BuildHost(root);
-        var services = host.Services;
-        await services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
-        var catalog = services.GetRequiredService<WorkflowCatalog>();
-        var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var triggers = services.GetRequiredService<WorkflowTriggerStore>();
+        var (catalog, scheduler, triggers) = await ReconcilePartsAsync(host);
         var key = new TriggerKey("w", WorkflowTriggerStore.ScheduleGroup);
 
         await catalog.PublishAsync(Workflows.Json("w", """{ "id": "a", "type": "Probe" }""", extra: """ "trigger": { "cron": "0 0/10 * * * ?" } """), "test", null, CancellationToken.None);
@@ -189,11 +193,7 @@ public sealed class PerSecondSchedulerTests
     {
         var root = NewRoot();
         using var host = BuildHost(root);
-        var services = host.Services;
-        await services.GetRequiredService<EngineInitializer>().MigrateAsync(CancellationToken.None);
-        var catalog = services.GetRequiredService<WorkflowCatalog>();
-        var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var triggers = services.GetRequiredService<WorkflowTriggerStore>();
+        var (catalog, scheduler, triggers) = await ReconcilePartsAsync(host);
         await catalog.PublishAsync(Workflows.Json("w", """{ "id": "a", "type": "Probe" }""", extra: """ "trigger": { "cron": "0 0/10 * * * ?" } """), "test", null, CancellationToken.None);
         var good = (await catalog.ListPublishedAsync(CancellationToken.None)).Single();
         // Published before the validator refused such crons: the store holds it as it was.
