@@ -12,7 +12,7 @@ public sealed class ExtractMasterSnapshots(SnapshotExtractor extractor) : Activi
         var day = DateOnly.FromDateTime(context.DataInterval.Start.UtcDateTime);
         var (manifest, path) = await extractor.ExtractAsync(context.Input.SourceDir, day, cancellationToken);
         foreach (var file in manifest.Files)
-            context.Journal.Info($"{SnapshotLayout.Name(file.Source)}: {file.Rows} rows, {file.Bytes} bytes, sha256 {file.Sha256} ({file.Path})");
+            context.Journal.Info($"{SnapshotLayout.Name(file.Source)}: {(file.Rows is { } rows ? $"{rows} rows" : "zipped (rows counted by its load)")}, {file.Bytes} bytes, checksum {file.Checksum} ({file.Path})");
         return new ExtractMasterSnapshotsOutput { ManifestPath = path, Origin = manifest.Origin, Files = [.. manifest.Files] };
     }
 }

@@ -12,6 +12,6 @@ public sealed class ExtractMasterSnapshotsOutput
     [Output(Description = "Where the files came from: the source folder or 'public URLs'.")]
     public string Origin { get; init; } = "";
 
-    [Output(Description = "Each snapshot file with its SHA-256, size and data row count.")]
+    [Output(Description = "Each snapshot file with its checksum (XXH128), size and data row count (null for a zip: its load counts them).")]
     public SnapshotFile[] Files { get; init; } = [];
 }

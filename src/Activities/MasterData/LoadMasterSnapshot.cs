@@ -20,7 +20,7 @@ public sealed class LoadMasterSnapshot(SourceLoader loader) : Activity<LoadMaste
         if (!result.Unchanged)
             Diagnostics.ActivitiesMetrics.WarehouseLoaded(result.Source, result.Loaded, result.Rejected, result.StageTime, result.MergeTime);
         if (result.Unchanged)
-            context.Journal.Info($"{result.Source}: snapshot unchanged (sha256 {result.Sha256}) and {window} already loaded; nothing to do.");
+            context.Journal.Info($"{result.Source}: snapshot unchanged (checksum {result.Checksum}) and {window} already loaded; nothing to do.");
         else
             context.Journal.Info($"{result.Source} {window}: read {result.Read}, loaded {result.Loaded} ({result.Inserted} new, {result.Updated} changed), duplicates {result.Duplicates}, superseded {result.Superseded}, rejected {result.Rejected}, flagged {result.Flagged}, outside window {result.OutsideWindow}; read and cleaned in {result.StageTime.TotalSeconds:F1} s, merged in {result.MergeTime.TotalSeconds:F1} s.");
         if (result.Rejected > 0)
@@ -29,7 +29,7 @@ public sealed class LoadMasterSnapshot(SourceLoader loader) : Activity<LoadMaste
         return new LoadMasterSnapshotOutput
         {
             Source = result.Source,
-            Sha256 = result.Sha256,
+            Checksum = result.Checksum,
             Unchanged = result.Unchanged,
             Read = result.Read,
             Loaded = result.Loaded,

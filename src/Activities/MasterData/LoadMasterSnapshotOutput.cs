@@ -7,8 +7,8 @@ public sealed class LoadMasterSnapshotOutput
     [Output(Description = "The source loaded.")]
     public string Source { get; init; } = "";
 
-    [Output(Description = "SHA-256 of the snapshot file.")]
-    public string Sha256 { get; init; } = "";
+    [Output(Description = "Checksum of the snapshot file (xxh128:<hex>).")]
+    public string Checksum { get; init; } = "";
 
     [Output(Description = "True when the snapshot was unchanged and the window already loaded, so nothing was done.")]
     public bool Unchanged { get; init; }

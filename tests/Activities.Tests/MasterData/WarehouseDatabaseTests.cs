@@ -40,4 +40,34 @@ public sealed class WarehouseDatabaseTests : IDisposable
         }
         Assert.True(File.Exists(database.Path));
     }
+
+    /// <summary>
+    /// A warehouse made before checksums were XXH128 keeps its source state under <c>sha256</c>: it opens, each source
+    /// is read once more (an old checksum never equals a new one), and from then on an unchanged file is a no-op.
+    /// </summary>
+    [Fact]
+    public async Task AWarehouseWithTheOldSourceState_IsMigratedAndEachSourceReadOnceMore()
+    {
+        using var harness = new MasterDataHarness(new DateTimeOffset(2024, 3, 3, 6, 0, 0, TimeSpan.Zero));
+        Directory.CreateDirectory(Path.GetDirectoryName(harness.Database.Path)!);
+        await using (var old = new DuckDB.NET.Data.DuckDBConnection("DataSource=" + harness.Database.Path))
+        {
+            await old.OpenAsync();
+            await old.ExecuteAsync("""
+                CREATE TABLE etl_source_state (source VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, covered_from TIMESTAMP, covered_to TIMESTAMP NOT NULL, loaded_at TIMESTAMP NOT NULL, run_id VARCHAR NOT NULL);
+                INSERT INTO etl_source_state VALUES ('users', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', NULL, TIMESTAMP '2099-01-01', TIMESTAMP '2024-03-01', 'old-run');
+                """, CancellationToken.None);
+        }
+        var snapshot = harness.WriteSnapshot("v1", ["user_id", "u1", "u2"]);
+
+        var migrated = await harness.RunDayAsync(snapshot, new DateOnly(2024, 3, 2));
+        var again = await harness.RunDayAsync(snapshot, new DateOnly(2024, 3, 2));
+
+        Assert.False(migrated.Loads["users"].Unchanged);
+        Assert.Equal(2, migrated.Loads["users"].Inserted);
+        Assert.StartsWith("xxh128:", await harness.ScalarAsync<string>("SELECT checksum FROM etl_source_state WHERE source = 'users'"), StringComparison.Ordinal);
+        Assert.Equal(2L, await harness.ScalarAsync<long>("SELECT rows_read FROM etl_source_state WHERE source = 'users'"));
+        Assert.All(again.Loads.Values, l => Assert.True(l.Unchanged));
+        Assert.Equal(2, again.Loads["users"].Read);
+    }
 }

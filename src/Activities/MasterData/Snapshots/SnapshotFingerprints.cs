@@ -4,7 +4,7 @@ namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 
 /// <summary>
 /// Remembers each local snapshot file's checksum and row count with its size and modification time, so a file that
-/// has not changed since it was last fingerprinted is not read again (hashing the events file costs most of an
+/// has not changed since it was last fingerprinted is not read again (reading the events file costs most of an
 /// unchanged run). Kept as <c>fingerprints.json</c> in the master-data staging folder.
 /// </summary>
 internal sealed class SnapshotFingerprints
@@ -25,8 +25,9 @@ internal sealed class SnapshotFingerprints
     private SnapshotFingerprints(string path, Dictionary<string, Entry> entries, DateTime savedAt) =>
         (_path, _entries, _savedAt) = (path, entries, savedAt);
 
+    /// <param name="Checksum">Null in an entry saved before checksums were XXH128 (it held <c>sha256</c>): such a file is read again once.</param>
     /// <param name="ReadUtc">When the read that computed the checksum began (the system clock; absent in older files, so such entries are read again once).</param>
-    public sealed record Entry(long Bytes, DateTime ModifiedUtc, string Sha256, long Rows, DateTime ReadUtc = default);
+    public sealed record Entry(long Bytes, DateTime ModifiedUtc, string? Checksum, long? Rows, DateTime ReadUtc = default);
 
     /// <summary>The fingerprints saved in <paramref name="path"/>, or none when it is missing or unreadable.</summary>
     public static SnapshotFingerprints Load(string path)
@@ -55,11 +56,11 @@ internal sealed class SnapshotFingerprints
         Entry? known;
         lock (_entries) _entries.TryGetValue(key, out known);
         // Both clocks: the read's start on the system clock, the save on the file system's (they differ on a network share).
-        if (known is not null && known.Bytes == bytes && known.ModifiedUtc == modified && modified + RacyMargin < known.ReadUtc && modified + RacyMargin < _savedAt)
-            return new SnapshotFile(source, path, known.Sha256, bytes, known.Rows);
+        if (known is { Checksum: not null } && known.Bytes == bytes && known.ModifiedUtc == modified && modified + RacyMargin < known.ReadUtc && modified + RacyMargin < _savedAt)
+            return new SnapshotFile(source, path, known.Checksum, bytes, known.Rows);
         var readUtc = DateTime.UtcNow;
         var file = await SnapshotReader.DescribeAsync(source, path, cancellationToken);
-        lock (_entries) _entries[key] = new Entry(bytes, modified, file.Sha256, file.Rows, readUtc);
+        lock (_entries) _entries[key] = new Entry(bytes, modified, file.Checksum, file.Rows, readUtc);
         return file;
     }
 

@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 
 namespace BitsoWorkflows.Activities.MasterData.Snapshots;
 
@@ -27,11 +27,19 @@ internal static class SnapshotReader
         }
     }
 
-    /// <summary>SHA-256 of the file's bytes and its data rows (lines of the CSV after the header), in one pass for a plain CSV.</summary>
+    /// <summary>How a checksum starts: it names its algorithm, so a checksum made another way never equals one of these.</summary>
+    public const string ChecksumPrefix = "xxh128:";
+
+    /// <summary>
+    /// The checksum of the file's bytes and, for a plain CSV, its data rows (lines after the header), in one pass. The
+    /// checksum tells whether a snapshot changed since it was loaded; it is XXH128, not a cryptographic hash, because
+    /// it authenticates nothing (whoever can write the snapshot decides what is loaded anyway) and SHA-256 of the
+    /// 377 MB events file took 0.23–0.25 s of every daily run, XXH128 0.03 s.
+    /// </summary>
     public static async Task<SnapshotFile> DescribeAsync(SnapshotSource source, string path, CancellationToken cancellationToken)
     {
         var zipped = path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new XxHash128();
         // Pooled: a fresh 1 MiB array per file lands on the large object heap, and a backfill of small files paid more
         // in the garbage collections those arrays caused than in reading the files.
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
@@ -43,18 +51,11 @@ internal static class SnapshotReader
                 int read;
                 while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
                 {
-                    sha.AppendData(buffer, 0, read);
+                    hash.Append(buffer.AsSpan(0, read));
                     if (!zipped) lines.Add(buffer.AsSpan(0, read));
                 }
             }
-            if (zipped)
-            {
-                await using var entry = Open(path);
-                int read;
-                while ((read = await entry.ReadAsync(buffer, cancellationToken)) > 0)
-                    lines.Add(buffer.AsSpan(0, read));
-            }
-            return new SnapshotFile(source, path, Convert.ToHexStringLower(sha.GetHashAndReset()), new FileInfo(path).Length, Math.Max(0, lines.Lines - 1));
+            return new SnapshotFile(source, path, ChecksumPrefix + Convert.ToHexStringLower(hash.GetCurrentHash()), new FileInfo(path).Length, zipped ? null : Math.Max(0, lines.Lines - 1));
         }
         finally
         {

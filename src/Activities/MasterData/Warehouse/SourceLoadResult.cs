@@ -11,9 +11,9 @@ public sealed record SourceLoadResult
 {
     public required string Source { get; init; }
 
-    public required string Sha256 { get; init; }
+    public required string Checksum { get; init; }
 
-    /// <summary>The file and window were loaded before: nothing was read.</summary>
+    /// <summary>The file and window were loaded before: nothing was read (<see cref="Read"/> is the rows the last load of the file read).</summary>
     public bool Unchanged { get; init; }
 
     public DateTime? WindowFrom { get; init; }

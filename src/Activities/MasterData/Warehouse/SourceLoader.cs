@@ -25,9 +25,9 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
         var state = await ReadStateAsync(connection, name, cancellationToken);
         DateTime? from = state is null || source == SnapshotSource.Users ? null : day.AddDays(-lookbackDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
-        if (!force && state is { } known && known.Sha256 == file.Sha256
+        if (!force && state is { } known && known.Checksum == file.Checksum
             && (source == SnapshotSource.Users || ((known.From is null || (from is not null && known.From <= from)) && known.To >= to)))
-            return new SourceLoadResult { Source = name, Sha256 = file.Sha256, Unchanged = true, WindowFrom = from, WindowTo = to, Read = file.Rows };
+            return new SourceLoadResult { Source = name, Checksum = file.Checksum, Unchanged = true, WindowFrom = from, WindowTo = to, Read = known.RowsRead ?? file.Rows ?? 0 };
 
         try
         {
@@ -39,7 +39,7 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
             var result = new SourceLoadResult
             {
                 Source = name,
-                Sha256 = file.Sha256,
+                Checksum = file.Checksum,
                 WindowFrom = from,
                 WindowTo = to,
                 Read = staged.Read,
@@ -68,7 +68,7 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
                     }
                     var (inserted, updated) = await SourceMerger.MergeAsync(connection, source, cancellationToken);
                     result = result with { Inserted = inserted, Updated = updated, StageTime = stageTime, MergeTime = time.GetElapsedTime(started) };
-                    await WriteStateAsync(connection, name, file.Sha256, state, from, to, runId, cancellationToken);
+                    await WriteStateAsync(connection, name, file.Checksum, staged.Read, state, from, to, runId, cancellationToken);
                     string[] tables = source switch
                     {
                         SnapshotSource.Users => ["src_user_snapshot"],
@@ -96,22 +96,23 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
         }
     }
 
-    private sealed record SourceState(string Sha256, DateTime? From, DateTime To);
+    /// <param name="RowsRead">The data rows the last load of the file read (null when saved before this was kept).</param>
+    private sealed record SourceState(string Checksum, DateTime? From, DateTime To, long? RowsRead);
 
     private static async Task<SourceState?> ReadStateAsync(DuckDBConnection connection, string source, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sha256, covered_from, covered_to FROM etl_source_state WHERE source = $source";
+        command.CommandText = "SELECT checksum, covered_from, covered_to, rows_read FROM etl_source_state WHERE source = $source";
         command.Parameters.Add(new DuckDBParameter("source", source));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new SourceState(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetDateTime(1), reader.GetDateTime(2));
+        return new SourceState(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetDateTime(1), reader.GetDateTime(2), reader.IsDBNull(3) ? null : reader.GetInt64(3));
     }
 
-    private async Task WriteStateAsync(DuckDBConnection connection, string source, string sha256, SourceState? previous, DateTime? from, DateTime to, string runId, CancellationToken cancellationToken)
+    private async Task WriteStateAsync(DuckDBConnection connection, string source, string checksum, long rowsRead, SourceState? previous, DateTime? from, DateTime to, string runId, CancellationToken cancellationToken)
     {
         // Windows of the same file that overlap or touch grow one covered span; a new file starts a new one.
-        if (previous is not null && previous.Sha256 == sha256 && (previous.From is null || from is null || previous.From <= to) && (from is null || previous.To >= from))
+        if (previous is not null && previous.Checksum == checksum && (previous.From is null || from is null || previous.From <= to) && (from is null || previous.To >= from))
         {
             from = previous.From is null || from is null ? null : previous.From < from ? previous.From : from;
             to = previous.To > to ? previous.To : to;
@@ -119,9 +120,10 @@ public sealed class SourceLoader(WarehouseDatabase database, TimeProvider time)
         await connection.ExecuteAsync(
             """
             DELETE FROM etl_source_state WHERE source = $source;
-            INSERT INTO etl_source_state VALUES ($source, $sha, $from, $to, $loadedAt, $runId);
+            INSERT INTO etl_source_state (source, checksum, covered_from, covered_to, loaded_at, run_id, rows_read)
+            VALUES ($source, $checksum, $from, $to, $loadedAt, $runId, $rowsRead);
             """,
             cancellationToken,
-            ("source", source), ("sha", sha256), ("from", from), ("to", to), ("loadedAt", time.GetUtcNow().UtcDateTime), ("runId", runId));
+            ("source", source), ("checksum", checksum), ("from", from), ("to", to), ("loadedAt", time.GetUtcNow().UtcDateTime), ("runId", runId), ("rowsRead", rowsRead));
     }
 }

@@ -67,6 +67,7 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
                     if (!_schemaReady)
                     {
                         await connection.ExecuteAsync(WarehouseSchema.Ddl, cancellationToken);
+                        await WarehouseSchema.MigrateAsync(connection, cancellationToken);
                         _schemaReady = true;
                     }
                 }

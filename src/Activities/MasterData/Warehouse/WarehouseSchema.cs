@@ -32,6 +32,24 @@ public static class WarehouseSchema
         _ => throw new ArgumentOutOfRangeException(nameof(table), table, "not a warehouse table"),
     };
 
+    /// <summary>
+    /// Brings a warehouse made by an earlier version up to <see cref="Ddl"/>: its <c>etl_source_state</c> named the
+    /// checksum column <c>sha256</c> and had no <c>rows_read</c>. The old SHA-256 values never equal an XXH128 checksum,
+    /// so each source is read once more by its next run (which changes no fact that has not changed).
+    /// </summary>
+    internal static async Task MigrateAsync(DuckDB.NET.Data.DuckDBConnection connection, CancellationToken cancellationToken)
+    {
+        var old = await connection.ScalarAsync<long>("""
+            SELECT count(*) FROM duckdb_columns()
+            WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'etl_source_state' AND column_name = 'sha256'
+            """, cancellationToken);
+        if (old > 0)
+            await connection.ExecuteAsync("""
+                ALTER TABLE etl_source_state RENAME COLUMN sha256 TO checksum;
+                ALTER TABLE etl_source_state ADD COLUMN rows_read BIGINT;
+                """, cancellationToken);
+    }
+
     public const string Ddl = """
         CREATE TABLE IF NOT EXISTS dim_user (
             user_id VARCHAR NOT NULL,
@@ -103,11 +121,12 @@ public static class WarehouseSchema
         CREATE TABLE IF NOT EXISTS etl_publish_pending (table_name VARCHAR NOT NULL, month DATE);
         CREATE TABLE IF NOT EXISTS etl_source_state (
             source VARCHAR NOT NULL,
-            sha256 VARCHAR NOT NULL,
+            checksum VARCHAR NOT NULL,
             covered_from TIMESTAMP,
             covered_to TIMESTAMP NOT NULL,
             loaded_at TIMESTAMP NOT NULL,
-            run_id VARCHAR NOT NULL);
+            run_id VARCHAR NOT NULL,
+            rows_read BIGINT);
         CREATE TABLE IF NOT EXISTS etl_load_history (
             table_name VARCHAR NOT NULL,
             loaded_at TIMESTAMP NOT NULL,
