@@ -29,7 +29,7 @@ public sealed partial class AuditLog(AuditStore store, ILogger<AuditLog> logger)
         }
     }
 
-    /// <summary>An endpoint filter that records the call as <paramref name="action"/> on the route's id, with the status it answered.</summary>
+    /// <summary>An endpoint filter that records the call as <paramref name="action"/> on the route's id (or name), with the status it answered.</summary>
     public static EndpointFilterDelegate Filter(string action, EndpointFilterFactoryContext _, EndpointFilterDelegate next) => async context =>
     {
         var returned = await next(context);
@@ -37,7 +37,7 @@ public sealed partial class AuditLog(AuditStore store, ILogger<AuditLog> logger)
         while (result is INestedHttpResult nested) result = nested.Result; // Results<A, B> wraps the one returned
         var http = context.HttpContext;
         var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
-        var target = http.Request.RouteValues.TryGetValue("id", out var id) ? id?.ToString() : null;
+        var target = http.Request.RouteValues.TryGetValue("id", out var id) || http.Request.RouteValues.TryGetValue("name", out id) ? id?.ToString() : null;
         if (http.Request.RouteValues.TryGetValue("version", out var version)) target += $" v{version}";
         if (target is null && status is >= 200 and < 300 && result is IValueHttpResult { Value: { } value }
             && value.GetType().GetProperty("Id")?.GetValue(value) is string createdId)

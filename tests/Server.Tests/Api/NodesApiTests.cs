@@ -49,8 +49,10 @@ public sealed class NodesApiTests
         var audit = await CliProcess.RunAsync(server.Root, "audit", "list", "--format", "json", "--since", "2020-01-01T00:00:00Z");
         Assert.True(audit.ExitCode == 0, audit.Stderr);
         var forgets = JsonDocument.Parse(audit.Stdout).RootElement.EnumerateArray().Where(e => e.GetProperty("action").GetString() == "forget-node")
-            .Select(e => (e.GetProperty("address").GetString(), e.GetProperty("outcome").GetString())).ToList();
-        Assert.Contains(("cli", "alive"), forgets);
+            .Select(e => (e.GetProperty("address").GetString(), e.GetProperty("target").GetString(), e.GetProperty("outcome").GetString())).ToList();
+        Assert.Contains(("cli", "node-under-test", "alive"), forgets);
+        Assert.Contains(forgets, f => f is (not "cli", "node-under-test", "409"));
+        Assert.Contains(forgets, f => f is (not "cli", "node-never", "404"));
         Assert.Equal(3, forgets.Count);
     }
 }
