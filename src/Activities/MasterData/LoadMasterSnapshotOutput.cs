@@ -13,7 +13,7 @@ public sealed class LoadMasterSnapshotOutput
     [Output(Description = "True when the snapshot was unchanged and the window already loaded, so nothing was done.")]
     public bool Unchanged { get; init; }
 
-    [Output(Description = "Data rows read from the file.")]
+    [Output(Description = "Data rows read from the file; when unchanged, the rows the last load of the same file read.")]
     public long Read { get; init; }
 
     [Output(Description = "Clean rows of the window merged into the warehouse.")]

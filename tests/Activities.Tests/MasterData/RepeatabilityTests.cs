@@ -1,5 +1,6 @@
 using BitsoWorkflows.Activities.MasterData.Generation;
 using BitsoWorkflows.Activities.MasterData.Questions;
+using BitsoWorkflows.Activities.MasterData.Snapshots;
 
 namespace BitsoWorkflows.Activities.Tests.MasterData;
 
@@ -10,11 +11,11 @@ public sealed class RepeatabilityTests : IDisposable
     private static readonly SnapshotGeneratorOptions Small = new() { Users = 60, Deposits = 500, Withdrawals = 150, Events = 900, HistoryDays = 12, DirtShare = 0.03 };
     private readonly List<MasterDataHarness> _harnesses = [];
 
-    private async Task<(MasterDataHarness Harness, string Snapshot)> NewWarehouseAsync()
+    private async Task<(MasterDataHarness Harness, string Snapshot)> NewWarehouseAsync(bool zipDeposits = false)
     {
         var harness = new MasterDataHarness(Now);
         _harnesses.Add(harness);
-        var snapshot = await harness.Generator.WriteAsync(Path.Combine(harness.Root, "snapshot"), Small, CancellationToken.None);
+        var snapshot = await harness.Generator.WriteAsync(Path.Combine(harness.Root, "snapshot"), Small with { ZipDeposits = zipDeposits }, CancellationToken.None);
         return (harness, snapshot.Directory);
     }
 
@@ -55,11 +56,14 @@ public sealed class RepeatabilityTests : IDisposable
         Assert.Equal(before, await harness.DumpModelAsync());
     }
 
-    [Fact]
-    public async Task RerunningADay_WithAnUnchangedSnapshot_IsANoOp()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RerunningADay_WithAnUnchangedSnapshot_IsANoOp(bool zipDeposits)
     {
-        var (harness, snapshot) = await NewWarehouseAsync();
+        var (harness, snapshot) = await NewWarehouseAsync(zipDeposits);
         var first = await harness.RunDayAsync(snapshot, LastDay);
+        Assert.Equal(zipDeposits, first.Extract.Files.Single(f => f.Source == SnapshotSource.Deposits).Rows is null);
         var before = await harness.DumpModelAsync();
 
         var again = await harness.RunDayAsync(snapshot, LastDay);
