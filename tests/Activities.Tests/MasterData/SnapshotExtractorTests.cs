@@ -113,6 +113,30 @@ public sealed class SnapshotExtractorTests : IDisposable
 
     private static string Checksum(byte[] bytes) => "xxh128:" + Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(bytes));
 
+    /// <summary>
+    /// Fingerprints saved before checksums were XXH128 hold <c>sha256</c>: such an entry, though its size and time match
+    /// and it was saved long after the file changed, is not trusted; the file is read and gets an XXH128 checksum.
+    /// </summary>
+    [Fact]
+    public async Task ExtractAsync_WithAFingerprintSavedAsSha256_ReadsTheFileAgain()
+    {
+        var dir = LocalSnapshot("old-fingerprints", TimeSpan.FromHours(1));
+        var events = Path.Combine(dir, "event_sample_data.csv");
+        var info = new FileInfo(events);
+        var saved = Path.Combine(_root, "data", "staging", "master-data", "fingerprints.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(saved)!);
+        File.WriteAllText(saved, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            [info.FullName] = new { bytes = info.Length, modifiedUtc = info.LastWriteTimeUtc, sha256 = new string('a', 64), rows = 7, readUtc = DateTime.UtcNow },
+        }));
+        File.SetLastWriteTimeUtc(saved, DateTime.UtcNow);
+
+        var (manifest, _) = await LocalExtractor().ExtractAsync(dir, new DateOnly(2024, 3, 1), CancellationToken.None);
+
+        Assert.Equal(ChecksumOf(events), manifest.File(SnapshotSource.Events).Checksum);
+        Assert.Equal(1, manifest.File(SnapshotSource.Events).Rows);
+    }
+
     [Fact]
     public async Task ExtractAsync_WhenAFileChangesKeepingItsSize_FingerprintsTheNewContent()
     {
