@@ -138,6 +138,22 @@ public sealed class SnapshotExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AManifestWithoutChecksums_SaysToRunTheExtractAgain()
+    {
+        var path = Path.Combine(_root, "manifest.json");
+        Directory.CreateDirectory(_root);
+        File.WriteAllText(path, """
+            { "origin": "/snapshots", "extractedAt": "2024-03-02T00:05:00+00:00",
+              "files": [ { "source": "events", "path": "/snapshots/event_sample_data.csv", "sha256": "ab12", "bytes": 10, "rows": 1 } ] }
+            """);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => SnapshotManifest.ReadAsync(path, CancellationToken.None));
+
+        Assert.Contains("no checksum for events", error.Message, StringComparison.Ordinal);
+        Assert.Contains("run the workflow again", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExtractAsync_WhenAFileChangesKeepingItsSize_FingerprintsTheNewContent()
     {
         var dir = LocalSnapshot("resized", TimeSpan.FromHours(1));

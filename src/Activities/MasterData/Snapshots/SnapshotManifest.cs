@@ -29,7 +29,11 @@ public sealed record SnapshotManifest(string Origin, DateTimeOffset ExtractedAt,
         if (!System.IO.File.Exists(path))
             throw new FileNotFoundException($"Snapshot manifest '{path}' does not exist; run the extract activity first.", path);
         await using var stream = System.IO.File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<SnapshotManifest>(stream, Json, cancellationToken)
+        var manifest = await JsonSerializer.DeserializeAsync<SnapshotManifest>(stream, Json, cancellationToken)
             ?? throw new InvalidDataException($"Snapshot manifest '{path}' is empty.");
+        // A manifest an earlier version wrote (its checksums were "sha256") cannot tell a load whether the file changed.
+        if (manifest.Files.FirstOrDefault(f => string.IsNullOrEmpty(f.Checksum)) is { } old)
+            throw new InvalidDataException($"Snapshot manifest '{path}' has no checksum for {SnapshotLayout.Name(old.Source)} (written by an earlier version); run the workflow again so that its extract writes it anew.");
+        return manifest;
     }
 }
