@@ -23,6 +23,8 @@ public sealed class MasterDataOptionsValidator : IValidateOptions<MasterDataOpti
             errors.Add($"{MasterDataOptions.SectionName}:{nameof(options.DownloadTimeout)} must be between 00:00:01 and 01:00:00, was '{options.DownloadTimeout}'.");
         if (options.Threads is < 0 or > 1024)
             errors.Add($"{MasterDataOptions.SectionName}:{nameof(options.Threads)} must be between 0 (one per core) and 1024, was '{options.Threads}'.");
+        if (options.KeepOpen < TimeSpan.Zero || options.KeepOpen > TimeSpan.FromMinutes(1))
+            errors.Add($"{MasterDataOptions.SectionName}:{nameof(options.KeepOpen)} must be between 00:00:00 and 00:01:00, was '{options.KeepOpen}'.");
         if (options.MemoryLimitMiB is < 128 or > 1 << 20)
             errors.Add($"{MasterDataOptions.SectionName}:{nameof(options.MemoryLimitMiB)} must be between 128 and 1048576, was '{options.MemoryLimitMiB}'.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

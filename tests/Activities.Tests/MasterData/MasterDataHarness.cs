@@ -174,6 +174,7 @@ public sealed class MasterDataHarness : IDisposable
 
     public void Dispose()
     {
+        Database.Dispose(); // closes the instance it keeps open between uses
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -209,10 +209,11 @@ public sealed class SnapshotExtractorTests : IDisposable
     [Fact]
     public void Validator_WhenOptionsAreBad_NamesEveryBadProperty()
     {
-        var result = new MasterDataOptionsValidator().Validate(null, new MasterDataOptions { WarehouseFile = "/abs.duckdb", EventsUrl = "ftp://x", DownloadTimeout = TimeSpan.Zero, Threads = -1 });
+        var result = new MasterDataOptionsValidator().Validate(null, new MasterDataOptions { WarehouseFile = "/abs.duckdb", EventsUrl = "ftp://x", DownloadTimeout = TimeSpan.Zero, Threads = -1, KeepOpen = TimeSpan.FromSeconds(-1) });
 
         Assert.True(result.Failed);
-        Assert.Equal(4, result.Failures!.Count());
+        Assert.Equal(5, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.StartsWith("MasterData:KeepOpen must be between 00:00:00 and 00:01:00, was '-00:00:01'", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("MasterData:Threads must be between 0 (one per core) and 1024, was '-1'", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("MasterData:EventsUrl must be an absolute http(s) URL, was 'ftp://x'", StringComparison.Ordinal));
     }

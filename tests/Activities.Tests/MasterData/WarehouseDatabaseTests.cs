@@ -42,6 +42,42 @@ public sealed class WarehouseDatabaseTests : IDisposable
     }
 
     /// <summary>
+    /// The instance outlives the connections of a run's activities for <c>KeepOpen</c> (so it is not checkpointed and
+    /// reopened cold between them) and is closed after it: DuckDB removes the write-ahead log when it closes the file,
+    /// which the test watches. With <c>KeepOpen</c> 0 it closes with the last connection; disposing closes it at once.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1500)]
+    public async Task TheInstance_StaysOpenForKeepOpenAfterTheLastConnection_ThenCloses(int keepOpenMs)
+    {
+        var data = new DataDirectory(Path.Combine(_root, "keep-" + keepOpenMs, "data"));
+        using var database = new WarehouseDatabase(data, Options.Create(new MasterDataOptions { KeepOpen = TimeSpan.FromMilliseconds(keepOpenMs) }));
+        var wal = database.Path + ".wal";
+
+        await using (var connection = await database.OpenAsync(CancellationToken.None))
+            await connection.ExecuteAsync("INSERT INTO etl_pending VALUES ('u1', NULL)", CancellationToken.None);
+
+        if (keepOpenMs == 0)
+        {
+            Assert.False(File.Exists(wal), "closed with its last connection");
+            return;
+        }
+        Assert.True(File.Exists(wal), "still open right after its last connection closed");
+        await using (var again = await database.OpenAsync(CancellationToken.None))
+            Assert.Equal(1L, await again.ScalarAsync<long>("SELECT count(*) FROM etl_pending", CancellationToken.None));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (File.Exists(wal) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.False(File.Exists(wal), "closed KeepOpen after its last use");
+
+        await using (var third = await database.OpenAsync(CancellationToken.None))
+            await third.ExecuteAsync("INSERT INTO etl_pending VALUES ('u2', NULL)", CancellationToken.None);
+        Assert.True(File.Exists(wal));
+        database.Dispose();
+        Assert.False(File.Exists(wal), "closed when disposed");
+    }
+
+    /// <summary>
     /// A warehouse made before checksums were XXH128 keeps its source state under <c>sha256</c>: it opens, each source
     /// is read once more (an old checksum never equals a new one), and from then on an unchanged file is a no-op.
     /// </summary>

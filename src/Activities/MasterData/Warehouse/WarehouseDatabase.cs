@@ -7,13 +7,19 @@ namespace BitsoWorkflows.Activities.MasterData.Warehouse;
 
 /// <summary>
 /// The embedded DuckDB file of the master data. Connections are short-lived (open, work, close) because DuckDB lets
-/// only one process hold the file: the CLI can answer questions whenever the server is not in the middle of a load.
+/// only one process hold the file: the CLI can answer questions whenever the server is not in the middle of a run. The
+/// instance itself stays open for <see cref="MasterDataOptions.KeepOpen"/> after the last open (a connection of its own
+/// holds it), so the activities of one run share it; another process waits that long for the file.
 /// </summary>
 public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<MasterDataOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
+    private readonly Lock _keeperLock = new();
+    private DuckDBConnection? _keeper;
+    private Timer? _release;
+    private bool _disposed;
 
     public string Path { get; } = dataDirectory.File(options.Value.WarehouseFile);
 
@@ -38,6 +44,12 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
 
     public void Dispose()
     {
+        lock (_keeperLock)
+        {
+            _disposed = true;
+            _release?.Dispose();
+        }
+        ReleaseKeeper();
         _writeGate.Dispose();
         _schemaGate.Dispose();
     }
@@ -45,16 +57,7 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
     /// <summary>An open connection in UTC with the schema in place; dispose it as soon as the work is done.</summary>
     public async Task<DuckDBConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new DuckDBConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-        }
-        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
-        {
-            await connection.DisposeAsync();
-            throw new WarehouseBusyException(Path, e);
-        }
+        var connection = await OpenFileAsync(cancellationToken);
         try
         {
             await connection.ExecuteAsync("SET TimeZone = 'UTC'", cancellationToken);
@@ -76,12 +79,81 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
                     _schemaGate.Release();
                 }
             }
+            KeepOpen();
             return connection;
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a connection to the file; while another process holds it (DuckDB: one process per file), tries again for
+    /// <see cref="MasterDataOptions.KeepOpen"/> and a second (the time that process keeps it after its last use), then
+    /// reports it busy.
+    /// </summary>
+    private async Task<DuckDBConnection> OpenFileAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + options.Value.KeepOpen + TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var connection = new DuckDBConnection(_connectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                return connection;
+            }
+            catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+            {
+                await connection.DisposeAsync();
+                if (DateTime.UtcNow >= deadline) throw new WarehouseBusyException(Path, e);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    /// <summary>Holds the instance open (a connection of its own) until <see cref="MasterDataOptions.KeepOpen"/> after now.</summary>
+    private void KeepOpen()
+    {
+        var keepOpen = options.Value.KeepOpen;
+        if (keepOpen <= TimeSpan.Zero) return;
+        lock (_keeperLock)
+        {
+            if (_disposed) return;
+            if (_keeper is null)
+            {
+                // The caller's connection holds the instance open, so this only adds a reference to it.
+                var keeper = new DuckDBConnection(_connectionString);
+                try
+                {
+                    keeper.Open();
+                }
+                catch (DuckDBException)
+                {
+                    keeper.Dispose();
+                    return;
+                }
+                _keeper = keeper;
+            }
+            _release ??= new Timer(_ => ReleaseKeeper());
+            _release.Change(keepOpen, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Closes the connection that held the instance; the last connection's close checkpoints and closes the file.</summary>
+    private void ReleaseKeeper()
+    {
+        DuckDBConnection? keeper;
+        lock (_keeperLock) (keeper, _keeper) = (_keeper, null);
+        try
+        {
+            keeper?.Dispose();
+        }
+        catch (Exception e) when (e is DuckDBException or IOException or InvalidOperationException)
+        {
+            // Closing failed (the data dir removed under it, as tests do): nothing is left to keep open.
         }
     }
 
