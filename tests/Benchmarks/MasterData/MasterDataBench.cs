@@ -15,7 +15,8 @@ namespace BitsoWorkflows.Benchmarks.MasterData;
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Benchmarks -- master-data [--deposits 1000000] [--events 5000000] [--memory-limit-mib 768] [--keep]</c>:
 /// a full load of the real users and withdrawals (from ../shared/data) plus generated deposits and events, one daily
-/// incremental run, an unchanged-snapshot run, each question (median of 5), and the process's peak memory.
+/// incremental run, an unchanged-snapshot run, each question (median of 5, opening the file for each and with the instance
+/// kept open), and the process's peak memory.
 /// </summary>
 public static class MasterDataBench
 {
@@ -42,7 +43,6 @@ public static class MasterDataBench
         var loader = new SourceLoader(database, TimeProvider.System);
         var builder = new ModelBuilder(database, time);
         var publisher = new WarehousePublisher(database, dataDirectory, options);
-        var answers = new AnswerService(database);
 
         try
         {
@@ -65,8 +65,15 @@ public static class MasterDataBench
             var daily = await RunDayAsync("daily incremental (next day, lookback 3)", snapshotDir, yesterday, force: false);
             var unchanged = await RunDayAsync("unchanged snapshot (same day again)", snapshotDir, yesterday, force: false);
 
+            // Questions both ways: "cold", each opening and closing the file (as the CLI does, and the server after the
+            // warehouse was idle for MasterData:KeepOpen), and "kept open", asked within KeepOpen of the last use.
+            database.Dispose();
+            using var coldDatabase = new WarehouseDatabase(dataDirectory, Options.Create(new MasterDataOptions { MemoryLimitMiB = options.Value.MemoryLimitMiB, KeepOpen = TimeSpan.Zero }));
+            using var warmDatabase = new WarehouseDatabase(dataDirectory, options);
+            var cold = new AnswerService(coldDatabase);
+            var warm = new AnswerService(warmDatabase);
             Console.WriteLine();
-            Console.WriteLine("question                 median of 5 runs, each opening the warehouse");
+            Console.WriteLine("question                 cold: median of 5, each opening the file      kept open: median of 5");
             var arguments = new Dictionary<string, AnswerArguments>
             {
                 ["active-users"] = new() { Date = yesterday },
@@ -78,21 +85,14 @@ public static class MasterDataBench
                 ["withdrawal-currencies"] = new() { Date = new DateOnly(2022, 6, 1) },
                 ["deposit-total"] = new() { Date = yesterday, Currency = "mxn" },
             };
+            var coldTimes = new Dictionary<string, (double Wall, double Cpu, string Shown)>();
+            foreach (var (question, parameters) in arguments)
+                coldTimes[question] = await MedianAsync(cold, question, parameters);
             foreach (var (question, parameters) in arguments)
             {
-                var times = new List<double>();
-                var questionCpu = Cpu();
-                AnswerResult? result = null;
-                for (var i = 0; i < 5; i++)
-                {
-                    watch.Restart();
-                    result = await answers.AnswerAsync(question, parameters, CancellationToken.None);
-                    times.Add(watch.Elapsed.TotalMilliseconds);
-                }
-                times.Sort();
-                var cpuPerRun = (Cpu() - questionCpu).TotalMilliseconds / 5;
-                var shown = result!.Scalar is { } scalar ? AnswerFormatter.Text(scalar) : $"{result.Rows.Count} rows";
-                Console.WriteLine($"{question,-24} {times[2],8:F1} ms wall {cpuPerRun,8:F1} ms CPU   ({shown})");
+                var (coldWall, coldCpu, shown) = coldTimes[question];
+                var (warmWall, warmCpu, _) = await MedianAsync(warm, question, parameters);
+                Console.WriteLine($"{question,-24} {coldWall,8:F1} ms wall {coldCpu,8:F1} ms CPU        {warmWall,8:F1} ms wall {warmCpu,8:F1} ms CPU   ({shown})");
             }
 
             using var process = Process.GetCurrentProcess();
@@ -105,6 +105,23 @@ public static class MasterDataBench
         {
             if (keep) Console.WriteLine("kept " + root);
             else Directory.Delete(root, recursive: true);
+        }
+
+        async Task<(double Wall, double Cpu, string Shown)> MedianAsync(AnswerService service, string question, AnswerArguments parameters)
+        {
+            var times = new List<double>();
+            var questionCpu = Cpu();
+            AnswerResult? result = null;
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < 5; i++)
+            {
+                watch.Restart();
+                result = await service.AnswerAsync(question, parameters, CancellationToken.None);
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            var shown = result!.Scalar is { } scalar ? AnswerFormatter.Text(scalar) : $"{result.Rows.Count} rows";
+            return (times[2], (Cpu() - questionCpu).TotalMilliseconds / 5, shown);
         }
 
         async Task<double> RunDayAsync(string label, string sourceDir, DateOnly day, bool force)
