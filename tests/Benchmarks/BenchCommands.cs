@@ -12,6 +12,7 @@ public static partial class BenchCommands
         ["market-capture-latency"] = MarketData.CaptureLatencyBench.RunAsync,
         ["lake-query-30-days"] = Lake.LakeQueryBench.RunAsync,
         ["master-data"] = MasterData.MasterDataBench.RunAsync,
+        ["master-data-floor"] = MasterData.MasterDataFloorBench.RunAsync,
         ["query-corpus"] = Query.QueryCorpusBench.RunAsync,
         ["soak"] = Scheduling.SoakBench.RunAsync,
         ["failover"] = Scheduling.FailoverBench.RunAsync,

@@ -37,28 +37,14 @@ public static class MasterDataBench
         var root = Path.Combine(Path.GetTempPath(), "bw-master-bench-" + Guid.NewGuid().ToString("N"));
         var dataDirectory = new DataDirectory(Path.Combine(root, "data"));
         var options = Options.Create(new MasterDataOptions { MemoryLimitMiB = IntOption(args, "--memory-limit-mib", MasterDataOptions.DefaultMemoryLimitMiB) });
+        // Each run opens the warehouse as a run a day after the last does: the instance closed, its buffer pool cold
+        // (it stays open only MasterData:KeepOpen after the last use). The process and its compiled code are warm.
         var database = new WarehouseDatabase(dataDirectory, options);
         var extractor = new SnapshotExtractor(new HttpClient(), dataDirectory, options, time);
-        // The real clock here, so the loads' stage and merge timings are measured; the fake one fixes the generated data.
-        var loader = new SourceLoader(database, TimeProvider.System);
-        var builder = new ModelBuilder(database, time);
-        var publisher = new WarehousePublisher(database, dataDirectory, options);
 
         try
         {
-            var snapshotDir = Directory.CreateDirectory(Path.Combine(root, "snapshot")).FullName;
-            var realUsers = Path.Combine(shared, "sr_de_challenge", SnapshotLayout.FileName(SnapshotSource.Users));
-            var realWithdrawals = Path.Combine(shared, "sr_de_challenge", SnapshotLayout.FileName(SnapshotSource.Withdrawals));
-            var userIds = File.ReadLines(realUsers).Skip(1).Where(l => l.Length > 0).ToList();
-            var watch = Stopwatch.StartNew();
-            var generated = await new SnapshotGenerator(time).WriteAsync(Path.Combine(root, "generated"),
-                new SnapshotGeneratorOptions { UserIds = userIds, Deposits = deposits, Withdrawals = 10, Events = events, HistoryDays = 365, DirtShare = 0.01, ZipDeposits = true },
-                CancellationToken.None);
-            Console.WriteLine($"generated {deposits:N0} deposits and {events:N0} events in {watch.Elapsed.TotalSeconds:F1} s");
-            File.CreateSymbolicLink(Path.Combine(snapshotDir, SnapshotLayout.FileName(SnapshotSource.Users)), realUsers);
-            File.CreateSymbolicLink(Path.Combine(snapshotDir, SnapshotLayout.FileName(SnapshotSource.Withdrawals)), realWithdrawals);
-            File.Move(Path.Combine(generated.Directory, "deposit_sample_data.csv.zip"), Path.Combine(snapshotDir, "deposit_sample_data.csv.zip"));
-            File.Move(Path.Combine(generated.Directory, "event_sample_data.csv"), Path.Combine(snapshotDir, "event_sample_data.csv"));
+            var (snapshotDir, userIds) = await WriteSnapshotAsync(root, shared, deposits, events, time);
 
             var yesterday = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1);
             var full = await RunDayAsync("full load (empty warehouse)", snapshotDir, yesterday.AddDays(-1), force: false);
@@ -126,6 +112,12 @@ public static class MasterDataBench
 
         async Task<double> RunDayAsync(string label, string sourceDir, DateOnly day, bool force)
         {
+            database.Dispose();
+            database = new WarehouseDatabase(dataDirectory, options);
+            // The real clock here, so the loads' stage and merge timings are measured; the fake one fixes the generated data.
+            var loader = new SourceLoader(database, TimeProvider.System);
+            var builder = new ModelBuilder(database, time);
+            var publisher = new WarehousePublisher(database, dataDirectory, options);
             var total = Stopwatch.StartNew();
             var cpu = Cpu();
             var step = Stopwatch.StartNew();
@@ -155,25 +147,47 @@ public static class MasterDataBench
         }
     }
 
-    private static double PeakMiB()
+    /// <summary>
+    /// The bench's snapshot in <c>root/snapshot</c>: the real users and withdrawals (linked) beside generated deposits
+    /// (zipped, as published) and events over a year of history with 1 % dirt.
+    /// </summary>
+    internal static async Task<(string SnapshotDir, List<string> UserIds)> WriteSnapshotAsync(string root, string shared, int deposits, int events, TimeProvider time)
+    {
+        var snapshotDir = Directory.CreateDirectory(Path.Combine(root, "snapshot")).FullName;
+        var realUsers = Path.Combine(shared, "sr_de_challenge", SnapshotLayout.FileName(SnapshotSource.Users));
+        var realWithdrawals = Path.Combine(shared, "sr_de_challenge", SnapshotLayout.FileName(SnapshotSource.Withdrawals));
+        var userIds = File.ReadLines(realUsers).Skip(1).Where(l => l.Length > 0).ToList();
+        var watch = Stopwatch.StartNew();
+        var generated = await new SnapshotGenerator(time).WriteAsync(Path.Combine(root, "generated"),
+            new SnapshotGeneratorOptions { UserIds = userIds, Deposits = deposits, Withdrawals = 10, Events = events, HistoryDays = 365, DirtShare = 0.01, ZipDeposits = true },
+            CancellationToken.None);
+        Console.WriteLine($"generated {deposits:N0} deposits and {events:N0} events in {watch.Elapsed.TotalSeconds:F1} s");
+        File.CreateSymbolicLink(Path.Combine(snapshotDir, SnapshotLayout.FileName(SnapshotSource.Users)), realUsers);
+        File.CreateSymbolicLink(Path.Combine(snapshotDir, SnapshotLayout.FileName(SnapshotSource.Withdrawals)), realWithdrawals);
+        File.Move(Path.Combine(generated.Directory, "deposit_sample_data.csv.zip"), Path.Combine(snapshotDir, "deposit_sample_data.csv.zip"));
+        File.Move(Path.Combine(generated.Directory, "event_sample_data.csv"), Path.Combine(snapshotDir, "event_sample_data.csv"));
+        return (snapshotDir, userIds);
+    }
+
+    internal static double PeakMiB()
     {
         using var process = Process.GetCurrentProcess();
         return process.PeakWorkingSet64 / 1024.0 / 1024.0;
     }
 
-    private static TimeSpan Cpu()
+    internal static TimeSpan Cpu()
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime;
     }
 
-    private static int IntOption(string[] args, string name, int fallback)
+    internal static int IntOption(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string? FindSharedData()
+    internal static string? FindSharedData()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
