@@ -11,10 +11,11 @@ public sealed class MasterDataOptions
     public static readonly TimeSpan DefaultDownloadTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// DuckDB's memory limit by default: a full load of 1 M deposits and 5 M events peaked at 0.90–0.97 GiB of resident
-    /// memory with it (0.86 GiB at 640 MiB, no slower; at 1024 MiB one run of five reached 1.03 GiB of working set).
+    /// DuckDB's memory limit by default. The master-data bench's full load (1 M deposits, 5 M events) peaked at 908–995 MiB
+    /// of working set with it and 908–1,115 MiB (over 1 GiB in five runs of nine) at 768 MiB, the default before; at 512
+    /// MiB 860–923 MiB, but it spilled and took 1–2 s longer. About 300 MiB of the process is not DuckDB's buffer pool.
     /// </summary>
-    public const int DefaultMemoryLimitMiB = 768;
+    public const int DefaultMemoryLimitMiB = 640;
 
     public const string DefaultDepositsUrl = "https://github.com/IMARVI/sr_de_challenge/raw/main/deposit_sample_data.csv.zip";
 

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace BitsoWorkflows.Benchmarks.MasterData;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data [--deposits 1000000] [--events 5000000] [--memory-limit-mib 768] [--keep]</c>:
+/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data [--deposits 1000000] [--events 5000000] [--memory-limit-mib 640] [--keep]</c>:
 /// a full load of the real users and withdrawals (from ../shared/data) plus generated deposits and events, one daily
 /// incremental run, an unchanged-snapshot run, each question (median of 5, opening the file for each and with the instance
 /// kept open), and the process's peak memory.
@@ -22,21 +22,9 @@ public static class MasterDataBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var deposits = IntOption(args, "--deposits", 1_000_000);
-        var events = IntOption(args, "--events", 5_000_000);
         var keep = args.Contains("--keep");
-        var shared = FindSharedData();
-        if (shared is null)
-        {
-            Console.Error.WriteLine("../shared/data (real users and withdrawals) not found beside the clone.");
-            return 2;
-        }
-
-        var now = new DateTimeOffset(2026, 1, 15, 6, 0, 0, TimeSpan.Zero);
-        var time = new FakeTimeProvider(now);
-        var root = Path.Combine(Path.GetTempPath(), "bw-master-bench-" + Guid.NewGuid().ToString("N"));
-        var dataDirectory = new DataDirectory(Path.Combine(root, "data"));
-        var options = Options.Create(new MasterDataOptions { MemoryLimitMiB = IntOption(args, "--memory-limit-mib", MasterDataOptions.DefaultMemoryLimitMiB) });
+        if (MasterDataBenchSetup.Create(args, "bw-master-bench-") is not { } setup) return 2;
+        var (time, root, dataDirectory, options) = (setup.Time, setup.Root, setup.DataDirectory, setup.Options);
         // Each run opens the warehouse as a run a day after the last does: the instance closed, its buffer pool cold
         // (it stays open only MasterData:KeepOpen after the last use). The process and its compiled code are warm.
         var database = new WarehouseDatabase(dataDirectory, options);
@@ -44,9 +32,8 @@ public static class MasterDataBench
 
         try
         {
-            var (snapshotDir, userIds) = await WriteSnapshotAsync(root, shared, deposits, events, time);
-
-            var yesterday = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1);
+            var (snapshotDir, userIds) = await setup.WriteSnapshotAsync(args);
+            var yesterday = setup.Yesterday;
             var full = await RunDayAsync("full load (empty warehouse)", snapshotDir, yesterday.AddDays(-1), force: false);
             var daily = await RunDayAsync("daily incremental (next day, lookback 3)", snapshotDir, yesterday, force: false);
             var unchanged = await RunDayAsync("unchanged snapshot (same day again)", snapshotDir, yesterday, force: false);
@@ -145,28 +132,6 @@ public static class MasterDataBench
             Console.WriteLine($"  peak working set so far: {peakAfterLoads:F0} MiB after the loads, {peakBeforePublish:F0} MiB after the model, {PeakMiB():F0} MiB after the publish");
             return seconds;
         }
-    }
-
-    /// <summary>
-    /// The bench's snapshot in <c>root/snapshot</c>: the real users and withdrawals (linked) beside generated deposits
-    /// (zipped, as published) and events over a year of history with 1 % dirt.
-    /// </summary>
-    internal static async Task<(string SnapshotDir, List<string> UserIds)> WriteSnapshotAsync(string root, string shared, int deposits, int events, TimeProvider time)
-    {
-        var snapshotDir = Directory.CreateDirectory(Path.Combine(root, "snapshot")).FullName;
-        var realUsers = Path.Combine(shared, "sr_de_challenge", SnapshotLayout.FileName(SnapshotSource.Users));
-        var realWithdrawals = Path.Combine(shared, "sr_de_challenge", SnapshotLayout.FileName(SnapshotSource.Withdrawals));
-        var userIds = File.ReadLines(realUsers).Skip(1).Where(l => l.Length > 0).ToList();
-        var watch = Stopwatch.StartNew();
-        var generated = await new SnapshotGenerator(time).WriteAsync(Path.Combine(root, "generated"),
-            new SnapshotGeneratorOptions { UserIds = userIds, Deposits = deposits, Withdrawals = 10, Events = events, HistoryDays = 365, DirtShare = 0.01, ZipDeposits = true },
-            CancellationToken.None);
-        Console.WriteLine($"generated {deposits:N0} deposits and {events:N0} events in {watch.Elapsed.TotalSeconds:F1} s");
-        File.CreateSymbolicLink(Path.Combine(snapshotDir, SnapshotLayout.FileName(SnapshotSource.Users)), realUsers);
-        File.CreateSymbolicLink(Path.Combine(snapshotDir, SnapshotLayout.FileName(SnapshotSource.Withdrawals)), realWithdrawals);
-        File.Move(Path.Combine(generated.Directory, "deposit_sample_data.csv.zip"), Path.Combine(snapshotDir, "deposit_sample_data.csv.zip"));
-        File.Move(Path.Combine(generated.Directory, "event_sample_data.csv"), Path.Combine(snapshotDir, "event_sample_data.csv"));
-        return (snapshotDir, userIds);
     }
 
     internal static double PeakMiB()

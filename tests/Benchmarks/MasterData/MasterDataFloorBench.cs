@@ -11,7 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace BitsoWorkflows.Benchmarks.MasterData;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data-floor [--deposits 1000000] [--events 5000000] [--memory-limit-mib 768]</c>:
+/// <c>dotnet run -c Release --project tests/Benchmarks -- master-data-floor [--deposits 1000000] [--events 5000000] [--memory-limit-mib 640]</c>:
 /// the part of a full load that is DuckDB's own work, on the <c>master-data</c> bench's snapshot, with the warehouse's
 /// settings. The facts are written straight from DuckDB's parallel <c>read_csv</c> with none of the loads' work: no
 /// cleaning, no quarantine of bad rows (a row DuckDB cannot cast is skipped), no last-row-wins deduplication, no
@@ -23,23 +23,12 @@ public static class MasterDataFloorBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var shared = MasterDataBench.FindSharedData();
-        if (shared is null)
-        {
-            Console.Error.WriteLine("../shared/data (real users and withdrawals) not found beside the clone.");
-            return 2;
-        }
-
-        var now = new DateTimeOffset(2026, 1, 15, 6, 0, 0, TimeSpan.Zero);
-        var time = new FakeTimeProvider(now);
-        var root = Path.Combine(Path.GetTempPath(), "bw-master-floor-" + Guid.NewGuid().ToString("N"));
-        var dataDirectory = new DataDirectory(Path.Combine(root, "data"));
-        var options = Options.Create(new MasterDataOptions { MemoryLimitMiB = MasterDataBench.IntOption(args, "--memory-limit-mib", MasterDataOptions.DefaultMemoryLimitMiB) });
+        if (MasterDataBenchSetup.Create(args, "bw-master-floor-") is not { } setup) return 2;
+        var (time, root, dataDirectory, options) = (setup.Time, setup.Root, setup.DataDirectory, setup.Options);
         try
         {
-            var (snapshotDir, _) = await MasterDataBench.WriteSnapshotAsync(root, shared,
-                MasterDataBench.IntOption(args, "--deposits", 1_000_000), MasterDataBench.IntOption(args, "--events", 5_000_000), time);
-            var day = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-2);
+            var (snapshotDir, _) = await setup.WriteSnapshotAsync(args);
+            var day = setup.Yesterday.AddDays(-1);
             using var database = new WarehouseDatabase(dataDirectory, options);
             var total = Stopwatch.StartNew();
             var totalCpu = MasterDataBench.Cpu();
