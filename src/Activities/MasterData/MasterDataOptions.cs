@@ -11,9 +11,10 @@ public sealed class MasterDataOptions
     public static readonly TimeSpan DefaultDownloadTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// DuckDB's memory limit by default. The master-data bench's full load (1 M deposits, 5 M events) peaked at 908–995 MiB
-    /// of working set with it and 908–1,115 MiB (over 1 GiB in five runs of nine) at 768 MiB, the default before; at 512
-    /// MiB 860–923 MiB, but it spilled and took 1–2 s longer. About 300 MiB of the process is not DuckDB's buffer pool.
+    /// DuckDB's memory limit by default. The master-data bench's full load (1 M deposits, 5 M events) peaked at 836–974 MiB
+    /// of working set with it in fifteen runs and at 908–1,115 MiB (over 1 GiB in five runs of nine) at 768 MiB, the
+    /// default before; at 512 MiB 860–923 MiB, but it spilled and took 1–2 s longer. About 300 MiB of the process is not
+    /// DuckDB's buffer pool.
     /// </summary>
     public const int DefaultMemoryLimitMiB = 640;
 

@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using BitsoWorkflows.Activities.MasterData;
-using BitsoWorkflows.Activities.MasterData.Generation;
 using BitsoWorkflows.Activities.MasterData.Questions;
 using BitsoWorkflows.Activities.MasterData.Snapshots;
 using BitsoWorkflows.Activities.MasterData.Warehouse;
-using BitsoWorkflows.Engine.Hosting;
 using BitsoWorkflows.Server.Output;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BitsoWorkflows.Benchmarks.MasterData;
 

@@ -3,10 +3,7 @@ using System.IO.Compression;
 using BitsoWorkflows.Activities.MasterData;
 using BitsoWorkflows.Activities.MasterData.Snapshots;
 using BitsoWorkflows.Activities.MasterData.Warehouse;
-using BitsoWorkflows.Engine.Hosting;
 using DuckDB.NET.Data;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BitsoWorkflows.Benchmarks.MasterData;
 
@@ -17,7 +14,9 @@ namespace BitsoWorkflows.Benchmarks.MasterData;
 /// cleaning, no quarantine of bad rows (a row DuckDB cannot cast is skipped), no last-row-wins deduplication, no
 /// window, time taken from the first 19 characters of the timestamp (its fraction and offset dropped). Then the
 /// product's own <see cref="ModelBuilder"/> and <see cref="WarehousePublisher"/> run on those facts, as after a
-/// first load. Whatever this takes, a full load doing everything the product promises cannot take less.
+/// first load. The events' two steps, the model and the publish are the floor: a full load doing everything the
+/// product promises cannot take less than their sum. The deposits' step is shown beside it, not in it: DuckDB's parse
+/// of DECIMAL(38,18) is slower than the product's own staging of them.
 /// </summary>
 public static class MasterDataFloorBench
 {
@@ -25,6 +24,7 @@ public static class MasterDataFloorBench
     {
         if (MasterDataBenchSetup.Create(args, "bw-master-floor-") is not { } setup) return 2;
         var (time, root, dataDirectory, options) = (setup.Time, setup.Root, setup.DataDirectory, setup.Options);
+        var floorSeconds = 0.0;
         try
         {
             var (snapshotDir, _) = await setup.WriteSnapshotAsync(args);
@@ -51,14 +51,14 @@ public static class MasterDataFloorBench
                     CREATE TEMP TABLE ev AS
                     SELECT id, {Time} AS occurred_at, user_id, event_name
                     FROM {Csv(SnapshotSource.Events, "'id': 'VARCHAR', 'event_timestamp': 'VARCHAR', 'user_id': 'VARCHAR', 'event_name': 'VARCHAR'")};
-                    """));
+                    """), floor: true);
                 await Step("write fct_login and fct_user_event", () => Execute(connection, """
                     INSERT INTO fct_login SELECT id, user_id, occurred_at, CAST(occurred_at AS DATE) FROM ev
                     WHERE event_name = 'login' AND occurred_at IS NOT NULL AND id IS NOT NULL AND user_id IS NOT NULL;
                     INSERT INTO fct_user_event SELECT id, user_id, event_name, occurred_at, CAST(occurred_at AS DATE) FROM ev
                     WHERE event_name <> 'login' AND occurred_at IS NOT NULL AND id IS NOT NULL AND user_id IS NOT NULL;
                     DROP TABLE ev;
-                    """));
+                    """), floor: true);
                 await Step("write fct_transaction from read_csv", () => Execute(connection, $"""
                     INSERT INTO fct_transaction
                     SELECT 'deposit', id, user_id, {Time}, CAST({Time} AS DATE), tx_status, amount, currency, NULL, amount <= 0
@@ -82,8 +82,9 @@ public static class MasterDataFloorBench
                          (VALUES ('fct_login'), ('fct_user_event')) t(name);
                     """));
             }
-            await Step("the model (ModelBuilder)", () => new ModelBuilder(database, time).BuildAsync(day, "floor", CancellationToken.None));
-            await Step("the publish (WarehousePublisher)", () => new WarehousePublisher(database, dataDirectory, options).PublishAsync(CancellationToken.None));
+            await Step("the model (ModelBuilder)", () => new ModelBuilder(database, time).BuildAsync(day, "floor", CancellationToken.None), floor: true);
+            await Step("the publish (WarehousePublisher)", () => new WarehousePublisher(database, dataDirectory, options).PublishAsync(CancellationToken.None), floor: true);
+            Console.WriteLine($"{floorSeconds,6:F2} s wall         the floor: the events read and written, the model and the publish");
 
             Console.WriteLine($"{total.Elapsed.TotalSeconds,6:F2} s wall {(MasterDataBench.Cpu() - totalCpu).TotalSeconds,6:F1} s CPU  DuckDB's share of a full load, without the loads' work; peak working set {MasterDataBench.PeakMiB():F0} MiB");
             return 0;
@@ -93,12 +94,13 @@ public static class MasterDataFloorBench
             Directory.Delete(root, recursive: true);
         }
 
-        static async Task Step(string label, Func<Task> step)
+        async Task Step(string label, Func<Task> step, bool floor = false)
         {
             var watch = Stopwatch.StartNew();
             var cpu = MasterDataBench.Cpu();
             await step();
-            Console.WriteLine($"{watch.Elapsed.TotalSeconds,6:F2} s wall {(MasterDataBench.Cpu() - cpu).TotalSeconds,6:F1} s CPU  {label}");
+            if (floor) floorSeconds += watch.Elapsed.TotalSeconds;
+            Console.WriteLine($"{watch.Elapsed.TotalSeconds,6:F2} s wall {(MasterDataBench.Cpu() - cpu).TotalSeconds,6:F1} s CPU  {label}{(floor ? "  (floor)" : "")}");
         }
 
         static async Task Execute(DuckDBConnection connection, string sql)
