@@ -23,7 +23,7 @@ public static class MasterDataBench
         if (MasterDataBenchSetup.Create(args, "bw-master-bench-") is not { } setup) return 2;
         var (time, root, dataDirectory, options) = (setup.Time, setup.Root, setup.DataDirectory, setup.Options);
         // Each run opens the warehouse as a run a day after the last does: the instance closed, its buffer pool cold
-        // (it stays open only MasterData:KeepOpen after the last use). The process and its compiled code are warm.
+        // (it stays open only MasterData:KeepOpen after the last open). The process and its compiled code are warm.
         var database = new WarehouseDatabase(dataDirectory, options);
         var extractor = new SnapshotExtractor(new HttpClient(), dataDirectory, options, time);
 
@@ -36,7 +36,7 @@ public static class MasterDataBench
             var unchanged = await RunDayAsync("unchanged snapshot (same day again)", snapshotDir, yesterday, force: false);
 
             // Questions both ways: "cold", each opening and closing the file (as the CLI does, and the server after the
-            // warehouse was idle for MasterData:KeepOpen), and "kept open", asked within KeepOpen of the last use.
+            // warehouse was idle for MasterData:KeepOpen), and "kept open", asked within KeepOpen of the last open.
             database.Dispose();
             using var coldDatabase = new WarehouseDatabase(dataDirectory, Options.Create(new MasterDataOptions { MemoryLimitMiB = options.Value.MemoryLimitMiB, KeepOpen = TimeSpan.Zero }));
             using var warmDatabase = new WarehouseDatabase(dataDirectory, options);
@@ -147,15 +147,5 @@ public static class MasterDataBench
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    internal static string? FindSharedData()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        return null;
     }
 }

@@ -17,7 +17,7 @@ internal sealed record MasterDataBenchSetup(string Shared, FakeTimeProvider Time
     /// <summary>The setup, or null (with the reason on stderr) when the shared data is not beside the clone.</summary>
     public static MasterDataBenchSetup? Create(string[] args, string folderPrefix)
     {
-        var shared = MasterDataBench.FindSharedData();
+        var shared = FindSharedData();
         if (shared is null)
         {
             Console.Error.WriteLine("../shared/data (real users and withdrawals) not found beside the clone.");
@@ -54,5 +54,16 @@ internal sealed record MasterDataBenchSetup(string Shared, FakeTimeProvider Time
         File.Move(Path.Combine(generated.Directory, "deposit_sample_data.csv.zip"), Path.Combine(snapshotDir, "deposit_sample_data.csv.zip"));
         File.Move(Path.Combine(generated.Directory, "event_sample_data.csv"), Path.Combine(snapshotDir, "event_sample_data.csv"));
         return (snapshotDir, userIds);
+    }
+
+    /// <summary>The <c>shared/data</c> folder beside the clone, as the tests find it (<c>SharedData</c> in Activities.Tests).</summary>
+    private static string? FindSharedData()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
     }
 }

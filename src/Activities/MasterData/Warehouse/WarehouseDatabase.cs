@@ -91,7 +91,7 @@ public sealed class WarehouseDatabase(DataDirectory dataDirectory, IOptions<Mast
 
     /// <summary>
     /// Opens a connection to the file; while another process holds it (DuckDB: one process per file), tries again for
-    /// <see cref="MasterDataOptions.KeepOpen"/> and a second (the time that process keeps it after its last use), then
+    /// <see cref="MasterDataOptions.KeepOpen"/> and a second (the time that process keeps it after it last opened it), then
     /// reports it busy.
     /// </summary>
     private async Task<DuckDBConnection> OpenFileAsync(CancellationToken cancellationToken)
